@@ -1,0 +1,288 @@
+package io.tiercache.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of tiercache.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("tiercache")
+public class TierCacheProperties {
+
+	/**
+	 * Whether to enable tiercache. When disabled, annotated methods run uncached.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Namespace of every key and channel. Bump it after changing the shape of cached values to
+	 * cut over to a fresh keyspace without a flush.
+	 */
+	private String namespace = "v1";
+
+	/**
+	 * Time to live of entries whose annotation sets none.
+	 */
+	private Duration defaultTtl = Duration.ofHours(1);
+
+	/**
+	 * Jitter of entries whose annotation sets none: a duration or a percentage of the time to
+	 * live, such as "10%". Empty for none.
+	 */
+	private String defaultJitter = "";
+
+	/**
+	 * Longest time to live any entry may have. Invalidated tags are remembered in Redis this
+	 * long, so an annotation asking for more fails at startup.
+	 */
+	private Duration maxTtl = Duration.ofDays(1);
+
+	private final Local local = new Local();
+
+	private final Redis redis = new Redis();
+
+	/**
+	 * Per-cache settings, by cache name, that win over annotation attributes.
+	 */
+	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(String namespace) {
+		this.namespace = namespace;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = defaultTtl;
+	}
+
+	public String getDefaultJitter() {
+		return this.defaultJitter;
+	}
+
+	public void setDefaultJitter(String defaultJitter) {
+		this.defaultJitter = defaultJitter;
+	}
+
+	public Duration getMaxTtl() {
+		return this.maxTtl;
+	}
+
+	public void setMaxTtl(Duration maxTtl) {
+		this.maxTtl = maxTtl;
+	}
+
+	public Local getLocal() {
+		return this.local;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Map<String, CacheSpec> getCaches() {
+		return this.caches;
+	}
+
+	/**
+	 * The local (Caffeine) tier.
+	 */
+	public static class Local {
+
+		/**
+		 * Maximum number of entries in the local tier of each cache.
+		 */
+		private long maximumSize = 10_000;
+
+		/**
+		 * Longest time an entry stays in a local tier, whatever its own time to live: the last
+		 * safety net should an invalidation message be lost unnoticed.
+		 */
+		private Duration maxTtl = Duration.ofMinutes(5);
+
+		public long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+		public Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(Duration maxTtl) {
+			this.maxTtl = maxTtl;
+		}
+
+	}
+
+	/**
+	 * The shared (Redis) tier. The connection itself is Spring Boot's
+	 * ({@code spring.data.redis.*}).
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every key and channel.
+		 */
+		private String keyPrefix = "tc";
+
+		/**
+		 * How long tiercache waits for Redis before calling the method uncached, whatever
+		 * "spring.data.redis.timeout" says.
+		 */
+		private Duration commandTimeout = Duration.ofMillis(500);
+
+		private final Breaker breaker = new Breaker();
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public Breaker getBreaker() {
+			return this.breaker;
+		}
+
+	}
+
+	/**
+	 * Circuit breaker that stops paying the command timeout on every call while Redis is down.
+	 */
+	public static class Breaker {
+
+		/**
+		 * Number of consecutive Redis failures that open the breaker.
+		 */
+		private int failureThreshold = 3;
+
+		/**
+		 * How long the breaker stays open before letting a call try Redis again.
+		 */
+		private Duration openDuration = Duration.ofSeconds(1);
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+	}
+
+	/**
+	 * Settings of one cache; each one left unset keeps the annotation's value.
+	 */
+	public static class CacheSpec {
+
+		/**
+		 * Time to live of entries.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * Jitter: a duration or a percentage of the time to live, such as "10%".
+		 */
+		private @Nullable String jitter;
+
+		/**
+		 * Time to live of absent values (null or empty Optional). Zero not to cache them.
+		 */
+		private @Nullable Duration nullTtl;
+
+		/**
+		 * Whether to keep entries in the local tier as well as in Redis.
+		 */
+		private @Nullable Boolean local;
+
+		/**
+		 * Whether to use the cache at all.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable String getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable String jitter) {
+			this.jitter = jitter;
+		}
+
+		public @Nullable Duration getNullTtl() {
+			return this.nullTtl;
+		}
+
+		public void setNullTtl(@Nullable Duration nullTtl) {
+			this.nullTtl = nullTtl;
+		}
+
+		public @Nullable Boolean getLocal() {
+			return this.local;
+		}
+
+		public void setLocal(@Nullable Boolean local) {
+			this.local = local;
+		}
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.tiercache.fanout;
+
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+/**
+ * What this process knows of one tag: the highest sequence at which it was invalidated, and
+ * whether an invalidation of it made here has not reached Redis yet.
+ * <p>
+ * Local entries hold their tags' states directly, so checking an entry compares longs and
+ * never looks a tag up.
+ *
+ * @since 0.1.0
+ */
+public final class TagState {
+
+	private static final AtomicLongFieldUpdater<TagState> INVALIDATED = AtomicLongFieldUpdater
+		.newUpdater(TagState.class, "invalidatedAt");
+
+	private static final AtomicIntegerFieldUpdater<TagState> PENDING = AtomicIntegerFieldUpdater
+		.newUpdater(TagState.class, "pending");
+
+	private final String name;
+
+	private volatile long invalidatedAt;
+
+	private volatile int pending;
+
+	TagState(String name) {
+		this.name = name;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Whether an entry loaded at {@code loadSeq} is invalid because of this tag.
+	 * @param loadSeq the entry's load sequence
+	 * @return whether the tag was invalidated after the load began, or has an invalidation
+	 * pending
+	 */
+	public boolean invalidates(long loadSeq) {
+		return this.pending != 0 || this.invalidatedAt > loadSeq;
+	}
+
+	/** The highest invalidation sequence seen for this tag. */
+	public long invalidatedAt() {
+		return this.invalidatedAt;
+	}
+
+	void advance(long seq) {
+		long current;
+		do {
+			current = this.invalidatedAt;
+			if (seq <= current) {
+				return;
+			}
+		}
+		while (!INVALIDATED.compareAndSet(this, current, seq));
+	}
+
+	void markPending() {
+		PENDING.incrementAndGet(this);
+	}
+
+	void clearPending() {
+		PENDING.decrementAndGet(this);
+	}
+
+	@Override
+	public String toString() {
+		return this.name + "@" + this.invalidatedAt + ((this.pending != 0) ? " (pending)" : "");
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.tiercache.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the invalidate script publishes: {@code {"v":1,"e":epoch,"s":seq,"o":origin,"t":micros,"g":[tags]}}.
+ * Numbers travel as strings because Redis's Lua would print large numbers in exponent form.
+ *
+ * @param epoch the epoch of the sequence
+ * @param seq the invalidation's sequence number; consecutive messages have consecutive numbers
+ * @param tags the invalidated tags
+ * @param origin the id of the instance that invalidated
+ * @param publishedMicros when it was published, in microseconds since the epoch
+ * @since 0.1.0
+ */
+public record InvalidationMessage(String epoch, long seq, List<String> tags, String origin, long publishedMicros) {
+
+	/** Larger messages are dropped unread: no honest invalidation comes near it. */
+	public static final int MAX_BYTES = 1 << 20;
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	/**
+	 * Decode a message, defensively.
+	 * @param body the message body
+	 * @return the message, or {@code null} if the body is malformed, oversized or of an unknown
+	 * version
+	 */
+	public static @Nullable InvalidationMessage decode(byte[] body) {
+		if (body.length > MAX_BYTES) {
+			return null;
+		}
+		try {
+			JsonNode node = MAPPER.readTree(body);
+			if (node == null || !node.isObject() || node.path("v").asInt(0) != 1) {
+				return null;
+			}
+			String epoch = text(node, "e");
+			String seq = text(node, "s");
+			String origin = text(node, "o");
+			String published = text(node, "t");
+			JsonNode tagsNode = node.get("g");
+			if (epoch == null || seq == null || origin == null || published == null || tagsNode == null
+					|| !tagsNode.isArray() || tagsNode.isEmpty()) {
+				return null;
+			}
+			List<String> tags = new ArrayList<>(tagsNode.size());
+			for (JsonNode tag : tagsNode) {
+				if (!tag.isString()) {
+					return null;
+				}
+				tags.add(tag.asString());
+			}
+			return new InvalidationMessage(epoch, Long.parseLong(seq), List.copyOf(tags), origin,
+					Long.parseLong(published));
+		}
+		catch (JacksonException | NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.isString()) ? value.asString() : null;
+	}
+
+}

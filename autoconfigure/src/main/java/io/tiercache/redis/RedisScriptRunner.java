@@ -1,0 +1,203 @@
+package io.tiercache.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * Runs tiercache's Lua scripts on the application's {@link RedisConnectionFactory}, bounded by
+ * tiercache's own command timeout and guarded by a {@link CircuitBreaker}.
+ * <p>
+ * With Lettuce (the starter's client) commands go through the shared native connection's
+ * asynchronous API and are abandoned after {@code commandTimeout}, whatever
+ * {@code spring.data.redis.timeout} says (Lettuce's default is a minute). Scripts are sent by
+ * digest and reloaded on {@code NOSCRIPT}, as after a Redis restart.
+ *
+ * @since 0.1.0
+ */
+public final class RedisScriptRunner {
+
+	/** A Lua script loaded from the classpath, with its SHA-1 digest. */
+	public record Script(String name, byte[] source, String sha) {
+
+		public static Script load(String name) {
+			try (InputStream in = RedisScriptRunner.class.getResourceAsStream(name + ".lua")) {
+				if (in == null) {
+					throw new IllegalStateException("Missing script " + name + ".lua");
+				}
+				byte[] source = in.readAllBytes();
+				return new Script(name, source, sha1(source));
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Cannot read script " + name, ex);
+			}
+		}
+
+		private static String sha1(byte[] source) {
+			try {
+				byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(source);
+				StringBuilder hex = new StringBuilder(40);
+				for (byte b : digest) {
+					hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+				}
+				return hex.toString();
+			}
+			catch (java.security.NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final long timeoutNanos;
+
+	private final CircuitBreaker breaker;
+
+	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout, CircuitBreaker breaker) {
+		this.connectionFactory = connectionFactory;
+		this.timeoutNanos = commandTimeout.toNanos();
+		this.breaker = breaker;
+	}
+
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	/**
+	 * Run a script returning a multi-bulk reply.
+	 * @param operation name of the tiercache operation, for errors and metrics
+	 * @param script the script
+	 * @param keys its keys
+	 * @param args its arguments
+	 * @return the reply: a list of {@code byte[]} and {@code Long}
+	 * @throws RedisUnavailableException if Redis fails, times out, or the breaker is open
+	 */
+	public @Nullable Object run(String operation, Script script, byte[][] keys, byte[][] args) {
+		return execute(operation, (connection) -> eval(connection, script, keys, args));
+	}
+
+	/**
+	 * Unlink keys, best effort.
+	 * @param keys the keys
+	 */
+	public void unlink(byte[]... keys) {
+		execute("unlink", (connection) -> {
+			Object nativeConnection = connection.getNativeConnection();
+			if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?>) {
+				return await(asyncCommands(nativeConnection).unlink(keys));
+			}
+			return connection.keyCommands().unlink(keys);
+		});
+	}
+
+	private @Nullable Object execute(String operation, Command command) {
+		if (!this.breaker.allowsCall()) {
+			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Object result = command.run(connection);
+			this.breaker.recordSuccess();
+			return result;
+		}
+		catch (RedisUnavailableException ex) {
+			this.breaker.recordFailure();
+			throw new RedisUnavailableException(operation, ex.getMessage(), ex.getCause());
+		}
+		catch (RuntimeException ex) {
+			this.breaker.recordFailure();
+			throw new RedisUnavailableException(operation, "Redis " + operation + " failed: " + ex, ex);
+		}
+	}
+
+	private @Nullable Object eval(RedisConnection connection, Script script, byte[][] keys, byte[][] args) {
+		Object nativeConnection = connection.getNativeConnection();
+		if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?>) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(nativeConnection);
+			try {
+				return await(commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args));
+			}
+			catch (NoScriptException ex) {
+				return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args));
+			}
+		}
+		byte[][] keysAndArgs = concat(keys, args);
+		try {
+			return connection.scriptingCommands().evalSha(script.sha(), ReturnType.MULTI, keys.length, keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!String.valueOf(ex.getMessage()).contains("NOSCRIPT")) {
+				throw ex;
+			}
+			return connection.scriptingCommands().eval(script.source(), ReturnType.MULTI, keys.length, keysAndArgs);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> asyncCommands(Object nativeConnection) {
+		return (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
+	}
+
+	private <T> T await(Future<T> future) {
+		try {
+			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new RedisUnavailableException("", "Redis did not answer within "
+					+ Duration.ofNanos(this.timeoutNanos).toMillis() + "ms (tiercache.redis.command-timeout)", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new RedisUnavailableException("", "Interrupted while waiting for Redis", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RedisNoScriptException) {
+				throw new NoScriptException();
+			}
+			throw new RedisUnavailableException("", "Redis failed: " + ex.getCause(), ex.getCause());
+		}
+	}
+
+	private static byte[][] concat(byte[][] keys, byte[][] args) {
+		if (args.length == 0) {
+			return keys;
+		}
+		byte[][] all = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, all, 0, keys.length);
+		System.arraycopy(args, 0, all, keys.length, args.length);
+		return all;
+	}
+
+	@FunctionalInterface
+	private interface Command {
+
+		@Nullable Object run(RedisConnection connection);
+
+	}
+
+	/** The script cache lost our script (restart, SCRIPT FLUSH): send it in full. */
+	private static final class NoScriptException extends RuntimeException {
+
+		NoScriptException() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

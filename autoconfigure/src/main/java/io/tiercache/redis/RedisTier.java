@@ -1,0 +1,206 @@
+package io.tiercache.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared tier: tiercache's three Redis operations, each one round trip.
+ * <ul>
+ * <li>{@link #read}: returns a valid entry, or on a miss prepares a load (the current epoch and
+ * sequence, tag records of the argument tags created).</li>
+ * <li>{@link #write}: stores an entry only if nothing it depends on was invalidated since its
+ * load began.</li>
+ * <li>{@link #invalidate}: bumps the sequence, stamps the tags and publishes, atomically.</li>
+ * </ul>
+ * See DESIGN.md "Correctness" for why this makes every stored entry valid or dead.
+ *
+ * @since 0.1.0
+ */
+public final class RedisTier {
+
+	private static final RedisScriptRunner.Script READ = RedisScriptRunner.Script.load("read");
+
+	private static final RedisScriptRunner.Script WRITE = RedisScriptRunner.Script.load("write");
+
+	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate");
+
+	private final RedisScriptRunner runner;
+
+	private final RedisKeys keys;
+
+	private final byte[] tagPrefix;
+
+	private final long maxTtlMillis;
+
+	private final String instanceId;
+
+	/**
+	 * Create the tier.
+	 * @param runner runs the scripts
+	 * @param keys the key layout
+	 * @param maxTtl the longest time to live of any entry; invalidated tags are remembered that
+	 * long
+	 * @param instanceId id of this process, carried by its invalidation messages
+	 */
+	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId) {
+		this.runner = runner;
+		this.keys = keys;
+		this.tagPrefix = keys.tagPrefix().getBytes(StandardCharsets.UTF_8);
+		this.maxTtlMillis = maxTtl.toMillis();
+		this.instanceId = instanceId;
+	}
+
+	public RedisKeys keys() {
+		return this.keys;
+	}
+
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	public CircuitBreaker breaker() {
+		return this.runner.breaker();
+	}
+
+	/**
+	 * Read an entry, or prepare its load.
+	 * @param entryKey the entry's key
+	 * @param argumentTags tags known before the load; their records are created if missing
+	 * @param tagTtl time to live of tag records created here
+	 * @return the entry (with its remaining time to live) or the state to load under
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public ReadResult read(byte[] entryKey, List<String> argumentTags, Duration tagTtl) {
+		byte[][] keys = new byte[2 + argumentTags.size()][];
+		keys[0] = this.keys.seq();
+		keys[1] = entryKey;
+		for (int i = 0; i < argumentTags.size(); i++) {
+			keys[2 + i] = this.keys.tag(argumentTags.get(i));
+		}
+		byte[][] args = { bytes(newEpoch()), bytes(Long.toString(Math.max(1, tagTtl.toMillis()))), this.tagPrefix };
+		List<?> reply = reply("read", this.runner.run("read", READ, keys, args));
+		String epoch = string(reply, 1);
+		long seq = Long.parseLong(string(reply, 2));
+		if (asLong(reply.get(0)) == 1 && reply.size() >= 5) {
+			return new ReadResult(epoch, seq, (byte[]) reply.get(3), asLong(reply.get(4)));
+		}
+		return new ReadResult(epoch, seq, null, 0);
+	}
+
+	/**
+	 * Store an entry if it is still valid.
+	 * @param entryKey the entry's key
+	 * @param envelope the entry
+	 * @param ttl its time to live
+	 * @return whether it was stored; {@code false} means an invalidation raced the load
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public boolean write(byte[] entryKey, Envelope envelope, Duration ttl) {
+		List<String> tags = envelope.tags();
+		byte[][] keys = new byte[2 + tags.size()][];
+		keys[0] = this.keys.seq();
+		keys[1] = entryKey;
+		for (int i = 0; i < tags.size(); i++) {
+			keys[2 + i] = this.keys.tag(tags.get(i));
+		}
+		byte[][] args = { bytes(envelope.epoch()), bytes(Long.toString(envelope.loadSeq())),
+				bytes(Long.toString(Math.max(1, ttl.toMillis()))), envelope.encode() };
+		List<?> reply = reply("write", this.runner.run("write", WRITE, keys, args));
+		return asLong(reply.get(0)) == 1;
+	}
+
+	/**
+	 * Invalidate tags and publish the invalidation.
+	 * @param tags the tags, at least one
+	 * @return the epoch and sequence number of the invalidation
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public Sequence invalidate(List<String> tags) {
+		byte[][] keys = new byte[1 + tags.size()][];
+		byte[][] args = new byte[5 + tags.size()][];
+		keys[0] = this.keys.seq();
+		args[0] = bytes(newEpoch());
+		args[1] = bytes(Long.toString(this.maxTtlMillis));
+		args[2] = this.keys.channel();
+		args[3] = bytes(this.instanceId);
+		args[4] = bytes(Long.toString(nowMicros()));
+		for (int i = 0; i < tags.size(); i++) {
+			keys[1 + i] = this.keys.tag(tags.get(i));
+			args[5 + i] = bytes(tags.get(i));
+		}
+		List<?> reply = reply("invalidate", this.runner.run("invalidate", INVALIDATE, keys, args));
+		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
+	}
+
+	/**
+	 * Remove an entry that could not be decoded, best effort.
+	 * @param entryKey the entry's key
+	 */
+	public void unlink(byte[] entryKey) {
+		this.runner.unlink(entryKey);
+	}
+
+	/** Current time in microseconds since the epoch, as carried by invalidation messages. */
+	public static long nowMicros() {
+		java.time.Instant now = java.time.Instant.now();
+		return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+	}
+
+	private static String newEpoch() {
+		return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+	}
+
+	private static List<?> reply(String operation, @Nullable Object reply) {
+		if (reply instanceof List<?> list && !list.isEmpty()) {
+			return list;
+		}
+		throw new RedisUnavailableException(operation, "Unexpected reply from the " + operation + " script: " + reply);
+	}
+
+	private static String string(List<?> reply, int index) {
+		Object value = reply.get(index);
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return String.valueOf(value);
+	}
+
+	private static long asLong(Object value) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		return Long.parseLong(new String((byte[]) value, StandardCharsets.UTF_8));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * What {@link #read} found.
+	 * @param epoch the current epoch
+	 * @param seq the current invalidation sequence (the load sequence of a load prepared now)
+	 * @param envelope the valid entry, or {@code null} on a miss
+	 * @param ttlMillis remaining time to live of the entry
+	 */
+	public record ReadResult(String epoch, long seq, byte @Nullable [] envelope, long ttlMillis) {
+
+		public boolean hit() {
+			return this.envelope != null;
+		}
+
+	}
+
+	/**
+	 * Epoch and sequence number of an invalidation.
+	 * @param epoch the epoch
+	 * @param seq the sequence number
+	 */
+	public record Sequence(String epoch, long seq) {
+	}
+
+}

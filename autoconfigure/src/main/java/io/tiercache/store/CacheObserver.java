@@ -1,0 +1,63 @@
+package io.tiercache.store;
+
+/**
+ * Told of what happens in one cache, for metrics. Implementations resolve their meters once,
+ * when the cache is created, so that calls cost an increment.
+ *
+ * @since 0.1.0
+ */
+public interface CacheObserver {
+
+	/** Observes nothing. */
+	CacheObserver NONE = new CacheObserver() {
+	};
+
+	/** Why a value was returned but not stored. */
+	enum NotCachedReason {
+
+		/** {@code unless} was true, or an absent value with no {@code nullTtl}. */
+		CONDITION,
+		/** The value (or the key) could not be serialized. */
+		UNSERIALIZABLE,
+		/** The load raced an invalidation: storing it would have been stale. */
+		STALE,
+		/** Redis could not be used. */
+		UNAVAILABLE
+
+	}
+
+	default void localHit() {
+	}
+
+	default void localMiss() {
+	}
+
+	/** A local entry existed but could not be served (invalidated, distrusted, old generation). */
+	default void localInvalid() {
+	}
+
+	default void remoteHit() {
+	}
+
+	default void remoteMiss() {
+	}
+
+	/** An entry in Redis could not be decoded and was removed. */
+	default void remoteUndecodable() {
+	}
+
+	default void put() {
+	}
+
+	/**
+	 * The underlying method ran.
+	 * @param nanos how long it took
+	 * @param success whether it returned normally
+	 */
+	default void load(long nanos, boolean success) {
+	}
+
+	default void notCached(NotCachedReason reason) {
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Effective settings of one cache, after annotation attributes and
+ * {@code tiercache.caches.<name>.*} properties have been merged.
+ *
+ * @param name the cache name
+ * @param ttl hard time to live of an entry, before jitter
+ * @param jitter random amount taken off each entry's time to live
+ * @param nullTtl time to live of an absent value ({@code null} or empty {@code Optional}), or
+ * {@code null} not to cache absent values
+ * @param local whether entries are also kept in this process's Caffeine tier
+ * @param enabled whether the cache is used at all; when not, calls go straight to the method
+ * @since 0.1.0
+ */
+public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
+		boolean enabled) {
+
+	public CacheSettings withTtl(Duration ttl) {
+		return new CacheSettings(this.name, ttl, this.jitter, this.nullTtl, this.local, this.enabled);
+	}
+
+	public CacheSettings withJitter(Jitter jitter) {
+		return new CacheSettings(this.name, this.ttl, jitter, this.nullTtl, this.local, this.enabled);
+	}
+
+	public CacheSettings withNullTtl(@Nullable Duration nullTtl) {
+		return new CacheSettings(this.name, this.ttl, this.jitter, nullTtl, this.local, this.enabled);
+	}
+
+	public CacheSettings withLocal(boolean local) {
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, local, this.enabled);
+	}
+
+	public CacheSettings withEnabled(boolean enabled) {
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled);
+	}
+
+}

@@ -1,0 +1,247 @@
+package io.tiercache.store;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.tiercache.fanout.InvalidationView;
+import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.fanout.InvalidationView.Distrust;
+import io.tiercache.fanout.TagState;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.redis.RedisUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two tiers of every cache, and tag invalidation.
+ * <p>
+ * {@link #invalidate} marks the tags pending in this process first (so its local tier stops
+ * serving them before Redis is even asked), then runs the invalidate script, then applies the
+ * result locally: the caller's own process never serves an old value once the call returns
+ * (read-your-writes). If Redis cannot be reached the invalidation is retried in the background
+ * with backoff, and the tags stay pending here until it succeeds.
+ * <p>
+ * While Redis is unreachable (the circuit breaker is open) the local tier is bypassed, since
+ * invalidations made elsewhere cannot be heard, and it is cleared before it serves again.
+ *
+ * @since 0.1.0
+ */
+public class TieredStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
+
+	private final RedisTier redis;
+
+	private final InvalidationView view;
+
+	private final ValueCodec codec;
+
+	private final KeyRenderer keyRenderer;
+
+	private final Options options;
+
+	private final StoreObserver observer;
+
+	private final FailureLog failures;
+
+	private final PendingInvalidations pending;
+
+	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
+
+	/**
+	 * Local tier options.
+	 * @param maximumSize maximum number of entries of each cache's local tier
+	 * @param maxTtl longest time an entry stays in a local tier, whatever its own time to live
+	 * @param ticker time source of the local tier
+	 * @param wallClock current time in milliseconds, for envelopes
+	 */
+	public record Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock) {
+
+		public static Options defaults() {
+			return new Options(10_000, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis);
+		}
+
+	}
+
+	public TieredStore(RedisTier redis, InvalidationView view, ValueCodec codec, KeyRenderer keyRenderer, Options options,
+			StoreObserver observer, ScheduledExecutorService scheduler) {
+		this.redis = redis;
+		this.view = view;
+		this.codec = codec;
+		this.keyRenderer = keyRenderer;
+		this.options = options;
+		this.observer = observer;
+		this.failures = new FailureLog(logger, System::nanoTime);
+		this.pending = new PendingInvalidations(this, scheduler);
+		view.addClearListener(this::clearLocal);
+		redis.breaker().onStateChange((open) -> {
+			if (open) {
+				view.distrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
+			}
+			else {
+				view.restoreTrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
+				this.pending.retrySoon();
+			}
+		});
+	}
+
+	/**
+	 * The cache with the given settings, created on first use. A name is bound to one value
+	 * type and one set of settings.
+	 * @param settings the settings
+	 * @param valueType the declared type of its values
+	 * @return the cache
+	 * @throws IllegalStateException if the name is already bound to another value type
+	 */
+	public TieredCache cache(CacheSettings settings, Type valueType) {
+		Registration registration = this.caches.computeIfAbsent(settings.name(),
+				(name) -> new Registration(valueType, createCache(settings, valueType)));
+		if (!registration.valueType.equals(valueType)) {
+			throw new IllegalStateException("Cache '" + settings.name() + "' holds values of type "
+					+ registration.valueType.getTypeName() + ", not " + valueType.getTypeName());
+		}
+		return registration.cache;
+	}
+
+	/**
+	 * The caches created so far.
+	 * @return the caches by name
+	 */
+	public Map<String, TieredCache> caches() {
+		Map<String, TieredCache> result = new java.util.TreeMap<>();
+		this.caches.forEach((name, registration) -> result.put(name, registration.cache));
+		return result;
+	}
+
+	private TieredCache createCache(CacheSettings settings, Type valueType) {
+		Cache<Object, LocalEntry> local = null;
+		if (settings.local()) {
+			Duration maxTtl = this.options.maxTtl();
+			local = Caffeine.newBuilder()
+				.maximumSize(this.options.maximumSize())
+				.ticker(this.options.ticker())
+				.expireAfter(Expiry.<Object, LocalEntry>writing((key, entry) -> {
+					Duration ttl = Duration.ofNanos(entry.ttlNanos);
+					return (ttl.compareTo(maxTtl) < 0) ? ttl : maxTtl;
+				}))
+				.build();
+		}
+		return new TieredCache(settings, this, this.codec.bind(valueType), local, this.observer.cache(settings.name()));
+	}
+
+	/**
+	 * Invalidate tags everywhere. Never throws: a failure is logged, counted and retried.
+	 * @param tags the tags; {@code null}s and duplicates are ignored
+	 */
+	public void invalidate(Collection<String> tags) {
+		List<String> distinct = distinct(tags);
+		if (distinct.isEmpty()) {
+			return;
+		}
+		TagState[] marks = this.view.markPending(distinct);
+		if (!tryInvalidate(distinct, marks)) {
+			this.observer.invalidationFailed();
+			this.pending.add(distinct, marks);
+		}
+	}
+
+	/**
+	 * One attempt: on success the invalidation is applied locally and its pending marks lifted.
+	 * @return whether it reached Redis
+	 */
+	boolean tryInvalidate(List<String> tags, TagState[] marks) {
+		RedisTier.Sequence sequence;
+		try {
+			sequence = this.redis.invalidate(tags);
+		}
+		catch (RedisUnavailableException ex) {
+			redisFailed(ex);
+			return false;
+		}
+		this.view.apply(sequence.epoch(), sequence.seq(), tags);
+		this.view.resolvePending(marks);
+		this.observer.invalidationPublished();
+		return true;
+	}
+
+	/**
+	 * Drop the local tier of every cache, in this process only.
+	 */
+	public void clearLocal() {
+		this.view.clear(ClearReason.MANUAL);
+	}
+
+	private void clearLocal(ClearReason reason) {
+		this.observer.localCleared(reason);
+		for (Registration registration : this.caches.values()) {
+			registration.cache.clearLocal();
+		}
+	}
+
+	/** Number of invalidations waiting for Redis. */
+	public int pendingInvalidations() {
+		return this.pending.size();
+	}
+
+	public InvalidationView view() {
+		return this.view;
+	}
+
+	RedisTier redis() {
+		return this.redis;
+	}
+
+	KeyRenderer keyRenderer() {
+		return this.keyRenderer;
+	}
+
+	FailureLog failures() {
+		return this.failures;
+	}
+
+	StoreObserver observer() {
+		return this.observer;
+	}
+
+	long currentTimeMillis() {
+		return this.options.wallClock().getAsLong();
+	}
+
+	void redisFailed(RedisUnavailableException ex) {
+		this.observer.redisError(ex.operation());
+		this.failures.warn("redis:" + ex.operation(),
+				"Redis " + ex.operation() + " failed; calling the method uncached", ex);
+	}
+
+	/** Stop retrying; called on shutdown. */
+	public void close() {
+		this.pending.close();
+	}
+
+	private static List<String> distinct(Collection<String> tags) {
+		LinkedHashSet<String> distinct = new LinkedHashSet<>();
+		for (String tag : tags) {
+			if (tag != null) {
+				distinct.add(tag);
+			}
+		}
+		return new ArrayList<>(distinct);
+	}
+
+	private record Registration(Type valueType, TieredCache cache) {
+	}
+
+
+}

@@ -1,0 +1,72 @@
+-- Read an entry and, on a miss, prepare its load (DESIGN.md, Correctness rules 2, 4 and 6).
+-- KEYS[1] seq hash, KEYS[2] entry, KEYS[3..] tag keys known from the arguments
+-- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys created here,
+-- ARGV[3] prefix of tag keys (for the tags listed inside the envelope)
+-- Returns {1, epoch, n, envelope, pttl} for a valid entry, {0, epoch, n} otherwise.
+
+local function state(seq, candidate)
+  local s = redis.call('HMGET', seq, 'epoch', 'n')
+  if s[1] and s[2] then
+    return s[1], s[2]
+  end
+  -- A new epoch starts its sequence at the server's clock in milliseconds, so tag keys that
+  -- outlived the old seq hash (eviction) hold smaller numbers and cost no extra misses.
+  local t = redis.call('TIME')
+  local n = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
+  redis.call('HSET', seq, 'epoch', candidate, 'n', n)
+  return candidate, n
+end
+
+-- Envelope header: version, epoch, loadSeq, created, softExpiry, loadMillis, flags, tag count,
+-- each field ended by a newline, then for each tag its byte length, a newline and its bytes.
+local function valid(env, epoch, prefix)
+  local pos = 1
+  local f = {}
+  for i = 1, 8 do
+    local nl = string.find(env, '\n', pos, true)
+    if not nl then
+      return false
+    end
+    f[i] = string.sub(env, pos, nl - 1)
+    pos = nl + 1
+  end
+  if f[1] ~= '1' or f[2] ~= epoch then
+    return false
+  end
+  local loadSeq = tonumber(f[3])
+  local count = tonumber(f[8])
+  if not loadSeq or not count then
+    return false
+  end
+  for i = 1, count do
+    local nl = string.find(env, '\n', pos, true)
+    if not nl then
+      return false
+    end
+    local len = tonumber(string.sub(env, pos, nl - 1))
+    if not len then
+      return false
+    end
+    local tag = string.sub(env, nl + 1, nl + len)
+    pos = nl + 1 + len
+    local v = redis.call('GET', prefix .. tag)
+    -- A missing tag key may have been evicted after an invalidation: the entry is dead.
+    if not v or tonumber(v) > loadSeq then
+      return false
+    end
+  end
+  return true
+end
+
+local epoch, n = state(KEYS[1], ARGV[1])
+local env = redis.call('GET', KEYS[2])
+if env then
+  if valid(env, epoch, ARGV[3]) then
+    return {1, epoch, n, env, redis.call('PTTL', KEYS[2])}
+  end
+  redis.call('UNLINK', KEYS[2])
+end
+for i = 3, #KEYS do
+  redis.call('SET', KEYS[i], n, 'PX', ARGV[2], 'NX')
+end
+return {0, epoch, n}

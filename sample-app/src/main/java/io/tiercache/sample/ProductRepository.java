@@ -1,0 +1,39 @@
+package io.tiercache.sample;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.tiercache.annotation.Cached;
+import io.tiercache.annotation.InvalidatesTags;
+
+import org.springframework.data.repository.ListCrudRepository;
+
+/**
+ * Products in the database. Reads are cached and tagged with every product they contain,
+ * and writes invalidate those tags, so callers never need to know which caches exist.
+ */
+public interface ProductRepository extends ListCrudRepository<Product, Long> {
+
+	@Override
+	@Cached(name = "products", ttl = "10m", jitter = "10%", tags = "'product:' + #id")
+	Optional<Product> findById(Long id);
+
+	/**
+	 * Returns the products of a category. An entry is tagged with its category, so that a
+	 * product moving into it is seen, and with each product, so that a price change is seen.
+	 * @param category the category
+	 * @return the products in that category
+	 */
+	@Cached(name = "products-by-category", ttl = "5m",
+			tags = { "'category:' + #category", "#result.![ 'product:' + id ]" })
+	List<Product> findByCategory(String category);
+
+	@Override
+	@InvalidatesTags({ "'product:' + #result.id", "'category:' + #result.category" })
+	<S extends Product> S save(S product);
+
+	@Override
+	@InvalidatesTags("'product:' + #id")
+	void deleteById(Long id);
+
+}
