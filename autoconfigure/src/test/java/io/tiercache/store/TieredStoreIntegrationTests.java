@@ -1,0 +1,348 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tiercache.test.RedisServerExtension;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The store against a real Redis: both tiers, tag invalidation, the read-populates-stale race,
+ * eviction and restart safety, time to live and failure behaviour (DESIGN.md, Correctness).
+ */
+class TieredStoreIntegrationTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private final List<StoreFixture> fixtures = new ArrayList<>();
+
+	/** The "database": product id to version. */
+	private final Map<Long, Long> database = new ConcurrentHashMap<>();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	private StoreFixture a;
+
+	@BeforeEach
+	void setUp() {
+		redis.flushAll();
+		this.a = fixture();
+		for (long id = 1; id <= 3; id++) {
+			this.database.put(id, 1L);
+		}
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.fixtures.forEach(StoreFixture::close);
+	}
+
+	@Test
+	void secondReadIsServedLocallyAndAfterALocalClearFromRedisWithoutCallingTheMethod() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		assertThat(read(cache, 1)).isEqualTo(new Product(1, 1));
+		assertThat(this.loads).hasValue(1);
+		assertThat(cache.getLocal(1L)).isEqualTo(new Product(1, 1));
+		this.a.store.clearLocal();
+		assertThat(cache.getLocal(1L)).isSameAs(TieredCache.MISS);
+		assertThat(read(cache, 1)).isEqualTo(new Product(1, 1));
+		assertThat(this.loads).as("served from Redis").hasValue(1);
+		assertThat(cache.getLocal(1L)).as("promoted back to the local tier").isEqualTo(new Product(1, 1));
+	}
+
+	@Test
+	void anotherProcessReadsTheEntryFromRedis() throws Throwable {
+		read(this.a.cache("products", Product.class), 1);
+		StoreFixture b = fixture();
+		assertThat(read(b.cache("products", Product.class), 1)).isEqualTo(new Product(1, 1));
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void invalidatingATagFromTheArgumentsOrTheResultMissesEveryEntryCarryingIt() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		for (long id = 1; id <= 3; id++) {
+			readWithCategory(cache, id);
+		}
+		assertThat(this.loads).hasValue(3);
+		this.a.store.invalidate(List.of("product:2"));
+		for (long id = 1; id <= 3; id++) {
+			readWithCategory(cache, id);
+		}
+		assertThat(this.loads).as("only product 2 reloaded").hasValue(4);
+		this.a.store.invalidate(List.of("category:even"));
+		this.a.store.clearLocal();
+		for (long id = 1; id <= 3; id++) {
+			readWithCategory(cache, id);
+		}
+		assertThat(this.loads).as("only product 2 carries category:even, a tag from its result").hasValue(5);
+	}
+
+	@Test
+	void invalidationTouchesTheSameNumberOfKeysHoweverManyEntriesCarryTheTag() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		long fewEntries = commandsToInvalidate(cache, "few", 3);
+		long manyEntries = commandsToInvalidate(cache, "many", 300);
+		assertThat(manyEntries).isEqualTo(fewEntries);
+		assertThat(fewEntries).as("HINCRBY, SET of the tag, PUBLISH and the script itself").isLessThanOrEqualTo(6);
+	}
+
+	private long commandsToInvalidate(TieredCache cache, String tag, int entries) throws Throwable {
+		for (long id = 0; id < entries; id++) {
+			long key = id;
+			cache.get(tag + id, StoreFixture.load(() -> new Product(key, 1), tag));
+		}
+		redis.command("CONFIG", "RESETSTAT");
+		this.a.store.invalidate(List.of(tag));
+		String stats = String.valueOf(redis.command("INFO", "commandstats"));
+		return stats.lines()
+			.filter((line) -> line.startsWith("cmdstat_") && !line.startsWith("cmdstat_config")
+					&& !line.startsWith("cmdstat_info"))
+			.mapToLong((line) -> Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1")))
+			.sum();
+	}
+
+	@Test
+	void aLoadThatRacedAnInvalidationIsNotStoredAndTheNextReadSeesTheNewValue() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		assertRaceEndsWithNewValue(cache, cache, this.a);
+	}
+
+	@Test
+	void aLoadThatRacedAnInvalidationFromAnotherProcessIsNotStoredAnywhere() throws Throwable {
+		StoreFixture b = fixture();
+		TieredCache cacheA = this.a.cache("products", Product.class);
+		TieredCache cacheB = b.cache("products", Product.class);
+		assertRaceEndsWithNewValue(cacheA, cacheB, b);
+		assertThat(read(cacheB, 1)).isEqualTo(new Product(1, 2));
+	}
+
+	private void assertRaceEndsWithNewValue(TieredCache reader, TieredCache writerView, StoreFixture writer)
+			throws Throwable {
+		CountDownLatch loaded = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Object> slowRead = CompletableFuture.supplyAsync(() -> {
+			try {
+				return reader.get(1L, StoreFixture.load(() -> {
+					Product old = new Product(1, this.database.get(1L));
+					loaded.countDown();
+					release.await(10, TimeUnit.SECONDS);
+					return old;
+				}, "product:1"));
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
+		this.database.put(1L, 2L);
+		writer.store.invalidate(List.of("product:1"));
+		release.countDown();
+		assertThat(slowRead.get(10, TimeUnit.SECONDS)).as("the racing read itself may see the old row")
+			.isEqualTo(new Product(1, 1));
+		assertThat(reader.getLocal(1L)).isSameAs(TieredCache.MISS);
+		assertThat(read(reader, 1)).isEqualTo(new Product(1, 2));
+		assertThat(writerView.getLocal(1L)).isNotEqualTo(new Product(1, 1));
+	}
+
+	@Test
+	void aMissingTagRecordMakesTheEntryMiss() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		redis.command("DEL", "tc:v1:t:product:1");
+		this.a.store.clearLocal();
+		read(cache, 1);
+		assertThat(this.loads).as("evicted tag record: reloaded, not served").hasValue(2);
+	}
+
+	@Test
+	void aLostSequenceHashStartsANewEpochThatInvalidatesOlderEntries() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		redis.command("DEL", "tc:v1:seq");
+		read(this.a.cache("products", Product.class), 2);
+		read(cache, 1);
+		assertThat(this.loads).as("the new epoch cleared the local tier and the old entry is dead").hasValue(3);
+	}
+
+	@Test
+	void flushAllNeverLetsAnOldEntryBeServed() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		redis.flushAll();
+		this.database.put(1L, 2L);
+		read(cache, 2);
+		assertThat(read(cache, 1)).as("epoch change seen on the next round trip clears the local tier")
+			.isEqualTo(new Product(1, 2));
+	}
+
+	@Test
+	void afterARestartOldEntriesAreGoneAndAnInvalidationStillClearsTheLocalEntry() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		redis.restart();
+		this.database.put(1L, 2L);
+		this.a.store.invalidate(List.of("product:1"));
+		assertThat(cache.getLocal(1L)).isSameAs(TieredCache.MISS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.a.store.pendingInvalidations() == 0);
+		assertThat(read(cache, 1)).isEqualTo(new Product(1, 2));
+		StoreFixture b = fixture();
+		assertThat(read(b.cache("products", Product.class), 1)).isEqualTo(new Product(1, 2));
+	}
+
+	@Test
+	void entriesExpireWithinTtlMinusJitterAndTtl() throws Throwable {
+		TieredCache cache = this.a.cache(new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.parse("50%"),
+				null, true, true), Product.class);
+		List<Long> ttls = new ArrayList<>();
+		for (long id = 0; id < 40; id++) {
+			long key = id;
+			cache.get(key, StoreFixture.load(() -> new Product(key, 1)));
+			ttls.add((Long) redis.command("PTTL", "tc:v1:e:jittered:" + id));
+		}
+		assertThat(ttls).allSatisfy((ttl) -> assertThat(ttl).isBetween(50_000L - 1_000, 100_000L));
+		assertThat(ttls.stream().mapToLong(Long::longValue).max().getAsLong()
+				- ttls.stream().mapToLong(Long::longValue).min().getAsLong())
+			.as("spread").isGreaterThan(10_000L);
+	}
+
+	@Test
+	void localEntriesExpireWithTheirTimeToLive() throws Throwable {
+		TieredCache cache = this.a.cache(new CacheSettings("short", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
+				Product.class);
+		read(cache, 1);
+		this.a.ticker.advance(Duration.ofSeconds(9));
+		assertThat(cache.getLocal(1L)).isEqualTo(new Product(1, 1));
+		this.a.ticker.advance(Duration.ofSeconds(2));
+		assertThat(cache.getLocal(1L)).isSameAs(TieredCache.MISS);
+	}
+
+	@Test
+	void localMaxTtlCapsLocalEntries() throws Throwable {
+		StoreFixture capped = new StoreFixture(redis, false, "tc", Duration.ofSeconds(30));
+		this.fixtures.add(capped);
+		TieredCache cache = capped.cache("products", Product.class);
+		read(cache, 1);
+		capped.ticker.advance(Duration.ofSeconds(31));
+		assertThat(cache.getLocal(1L)).isSameAs(TieredCache.MISS);
+	}
+
+	@Test
+	void absentValuesAreCachedOnlyWithANullTtl() throws Throwable {
+		TieredCache plain = this.a.cache("plain", Product.class);
+		TieredCache negative = this.a.cache(new CacheSettings("negative", Duration.ofMinutes(10), Jitter.NONE,
+				Duration.ofSeconds(30), true, true), Product.class);
+		for (int i = 0; i < 2; i++) {
+			plain.get(9L, StoreFixture.load(this::absent));
+			negative.get(9L, StoreFixture.load(this::absent));
+		}
+		assertThat(this.loads).as("once for the negative cache, twice for the plain one").hasValue(3);
+		assertThat((Long) redis.command("PTTL", "tc:v1:e:negative:9")).isBetween(1L, 30_000L);
+		this.a.store.clearLocal();
+		assertThat(negative.get(9L, StoreFixture.load(this::absent))).isNull();
+		assertThat(this.loads).as("the absent value comes from Redis").hasValue(3);
+	}
+
+	@Test
+	void exceptionsAreNeverCached() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		for (int i = 0; i < 2; i++) {
+			assertThatThrownBy(() -> cache.get(1L, StoreFixture.load(() -> {
+				this.loads.incrementAndGet();
+				throw new IllegalStateException("database down");
+			}))).hasMessage("database down");
+		}
+		assertThat(this.loads).hasValue(2);
+		assertThat(redis.command("EXISTS", "tc:v1:e:products:1")).isEqualTo(0L);
+	}
+
+	@Test
+	void anUndecodableEntryIsRemovedAndTheMethodCalled() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		String key = "tc:v1:e:products:1";
+		String stored = String.valueOf(redis.command("GET", key));
+		redis.command("SET", key, stored.replace("{", "[not json"));
+		this.a.store.clearLocal();
+		assertThat(read(cache, 1)).isEqualTo(new Product(1, 1));
+		assertThat(this.loads).hasValue(2);
+	}
+
+	@Test
+	void whenRedisStopsCallsReturnTheMethodsResultsAndNothingIsThrown() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		read(cache, 1);
+		redis.stop();
+		try {
+			for (int i = 0; i < 5; i++) {
+				assertThat(read(cache, 1)).isEqualTo(new Product(1, 1));
+				assertThat(read(cache, 2)).isEqualTo(new Product(2, 1));
+			}
+			this.database.put(1L, 2L);
+			this.a.store.invalidate(List.of("product:1"));
+			assertThat(this.a.store.pendingInvalidations()).isEqualTo(1);
+			assertThat(read(cache, 1)).as("read-your-writes while Redis is down").isEqualTo(new Product(1, 2));
+		}
+		finally {
+			redis.start();
+		}
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			read(cache, 3);
+			assertThat(this.a.store.pendingInvalidations()).isZero();
+		});
+		assertThat(read(cache, 1)).isEqualTo(new Product(1, 2));
+	}
+
+	private @Nullable Object absent() {
+		this.loads.incrementAndGet();
+		return null;
+	}
+
+	private Object read(TieredCache cache, long id) throws Throwable {
+		Object local = cache.getLocal(id);
+		if (local != TieredCache.MISS) {
+			return local;
+		}
+		return cache.get(id, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return new Product(id, this.database.get(id));
+		}, "product:" + id));
+	}
+
+	private Object readWithCategory(TieredCache cache, long id) throws Throwable {
+		Object local = cache.getLocal(id);
+		if (local != TieredCache.MISS) {
+			return local;
+		}
+		return cache.get(id, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return new Product(id, this.database.get(id));
+		}, List.of("product:" + id), (result) -> List.of("category:" + ((((Product) result).id() % 2 == 0) ? "even" : "odd"))));
+	}
+
+	private StoreFixture fixture() {
+		StoreFixture fixture = new StoreFixture(redis, false);
+		this.fixtures.add(fixture);
+		return fixture;
+	}
+
+	record Product(long id, long version) {
+	}
+
+}
