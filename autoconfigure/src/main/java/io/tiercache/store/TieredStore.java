@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
@@ -75,8 +76,10 @@ public class TieredStore {
 
 	}
 
+	private final ScheduledExecutorService scheduler;
+
 	public TieredStore(RedisTier redis, InvalidationView view, ValueCodec codec, KeyRenderer keyRenderer, Options options,
-			StoreObserver observer, ScheduledExecutorService scheduler) {
+			StoreObserver observer) {
 		this.redis = redis;
 		this.view = view;
 		this.codec = codec;
@@ -84,7 +87,12 @@ public class TieredStore {
 		this.options = options;
 		this.observer = observer;
 		this.failures = new FailureLog(logger, System::nanoTime);
-		this.pending = new PendingInvalidations(this, scheduler);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "tiercache-retry");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.pending = new PendingInvalidations(this, this.scheduler);
 		view.addClearListener(this::clearLocal);
 		redis.breaker().onStateChange((open) -> {
 			if (open) {
@@ -228,6 +236,7 @@ public class TieredStore {
 	/** Stop retrying; called on shutdown. */
 	public void close() {
 		this.pending.close();
+		this.scheduler.shutdownNow();
 	}
 
 	private static List<String> distinct(Collection<String> tags) {

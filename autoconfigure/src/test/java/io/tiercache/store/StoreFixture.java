@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -40,8 +38,6 @@ final class StoreFixture implements AutoCloseable {
 
 	final FakeTicker ticker = new FakeTicker();
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-
 	private final @Nullable InvalidationSubscriber subscriber;
 
 	StoreFixture(RedisServerHandle server, boolean subscribe) {
@@ -57,8 +53,7 @@ final class StoreFixture implements AutoCloseable {
 				new RedisKeys(prefix, "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
 		JsonMapper mapper = JsonMapper.builder().build();
 		this.store = new TieredStore(this.redis, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
-				new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis), StoreObserver.NONE,
-				this.scheduler);
+				new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis), StoreObserver.NONE);
 		this.subscriber = subscribe
 				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view, InvalidationSubscriber.Observer.NONE)
 				: null;
@@ -81,7 +76,6 @@ final class StoreFixture implements AutoCloseable {
 			this.subscriber.stop();
 		}
 		this.store.close();
-		this.scheduler.shutdownNow();
 		this.connectionFactory.destroy();
 	}
 

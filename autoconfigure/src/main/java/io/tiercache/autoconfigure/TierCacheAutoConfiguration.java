@@ -1,0 +1,158 @@
+package io.tiercache.autoconfigure;
+
+import java.util.UUID;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.fanout.InvalidationView;
+import io.tiercache.metrics.MicrometerStoreObserver;
+import io.tiercache.redis.CircuitBreaker;
+import io.tiercache.redis.RedisKeys;
+import io.tiercache.redis.RedisScriptRunner;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.store.JacksonValueCodec;
+import io.tiercache.store.KeyRenderer;
+import io.tiercache.store.StoreObserver;
+import io.tiercache.store.TieredStore;
+import io.tiercache.store.ValueCodec;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of tiercache: the two-tier store over the application's
+ * {@link RedisConnectionFactory}, the invalidation subscriber, metrics, and the advisor that
+ * makes {@code @Cached} and {@code @InvalidatesTags} work.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass({ RedisConnectionFactory.class, Caffeine.class })
+@ConditionalOnBooleanProperty(name = "tiercache.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TierCacheProperties.class)
+public final class TierCacheAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InvalidationView tierCacheInvalidationView() {
+		return new InvalidationView();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	RedisTier tierCacheRedisTier(RedisConnectionFactory connectionFactory, TierCacheProperties properties) {
+		TierCacheProperties.Redis redis = properties.getRedis();
+		CircuitBreaker breaker = new CircuitBreaker(redis.getBreaker().getFailureThreshold(),
+				redis.getBreaker().getOpenDuration(), System::nanoTime);
+		RedisScriptRunner runner = new RedisScriptRunner(connectionFactory, redis.getCommandTimeout(), breaker);
+		return new RedisTier(runner, new RedisKeys(redis.getKeyPrefix(), properties.getNamespace()),
+				properties.getMaxTtl(), UUID.randomUUID().toString());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec tierCacheValueCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JacksonValueCodec(jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper));
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisTier.class)
+	TieredStore tieredStore(RedisTier redisTier, InvalidationView view, ValueCodec codec,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<StoreObserver> observer,
+			TierCacheProperties properties) {
+		ObjectMapper mapper = jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper);
+		TieredStore.Options options = new TieredStore.Options(properties.getLocal().getMaximumSize(),
+				properties.getLocal().getMaxTtl(), Ticker.systemTicker(), System::currentTimeMillis);
+		return new TieredStore(redisTier, view, codec, new KeyRenderer(mapper), options,
+				observer.getIfAvailable(() -> StoreObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnBean(RedisTier.class)
+	InvalidationSubscriberLifecycle tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory,
+			RedisTier redisTier, InvalidationView view, ObjectProvider<StoreObserver> observer) {
+		InvalidationSubscriber.Observer subscriberObserver = (observer
+			.getIfAvailable() instanceof InvalidationSubscriber.Observer found) ? found : InvalidationSubscriber.Observer.NONE;
+		return new InvalidationSubscriberLifecycle(
+				new InvalidationSubscriber(connectionFactory, redisTier, view, subscriberObserver));
+	}
+
+	private static JsonMapper defaultMapper() {
+		return JsonMapper.builder().build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class TierCacheMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(StoreObserver.class)
+		MicrometerStoreObserver tierCacheMetrics(MeterRegistry registry) {
+			return new MicrometerStoreObserver(registry);
+		}
+
+	}
+
+	/**
+	 * Starts the subscription with the context (before the web server takes traffic) and
+	 * stops it with it.
+	 */
+	static final class InvalidationSubscriberLifecycle implements SmartLifecycle {
+
+		private final InvalidationSubscriber subscriber;
+
+		private volatile boolean running;
+
+		InvalidationSubscriberLifecycle(InvalidationSubscriber subscriber) {
+			this.subscriber = subscriber;
+		}
+
+		InvalidationSubscriber subscriber() {
+			return this.subscriber;
+		}
+
+		@Override
+		public void start() {
+			this.subscriber.start();
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			this.subscriber.stop();
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			// Before the web server (SmartLifecycle.DEFAULT_PHASE - 1024 starts it), after pools.
+			return SmartLifecycle.DEFAULT_PHASE - 2048;
+		}
+
+	}
+
+
+}
