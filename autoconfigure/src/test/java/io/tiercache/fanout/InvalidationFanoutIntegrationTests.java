@@ -1,0 +1,205 @@
+package io.tiercache.fanout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.redis.CircuitBreaker;
+import io.tiercache.redis.RedisKeys;
+import io.tiercache.redis.RedisScriptRunner;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.store.CacheLoad;
+import io.tiercache.store.CacheSettings;
+import io.tiercache.store.JacksonValueCodec;
+import io.tiercache.store.Jitter;
+import io.tiercache.store.KeyRenderer;
+import io.tiercache.store.StoreObserver;
+import io.tiercache.store.TieredCache;
+import io.tiercache.store.TieredStore;
+import io.tiercache.test.RedisServerExtension;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two processes (stores with their own connections and subscriptions) on one real Redis: an
+ * invalidation on one reaches the other's local tier.
+ */
+class InvalidationFanoutIntegrationTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private Instance a;
+
+	private Instance b;
+
+	@BeforeEach
+	void setUp() {
+		redis.flushAll();
+		this.a = new Instance();
+		this.b = new Instance();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.a.close();
+		this.b.close();
+	}
+
+	@Test
+	void anInvalidationOnOneInstanceRemovesTheLocalEntryOfAnother() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheA = this.a.cache();
+		TieredCache cacheB = this.b.cache();
+		read(cacheA, version, loads);
+		read(cacheB, version, loads);
+		assertThat(cacheB.getLocal(1L)).isEqualTo(1L);
+		version.set(2);
+		this.a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
+		assertThat(read(cacheB, version, loads)).isEqualTo(2L);
+		assertThat(this.b.received).as("delivery lag recorded").hasPositiveValue();
+		assertThat(this.b.lastLagMicros.get()).isBetween(0L, 5_000_000L);
+	}
+
+	@Test
+	void aGapInSequenceNumbersClearsTheLocalTier() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheB = this.b.cache();
+		this.a.store.invalidate(List.of("warm-up"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
+		read(cacheB, version, loads);
+		long generation = this.b.view.generation();
+		// An invalidation whose message is lost: bump the sequence without publishing.
+		redis.command("HINCRBY", "tc:v1:seq", "n", "1");
+		this.a.store.invalidate(List.of("unrelated"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
+		assertThat(this.b.view.generation()).isGreaterThan(generation);
+		assertThat(this.b.clears.get()).isPositive();
+		assertThat(cacheB.getLocal(1L)).isSameAs(TieredCache.MISS);
+	}
+
+	@Test
+	void aMalformedMessageIsDroppedAndCounted() {
+		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
+		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.malformed.get() == 2);
+		assertThat(this.b.view.trusted()).isTrue();
+	}
+
+	private static Object read(TieredCache cache, AtomicLong version, AtomicInteger loads) throws Throwable {
+		Object local = cache.getLocal(1L);
+		if (local != TieredCache.MISS) {
+			return local;
+		}
+		return cache.get(1L, new CacheLoad() {
+
+			@Override
+			public List<String> argumentTags() {
+				return List.of("product:1");
+			}
+
+			@Override
+			public Object load() {
+				loads.incrementAndGet();
+				return version.get();
+			}
+
+			@Override
+			public List<String> resultTags(@Nullable Object result) {
+				return List.of();
+			}
+
+			@Override
+			public boolean isCacheable(@Nullable Object result) {
+				return true;
+			}
+
+		});
+	}
+
+	/** One process's worth of tiercache, with its own subscription. */
+	static final class Instance implements AutoCloseable, InvalidationSubscriber.Observer {
+
+		final AtomicInteger received = new AtomicInteger();
+
+		final AtomicInteger malformed = new AtomicInteger();
+
+		final AtomicInteger clears = new AtomicInteger();
+
+		final AtomicLong lastLagMicros = new AtomicLong(-1);
+
+		final InvalidationView view = new InvalidationView();
+
+		final LettuceConnectionFactory connectionFactory;
+
+		final TieredStore store;
+
+		final InvalidationSubscriber subscriber;
+
+		Instance() {
+			this.connectionFactory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(redis.host(), redis.port()));
+			this.connectionFactory.afterPropertiesSet();
+			this.connectionFactory.start();
+			RedisTier tier = new RedisTier(
+					new RedisScriptRunner(this.connectionFactory, Duration.ofMillis(500),
+							new CircuitBreaker(3, Duration.ofSeconds(1), System::nanoTime)),
+					new RedisKeys("tc", "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
+			JsonMapper mapper = JsonMapper.builder().build();
+			this.store = new TieredStore(tier, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
+					new TieredStore.Options(100, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis),
+					StoreObserver.NONE);
+			this.view.addClearListener((reason) -> {
+				if (reason == ClearReason.GAP) {
+					this.clears.incrementAndGet();
+				}
+			});
+			this.subscriber = new InvalidationSubscriber(this.connectionFactory, tier, this.view, this);
+			assertThat(this.view.trusted()).as("not trusted before the subscription is confirmed").isFalse();
+			this.subscriber.start();
+			await().atMost(Duration.ofSeconds(5)).until(this.view::trusted);
+		}
+
+		TieredCache cache() {
+			return this.store.cache(new CacheSettings("products", Duration.ofMinutes(10), Jitter.NONE, null, true, true),
+					Long.class);
+		}
+
+		@Override
+		public void received(long lagMicros) {
+			this.lastLagMicros.set(lagMicros);
+			this.received.incrementAndGet();
+		}
+
+		@Override
+		public void malformed() {
+			this.malformed.incrementAndGet();
+		}
+
+		@Override
+		public void close() {
+			this.subscriber.stop();
+			this.store.close();
+			this.connectionFactory.destroy();
+		}
+
+	}
+
+}
