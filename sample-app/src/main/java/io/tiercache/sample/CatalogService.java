@@ -36,7 +36,8 @@ public class CatalogService {
 	 */
 	@Transactional
 	public Product updatePrice(long id, BigDecimal price) {
-		return this.repository.save(product(id).withPrice(price));
+		Product current = this.repository.findForUpdateById(id).orElseThrow(() -> new ProductNotFoundException(id));
+		return this.repository.save(current.withPrice(price));
 	}
 
 }

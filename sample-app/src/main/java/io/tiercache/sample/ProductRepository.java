@@ -6,6 +6,8 @@ import java.util.Optional;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 
+import org.springframework.data.relational.core.sql.LockMode;
+import org.springframework.data.relational.repository.Lock;
 import org.springframework.data.repository.ListCrudRepository;
 
 /**
@@ -27,6 +29,15 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	@Cached(name = "products-by-category", ttl = "5m",
 			tags = { "'category:' + #category", "#result.![ 'product:' + id ]" })
 	List<Product> findByCategory(String category);
+
+	/**
+	 * Reads a product for update, uncached and locked: a write must start from the committed
+	 * row, never from a cached copy.
+	 * @param id the product
+	 * @return the product
+	 */
+	@Lock(LockMode.PESSIMISTIC_WRITE)
+	Optional<Product> findForUpdateById(Long id);
 
 	@Override
 	@InvalidatesTags({ "'product:' + #result.id", "'category:' + #result.category" })
