@@ -60,9 +60,7 @@ final class InvocationEvaluation {
 	}
 
 	@Nullable Object evaluate(Expression expression, @Nullable Object result) {
-		MethodBasedEvaluationContext context = getContext();
-		context.setVariable(RESULT_VARIABLE, ObjectUtils.unwrapOptional(result));
-		return expression.getValue(context);
+		return expression.getValue(getContext(result));
 	}
 
 	boolean isTrue(Expression expression) {
@@ -70,9 +68,7 @@ final class InvocationEvaluation {
 	}
 
 	boolean isTrue(Expression expression, @Nullable Object result) {
-		MethodBasedEvaluationContext context = getContext();
-		context.setVariable(RESULT_VARIABLE, ObjectUtils.unwrapOptional(result));
-		return Boolean.TRUE.equals(expression.getValue(context, Boolean.class));
+		return Boolean.TRUE.equals(expression.getValue(getContext(result), Boolean.class));
 	}
 
 	/**
@@ -115,6 +111,12 @@ final class InvocationEvaluation {
 				tags.add(String.valueOf(value));
 			}
 		}
+	}
+
+	private MethodBasedEvaluationContext getContext(@Nullable Object result) {
+		MethodBasedEvaluationContext context = getContext();
+		context.setVariable(RESULT_VARIABLE, ObjectUtils.unwrapOptional(result));
+		return context;
 	}
 
 	private MethodBasedEvaluationContext getContext() {

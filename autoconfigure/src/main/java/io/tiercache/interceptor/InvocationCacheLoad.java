@@ -1,0 +1,110 @@
+package io.tiercache.interceptor;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.tiercache.store.CacheLoad;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.expression.Expression;
+
+/**
+ * The {@link CacheLoad} of one invocation that missed the local tier. A result whose tags or
+ * {@code unless} expression cannot be evaluated is returned to the caller but is not
+ * cacheable: an entry stored without one of its tags could never be invalidated by it.
+ */
+final class InvocationCacheLoad implements CacheLoad {
+
+	private final CachedOperation operation;
+
+	private final MethodInvocation invocation;
+
+	private final InvocationEvaluation evaluation;
+
+	private final Collection<String> argumentTags;
+
+	private final ExpressionFailureLog failureLog;
+
+	private boolean resultTagsEvaluated;
+
+	private @Nullable Object taggedResult;
+
+	// null when evaluation failed
+	private @Nullable Set<String> resultTags;
+
+	InvocationCacheLoad(CachedOperation operation, MethodInvocation invocation, InvocationEvaluation evaluation,
+			Collection<String> argumentTags, ExpressionFailureLog failureLog) {
+		this.operation = operation;
+		this.invocation = invocation;
+		this.evaluation = evaluation;
+		this.argumentTags = argumentTags;
+		this.failureLog = failureLog;
+	}
+
+	@Override
+	public Collection<String> argumentTags() {
+		return this.argumentTags;
+	}
+
+	@Override
+	public @Nullable Object load() throws Throwable {
+		return this.invocation.proceed();
+	}
+
+	@Override
+	public Collection<String> resultTags(@Nullable Object result) {
+		Set<String> tags = evaluateResultTags(result);
+		return (tags != null) ? tags : Collections.emptySet();
+	}
+
+	@Override
+	public boolean isCacheable(@Nullable Object result) {
+		return evaluateResultTags(result) != null && !isVetoed(result);
+	}
+
+	// The store may ask for the tags and for cacheability in either order: evaluate once
+	private @Nullable Set<String> evaluateResultTags(@Nullable Object result) {
+		if (this.operation.resultTagExpressions().isEmpty()) {
+			return Collections.emptySet();
+		}
+		if (!this.resultTagsEvaluated || this.taggedResult != result) {
+			this.resultTagsEvaluated = true;
+			this.taggedResult = result;
+			this.resultTags = evaluateTags(result);
+		}
+		return this.resultTags;
+	}
+
+	private @Nullable Set<String> evaluateTags(@Nullable Object result) {
+		Set<String> tags = new LinkedHashSet<>();
+		for (Expression expression : this.operation.resultTagExpressions()) {
+			try {
+				this.evaluation.addTags(expression, result, tags);
+			}
+			catch (RuntimeException ex) {
+				this.failureLog.cacheSkipped(this.operation.method(), "tag", expression, "the result was not cached",
+						ex);
+				return null;
+			}
+		}
+		return tags;
+	}
+
+	private boolean isVetoed(@Nullable Object result) {
+		Expression unless = this.operation.unless();
+		if (unless == null) {
+			return false;
+		}
+		try {
+			return this.evaluation.isTrue(unless, result);
+		}
+		catch (RuntimeException ex) {
+			this.failureLog.cacheSkipped(this.operation.method(), "unless", unless, "the result was not cached", ex);
+			return true;
+		}
+	}
+
+}

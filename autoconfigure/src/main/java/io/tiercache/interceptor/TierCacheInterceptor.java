@@ -1,0 +1,361 @@
+package io.tiercache.interceptor;
+
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.tiercache.interceptor.TierCacheOperationSource.MethodOperations;
+import io.tiercache.store.TieredCache;
+import io.tiercache.store.TieredStore;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.expression.BeanResolver;
+import org.springframework.expression.Expression;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Applies {@link CachedOperation} and {@link InvalidatesTagsOperation} to method invocations.
+ * <p>
+ * {@code @Cached}: a hit in the local tier costs two map lookups, the key (the argument
+ * itself for a method of one parameter) and the store's allocation-free lookup. On a miss the
+ * store loads through the method and stores the result if it is still valid. A method whose
+ * cache is disabled, or whose {@code condition} is false, is invoked directly.
+ * <p>
+ * {@code @InvalidatesTags}: once the method has returned normally, its tags are invalidated;
+ * inside an active transaction only after the transaction commits, and not at all if it rolls
+ * back. The advisor runs outside a default-ordered {@code @Transactional} on the same method,
+ * so that transaction has committed by then. A method that is also {@code @Cached} invalidates
+ * only when its body ran, since a hit changed nothing.
+ * <p>
+ * An expression that fails at run time never reaches the caller: the call goes to the method
+ * without the cache, or the tags of that expression are not invalidated, and the failure is
+ * logged (an error for a skipped invalidation).
+ *
+ * @since 0.1.0
+ */
+public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(TierCacheInterceptor.class);
+
+	private static final boolean transactionSupportPresent = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager",
+			TierCacheInterceptor.class.getClassLoader());
+
+	private static final InterceptedMethod NOT_INTERCEPTED = new InterceptedMethod(
+			new MethodOperations(null, null));
+
+	private final TierCacheOperationSource operationSource;
+
+	private final SingletonSupplier<TieredStore> store;
+
+	private final Invalidator invalidator;
+
+	// Per target class, then per method: no key object is allocated on the hot path
+	private final Map<Class<?>, Map<Method, InterceptedMethod>> interceptedMethods = new ConcurrentHashMap<>(64);
+
+	private @Nullable BeanResolver beanResolver;
+
+	/**
+	 * Create an interceptor.
+	 * @param operationSource the source of operations
+	 * @param store supplies the store on the first call that needs it, so that creating the
+	 * interceptor does not create the store
+	 */
+	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store) {
+		this.operationSource = operationSource;
+		this.store = SingletonSupplier.of(store);
+		this.invalidator = (tags) -> this.store.obtain().invalidate(tags);
+	}
+
+	/**
+	 * Create an interceptor that sends invalidations to the given {@link Invalidator} rather
+	 * than to the store, so that tests can observe them.
+	 */
+	TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
+			Invalidator invalidator) {
+		this.operationSource = operationSource;
+		this.store = SingletonSupplier.of(store);
+		this.invalidator = invalidator;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanResolver = new BeanFactoryResolver(beanFactory);
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Method method = invocation.getMethod();
+		Object target = invocation.getThis();
+		// The class the proxy creator matched, so that lookups hit what the pointcut parsed
+		Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
+		InterceptedMethod intercepted = getInterceptedMethod(method, targetClass);
+		CachedOperation cached = intercepted.cached;
+		InvalidatesTagsOperation invalidatesTags = intercepted.invalidatesTags;
+		if (invalidatesTags == null) {
+			return (cached != null) ? invokeCached(invocation, targetClass, intercepted, cached) : invocation.proceed();
+		}
+		ProceedTrackingInvocation tracking = new ProceedTrackingInvocation(invocation);
+		Object result = (cached != null) ? invokeCached(tracking, targetClass, intercepted, cached)
+				: tracking.proceed();
+		if (tracking.proceeded) {
+			invalidate(invocation, targetClass, intercepted, invalidatesTags, result);
+		}
+		return result;
+	}
+
+	private InterceptedMethod getInterceptedMethod(Method method, Class<?> targetClass) {
+		Map<Method, InterceptedMethod> methods = this.interceptedMethods.get(targetClass);
+		InterceptedMethod intercepted = (methods != null) ? methods.get(method) : null;
+		if (intercepted == null) {
+			MethodOperations operations = this.operationSource.getOperations(method, targetClass);
+			intercepted = (operations.cached() != null || operations.invalidatesTags() != null)
+					? new InterceptedMethod(operations) : NOT_INTERCEPTED;
+			InterceptedMethod existing = this.interceptedMethods
+				.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
+				.putIfAbsent(method, intercepted);
+			intercepted = (existing != null) ? existing : intercepted;
+		}
+		return intercepted;
+	}
+
+	private @Nullable Object invokeCached(MethodInvocation invocation, Class<?> targetClass,
+			InterceptedMethod intercepted, CachedOperation operation) throws Throwable {
+		if (!operation.settings().enabled()) {
+			return invocation.proceed();
+		}
+		@Nullable Object[] args = invocation.getArguments();
+		InvocationEvaluation evaluation = null;
+		if (operation.needsEvaluationBeforeLookup()) {
+			evaluation = createEvaluation(operation.method(), invocation, targetClass);
+			if (!isConditionPassing(operation, evaluation, intercepted)) {
+				return invocation.proceed();
+			}
+		}
+		Object key;
+		try {
+			key = operation.generateKey(args, evaluation);
+		}
+		catch (RuntimeException ex) {
+			Expression keyExpression = operation.keyExpression();
+			if (keyExpression == null) {
+				throw ex;
+			}
+			intercepted.cacheFailureLog.cacheSkipped(operation.method(), "key", keyExpression,
+					"the call went to the method without the cache", ex);
+			return invocation.proceed();
+		}
+		TieredCache cache = intercepted.getCache(operation, this.store);
+		Object value = cache.getLocal(key);
+		if (value != TieredCache.MISS) {
+			return value;
+		}
+		if (evaluation == null) {
+			evaluation = createEvaluation(operation.method(), invocation, targetClass);
+		}
+		Collection<String> argumentTags = evaluateArgumentTags(operation, evaluation, intercepted);
+		if (argumentTags == null) {
+			return invocation.proceed();
+		}
+		return cache.get(key,
+				new InvocationCacheLoad(operation, invocation, evaluation, argumentTags, intercepted.cacheFailureLog));
+	}
+
+	private boolean isConditionPassing(CachedOperation operation, InvocationEvaluation evaluation,
+			InterceptedMethod intercepted) {
+		Expression condition = operation.condition();
+		if (condition == null) {
+			return true;
+		}
+		try {
+			return evaluation.isTrue(condition);
+		}
+		catch (RuntimeException ex) {
+			intercepted.cacheFailureLog.cacheSkipped(operation.method(), "condition", condition,
+					"the call went to the method without the cache", ex);
+			return false;
+		}
+	}
+
+	private @Nullable Collection<String> evaluateArgumentTags(CachedOperation operation,
+			InvocationEvaluation evaluation, InterceptedMethod intercepted) {
+		if (operation.argumentTagExpressions().isEmpty()) {
+			return Collections.emptySet();
+		}
+		Set<String> tags = new LinkedHashSet<>();
+		for (Expression expression : operation.argumentTagExpressions()) {
+			try {
+				evaluation.addTags(expression, tags);
+			}
+			catch (RuntimeException ex) {
+				intercepted.cacheFailureLog.cacheSkipped(operation.method(), "tag", expression,
+						"the call went to the method without the cache", ex);
+				return null;
+			}
+		}
+		return tags;
+	}
+
+	private void invalidate(MethodInvocation invocation, Class<?> targetClass, InterceptedMethod intercepted,
+			InvalidatesTagsOperation operation, @Nullable Object result) {
+		InvocationEvaluation evaluation = createEvaluation(operation.method(), invocation, targetClass);
+		Set<String> tags = new LinkedHashSet<>();
+		for (Expression expression : operation.tagExpressions()) {
+			try {
+				evaluation.addTags(expression, result, tags);
+			}
+			catch (RuntimeException ex) {
+				// The other tags are still invalidated: invalidating more is always safe
+				intercepted.invalidationFailureLog.invalidationSkipped(operation.method(), expression, ex);
+			}
+		}
+		if (tags.isEmpty()) {
+			return;
+		}
+		if (!transactionSupportPresent || !TransactionSupport.runAfterCommit(() -> invalidateNow(tags))) {
+			invalidateNow(tags);
+		}
+	}
+
+	private void invalidateNow(Set<String> tags) {
+		try {
+			this.invalidator.invalidate(tags);
+		}
+		catch (RuntimeException ex) {
+			// The caller's business operation has completed: a failure must not undo its success
+			logger.error("Invalidation of tags " + tags + " failed", ex);
+		}
+	}
+
+	private InvocationEvaluation createEvaluation(Method method, MethodInvocation invocation, Class<?> targetClass) {
+		return new InvocationEvaluation(method, invocation.getArguments(), invocation.getThis(), targetClass,
+				this.beanResolver);
+	}
+
+	/**
+	 * The operations of one method of one target class, with what is resolved on their first
+	 * use.
+	 */
+	private static final class InterceptedMethod {
+
+		private final @Nullable CachedOperation cached;
+
+		private final @Nullable InvalidatesTagsOperation invalidatesTags;
+
+		private final ExpressionFailureLog cacheFailureLog = new ExpressionFailureLog(logger);
+
+		private final ExpressionFailureLog invalidationFailureLog = new ExpressionFailureLog(logger);
+
+		private volatile @Nullable TieredCache cache;
+
+		InterceptedMethod(MethodOperations operations) {
+			this.cached = operations.cached();
+			this.invalidatesTags = operations.invalidatesTags();
+		}
+
+		TieredCache getCache(CachedOperation operation, SingletonSupplier<TieredStore> store) {
+			TieredCache cache = this.cache;
+			if (cache == null) {
+				// A race resolves the same cache twice: the store returns one cache per name
+				cache = store.obtain().cache(operation.settings(), operation.valueType());
+				this.cache = cache;
+			}
+			return cache;
+		}
+
+	}
+
+	/**
+	 * Records whether the method body ran, which decides whether a method that is both
+	 * {@code @Cached} and {@code @InvalidatesTags} invalidates.
+	 */
+	private static final class ProceedTrackingInvocation implements MethodInvocation {
+
+		private final MethodInvocation delegate;
+
+		private boolean proceeded;
+
+		ProceedTrackingInvocation(MethodInvocation delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public Method getMethod() {
+			return this.delegate.getMethod();
+		}
+
+		@Override
+		public @Nullable Object[] getArguments() {
+			return this.delegate.getArguments();
+		}
+
+		@Override
+		public @Nullable Object proceed() throws Throwable {
+			Object result = this.delegate.proceed();
+			this.proceeded = true;
+			return result;
+		}
+
+		@Override
+		public @Nullable Object getThis() {
+			return this.delegate.getThis();
+		}
+
+		@Override
+		public AccessibleObject getStaticPart() {
+			return this.delegate.getStaticPart();
+		}
+
+	}
+
+	/**
+	 * Kept apart so that spring-tx is only loaded when present.
+	 */
+	private static final class TransactionSupport {
+
+		/**
+		 * Run the action after the current transaction commits.
+		 * @return whether it was registered; {@code false} outside a transaction
+		 */
+		static boolean runAfterCommit(Runnable action) {
+			if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+				return false;
+			}
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					action.run();
+				}
+
+				@Override
+				public void afterCompletion(int status) {
+					// The commit may have succeeded: invalidating too much is safe, too little is not
+					if (status == STATUS_UNKNOWN) {
+						action.run();
+					}
+				}
+
+			});
+			return true;
+		}
+
+	}
+
+}

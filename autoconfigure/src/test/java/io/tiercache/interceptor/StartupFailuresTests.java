@@ -1,0 +1,487 @@
+package io.tiercache.interceptor;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.tiercache.annotation.Cached;
+import io.tiercache.annotation.InvalidatesTags;
+import io.tiercache.store.Jitter;
+import io.tiercache.store.TieredStore;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests that invalid annotations fail when the bean is created, with a message naming the
+ * method.
+ */
+class StartupFailuresTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+		.withUserConfiguration(TierCacheConfiguration.class);
+
+	@Test
+	void validAnnotationsStartAndProxyTheBean() {
+		this.contextRunner.withBean(ValidService.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(AopUtils.isAopProxy(context.getBean(ValidService.class))).isTrue();
+		});
+	}
+
+	@Test
+	void unparsableKeyFails() {
+		assertStartupFailure(UnparsableKeyService.class, "find(long)", "key expression '#id +' cannot be parsed");
+	}
+
+	@Test
+	void unparsableTagFails() {
+		assertStartupFailure(UnparsableTagService.class, "find(long)",
+				"tag expression ''product:' +' cannot be parsed");
+	}
+
+	@Test
+	void unparsableConditionFails() {
+		assertStartupFailure(UnparsableConditionService.class, "find(long)",
+				"condition expression '#id >' cannot be parsed");
+	}
+
+	@Test
+	void unparsableUnlessFails() {
+		assertStartupFailure(UnparsableUnlessService.class, "find(long)",
+				"unless expression '#result ==' cannot be parsed");
+	}
+
+	@Test
+	void unparsableInvalidatedTagFails() {
+		assertStartupFailure(UnparsableInvalidationService.class, "update(long)",
+				"tag expression ''product:' +' cannot be parsed");
+	}
+
+	@Test
+	void badTtlFails() {
+		assertStartupFailure(BadTtlService.class, "find(long)", "ttl '10 minutes' is not a duration");
+	}
+
+	@Test
+	void badNullTtlFails() {
+		assertStartupFailure(BadNullTtlService.class, "find(long)", "nullTtl 'soon' is not a duration");
+	}
+
+	@Test
+	void badJitterFails() {
+		assertStartupFailure(BadJitterService.class, "find(long)", "jitter 'lots' is not a duration");
+	}
+
+	@Test
+	void negativeJitterFails() {
+		assertStartupFailure(NegativeJitterService.class, "find(long)", "jitter '-5s' must not be negative");
+	}
+
+	@Test
+	void negativePercentageJitterFails() {
+		assertStartupFailure(NegativePercentageJitterService.class, "find(long)",
+				"jitter '-10%' must be between 0% and 100%");
+	}
+
+	@Test
+	void fixedJitterLargerThanTtlFails() {
+		assertStartupFailure(JitterAboveTtlService.class, "find(long)", "jitter PT1M of cache '"
+				+ JitterAboveTtlService.class.getSimpleName() + ".find' exceeds its ttl PT10S");
+	}
+
+	@Test
+	void ttlAboveMaxTtlFails() {
+		assertStartupFailure(TtlAboveMaxService.class, "find(long)", "ttl PT2H of cache '"
+				+ TtlAboveMaxService.class.getSimpleName() + ".find' exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void nullTtlAboveMaxTtlFails() {
+		assertStartupFailure(NullTtlAboveMaxService.class, "find(long)", "nullTtl PT2H of cache '"
+				+ NullTtlAboveMaxService.class.getSimpleName() + ".find' exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void zeroTtlFails() {
+		assertStartupFailure(ZeroTtlService.class, "find(long)", "must be greater than zero");
+	}
+
+	@Test
+	void cachedVoidMethodFails() {
+		assertStartupFailure(VoidCachedService.class, "find(long)", "a void method has no result to cache");
+	}
+
+	@Test
+	void cachedPrivateMethodFails() {
+		assertStartupFailure(PrivateMethodService.class, "find(long)",
+				"the method is private, so a proxy cannot intercept it");
+	}
+
+	@Test
+	void cachedFinalMethodFails() {
+		assertStartupFailure(FinalMethodService.class, "find(long)",
+				"the method is final, so a proxy cannot intercept it");
+	}
+
+	@Test
+	void cachedStaticMethodFails() {
+		assertStartupFailure(StaticMethodService.class, "find(long)",
+				"the method is static, so a proxy cannot intercept it");
+	}
+
+	@Test
+	void invalidatesTagsOnPrivateMethodFails() {
+		assertStartupFailure(PrivateInvalidationService.class, "update(long)",
+				"the method is private, so a proxy cannot intercept it");
+	}
+
+	@Test
+	void invalidatesTagsWithoutTagsFails() {
+		assertStartupFailure(EmptyInvalidationService.class, "update(long)", "no tags are given");
+	}
+
+	@Test
+	void invalidatedTagUsingResultOfVoidMethodFails() {
+		assertStartupFailure(ResultOfVoidInvalidationService.class, "update(long)",
+				"tag expression '#result.id' uses #result but the method returns void");
+	}
+
+	@Test
+	void resultInKeyFails() {
+		assertStartupFailure(ResultInKeyService.class, "find(long)",
+				"key expression '#result.id' must not use #result");
+	}
+
+	@Test
+	void resultInConditionFails() {
+		assertStartupFailure(ResultInConditionService.class, "find(long)",
+				"condition expression '#result != null' must not use #result");
+	}
+
+	@Test
+	void sameCacheNameWithDifferentReturnTypesFails() {
+		// Which of the two methods is parsed first depends on reflection order
+		assertStartupFailure(SharedNameService.class, "(long)", "cache 'shared' returns java.lang.",
+				"SharedNameService.find(long)", "SharedNameService.count(long)", "java.lang.String",
+				"java.lang.Integer", "give them distinct names");
+	}
+
+	@Test
+	void completableFutureResultFails() {
+		assertStartupFailure(CompletableFutureService.class, "find(long)",
+				"return type java.util.concurrent.CompletableFuture is not supported yet");
+	}
+
+	@Test
+	void reactiveResultFails() {
+		assertStartupFailure(MonoService.class, "find(long)",
+				"return type reactor.core.publisher.Mono is not supported yet");
+	}
+
+	private void assertStartupFailure(Class<?> beanClass, String method, String... problems) {
+		this.contextRunner.withBean(beanClass).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining(beanClass.getName() + ".")
+				.hasMessageContaining(method)
+				.hasMessageContainingAll(problems);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TierCacheConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		TierCacheOperationSource tierCacheOperationSource() {
+			return new TierCacheOperationSource(
+					new TierCacheDefaults(Duration.ofMinutes(10), Jitter.NONE, Duration.ofHours(1)));
+		}
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource tierCacheOperationSource) {
+			return new TierCacheInterceptor(tierCacheOperationSource, StartupFailuresTests::noStore);
+		}
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		TierCacheAdvisor tierCacheAdvisor(TierCacheOperationSource tierCacheOperationSource,
+				TierCacheInterceptor tierCacheInterceptor) {
+			return new TierCacheAdvisor(tierCacheOperationSource, tierCacheInterceptor);
+		}
+
+	}
+
+	private static TieredStore noStore() {
+		throw new AssertionError("Startup must not use the store");
+	}
+
+	static class ValidService {
+
+		@Cached(ttl = "5m", jitter = "10%", tags = "'product:' + #id", condition = "#id > 0", unless = "#result == null")
+		public String find(long id) {
+			return "product";
+		}
+
+		@InvalidatesTags("'product:' + #id")
+		public void update(long id) {
+		}
+
+	}
+
+	static class UnparsableKeyService {
+
+		@Cached(key = "#id +")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class UnparsableTagService {
+
+		@Cached(tags = "'product:' +")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class UnparsableConditionService {
+
+		@Cached(condition = "#id >")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class UnparsableUnlessService {
+
+		@Cached(unless = "#result ==")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class UnparsableInvalidationService {
+
+		@InvalidatesTags("'product:' +")
+		public void update(long id) {
+		}
+
+	}
+
+	static class BadTtlService {
+
+		@Cached(ttl = "10 minutes")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class BadNullTtlService {
+
+		@Cached(nullTtl = "soon")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class BadJitterService {
+
+		@Cached(jitter = "lots")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class NegativeJitterService {
+
+		@Cached(jitter = "-5s")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class NegativePercentageJitterService {
+
+		@Cached(jitter = "-10%")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class JitterAboveTtlService {
+
+		@Cached(ttl = "10s", jitter = "1m")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class TtlAboveMaxService {
+
+		@Cached(ttl = "2h")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class NullTtlAboveMaxService {
+
+		@Cached(nullTtl = "2h")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class ZeroTtlService {
+
+		@Cached(ttl = "0s")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class VoidCachedService {
+
+		@Cached
+		public void find(long id) {
+		}
+
+	}
+
+	static class PrivateMethodService {
+
+		public String get(long id) {
+			return find(id);
+		}
+
+		@Cached
+		private String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class FinalMethodService {
+
+		@Cached
+		public final String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class StaticMethodService {
+
+		@Cached
+		public static String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class PrivateInvalidationService {
+
+		public void change(long id) {
+			update(id);
+		}
+
+		@InvalidatesTags("'product:' + #id")
+		private void update(long id) {
+		}
+
+	}
+
+	static class EmptyInvalidationService {
+
+		@InvalidatesTags({})
+		public void update(long id) {
+		}
+
+	}
+
+	static class ResultOfVoidInvalidationService {
+
+		@InvalidatesTags("#result.id")
+		public void update(long id) {
+		}
+
+	}
+
+	static class ResultInKeyService {
+
+		@Cached(key = "#result.id")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class ResultInConditionService {
+
+		@Cached(condition = "#result != null")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class SharedNameService {
+
+		@Cached(name = "shared")
+		public String find(long id) {
+			return "product";
+		}
+
+		@Cached(name = "shared")
+		public Integer count(long id) {
+			return 1;
+		}
+
+	}
+
+	static class CompletableFutureService {
+
+		@Cached
+		public CompletableFuture<String> find(long id) {
+			return CompletableFuture.completedFuture("product");
+		}
+
+	}
+
+	static class MonoService {
+
+		@Cached
+		public Mono<String> find(long id) {
+			return Mono.just("product");
+		}
+
+	}
+
+}
