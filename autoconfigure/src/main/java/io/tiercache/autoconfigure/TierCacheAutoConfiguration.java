@@ -20,7 +20,15 @@ import io.tiercache.store.ValueCodec;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.tiercache.interceptor.TierCacheAdvisor;
+import io.tiercache.interceptor.TierCacheDefaults;
+import io.tiercache.interceptor.TierCacheInterceptor;
+import io.tiercache.interceptor.TierCacheOperationSource;
+import io.tiercache.store.Jitter;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -30,7 +38,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
@@ -92,6 +102,47 @@ public final class TierCacheAutoConfiguration {
 			.getIfAvailable() instanceof InvalidationSubscriber.Observer found) ? found : InvalidationSubscriber.Observer.NONE;
 		return new InvalidationSubscriberLifecycle(
 				new InvalidationSubscriber(connectionFactory, redisTier, view, subscriberObserver));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisTier.class)
+	static TierCacheOperationSource tierCacheOperationSource(TierCacheProperties properties) {
+		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
+				parseJitter("tiercache.default-jitter", properties.getDefaultJitter()), properties.getMaxTtl(),
+				new CacheSpecOverrides(properties.getCaches())));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisTier.class)
+	static TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource operationSource,
+			ObjectProvider<TieredStore> store) {
+		// The store is resolved on first use: this bean is created with the other
+		// infrastructure, before Redis and Jackson should be.
+		return new TierCacheInterceptor(operationSource, store::getObject);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisTier.class)
+	static TierCacheAdvisor tierCacheAdvisor(TierCacheOperationSource operationSource, TierCacheInterceptor interceptor) {
+		return new TierCacheAdvisor(operationSource, interceptor);
+	}
+
+	static Jitter parseJitter(String property, @Nullable String value) {
+		if (!StringUtils.hasText(value)) {
+			return Jitter.NONE;
+		}
+		try {
+			return Jitter.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private static JsonMapper defaultMapper() {

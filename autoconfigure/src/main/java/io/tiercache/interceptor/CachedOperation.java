@@ -1,5 +1,6 @@
 package io.tiercache.interceptor;
 
+import io.tiercache.store.CompositeKey;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;

@@ -6,14 +6,21 @@ import java.util.UUID;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Renders a cache key as the text of its Redis key. Plain values (strings, numbers, booleans,
- * characters, enums, UUIDs, dates and times) render as themselves; anything else, including
- * the composite key of several arguments, as its JSON, which is stable across processes and
- * distinguishes {@code ("a,b")} from {@code ("a", "b")}.
+ * Renders a cache key as the text of its Redis key, the same in every process.
+ * <ul>
+ * <li>Plain values (strings, numbers, booleans, characters, enums, UUIDs, dates and times)
+ * render as themselves, so keys stay readable in {@code redis-cli}.</li>
+ * <li>Anything else, including the {@link CompositeKey} of several arguments, renders as
+ * {@code ~} and its JSON, which distinguishes {@code ("a,b")} from {@code ("a", "b")}.</li>
+ * <li>A string that itself starts with {@code ~} gets a second one, so no two keys of one
+ * cache render alike.</li>
+ * </ul>
  *
  * @since 0.1.0
  */
 public final class KeyRenderer {
+
+	private static final String MARK = "~";
 
 	private final ObjectMapper mapper;
 
@@ -29,7 +36,7 @@ public final class KeyRenderer {
 	 */
 	public String render(Object key) {
 		if (key instanceof String string) {
-			return string;
+			return string.startsWith(MARK) ? MARK + string : string;
 		}
 		if (key instanceof Number || key instanceof Boolean || key instanceof Character || key instanceof UUID
 				|| key instanceof TemporalAccessor) {
@@ -38,7 +45,10 @@ public final class KeyRenderer {
 		if (key instanceof Enum<?> constant) {
 			return constant.name();
 		}
-		return this.mapper.writeValueAsString(key);
+		if (key instanceof CompositeKey composite) {
+			return (composite == CompositeKey.NULL) ? MARK + "null" : MARK + this.mapper.writeValueAsString(composite.elements());
+		}
+		return MARK + this.mapper.writeValueAsString(key);
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.tiercache.interceptor;
+package io.tiercache.store;
 
 import java.util.Arrays;
 import java.util.Collections;
