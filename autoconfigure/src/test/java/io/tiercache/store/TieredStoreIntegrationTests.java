@@ -273,6 +273,20 @@ class TieredStoreIntegrationTests {
 	}
 
 	@Test
+	void anUnserializableResultIsReturnedButNotCached() throws Throwable {
+		TieredCache cache = this.a.cache("opaque", Exploding.class);
+		Exploding opaque = new Exploding();
+		for (int i = 0; i < 2; i++) {
+			assertThat(cache.get(1L, StoreFixture.load(() -> {
+				this.loads.incrementAndGet();
+				return opaque;
+			}))).isSameAs(opaque);
+		}
+		assertThat(this.loads).hasValue(2);
+		assertThat(redis.command("EXISTS", "tc:v1:e:opaque:1")).isEqualTo(0L);
+	}
+
+	@Test
 	void anUndecodableEntryIsRemovedAndTheMethodCalled() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
@@ -343,6 +357,15 @@ class TieredStoreIntegrationTests {
 	}
 
 	record Product(long id, long version) {
+	}
+
+	/** A value Jackson cannot write. */
+	static class Exploding {
+
+		public String getName() {
+			throw new IllegalStateException("not serializable");
+		}
+
 	}
 
 }

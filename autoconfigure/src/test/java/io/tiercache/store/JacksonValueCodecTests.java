@@ -1,0 +1,95 @@
+package io.tiercache.store;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatRuntimeException;
+
+/**
+ * Values round-trip as the declared generic type, with no type information in the payload.
+ */
+class JacksonValueCodecTests {
+
+	private final JacksonValueCodec codec = new JacksonValueCodec(JsonMapper.builder().build());
+
+	@Test
+	void recordsRoundTrip() throws Exception {
+		assertRoundTrip("product", new Product(1, "lamp", new BigDecimal("12.50"), Instant.parse("2026-01-02T03:04:05Z")));
+	}
+
+	@Test
+	void immutableAndGenericCollectionsRoundTrip() throws Exception {
+		assertRoundTrip("products", List.of(new Product(1, "a", BigDecimal.ONE, Instant.EPOCH)));
+		assertRoundTrip("byCategory", Map.of("tools", List.of(new Product(2, "b", BigDecimal.TEN, Instant.EPOCH))));
+	}
+
+	@Test
+	void optionalRoundTripsPresentAndEmpty() throws Exception {
+		assertRoundTrip("maybe", Optional.of(new Product(1, "lamp", BigDecimal.ONE, Instant.EPOCH)));
+		assertRoundTrip("maybe", Optional.empty());
+	}
+
+	@Test
+	void primitivesAndNullRoundTrip() throws Exception {
+		assertRoundTrip("count", 42L);
+		assertRoundTrip("flag", true);
+		assertRoundTrip("product", null);
+	}
+
+	@Test
+	void thePayloadCarriesNoTypeInformation() throws Exception {
+		byte[] bytes = this.codec.bind(returnType("product"))
+			.encode(new Product(1, "lamp", BigDecimal.ONE, Instant.EPOCH));
+		assertThat(new String(bytes, StandardCharsets.UTF_8)).doesNotContain("@class", "io.tiercache");
+	}
+
+	@Test
+	void bytesOfAnotherShapeAreRejected() throws Exception {
+		ValueCodec.Bound bound = this.codec.bind(returnType("product"));
+		assertThatRuntimeException().isThrownBy(() -> bound.decode("[1,2]".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private void assertRoundTrip(String method, Object value) throws Exception {
+		ValueCodec.Bound bound = this.codec.bind(returnType(method));
+		assertThat(bound.decode(bound.encode(value))).isEqualTo(value);
+	}
+
+	private static Type returnType(String name) throws NoSuchMethodException {
+		for (Method method : Signatures.class.getDeclaredMethods()) {
+			if (method.getName().equals(name)) {
+				return method.getGenericReturnType();
+			}
+		}
+		throw new NoSuchMethodException(name);
+	}
+
+	record Product(long id, String name, BigDecimal price, Instant updated) {
+	}
+
+	interface Signatures {
+
+		Product product();
+
+		List<Product> products();
+
+		Map<String, List<Product>> byCategory();
+
+		Optional<Product> maybe();
+
+		long count();
+
+		boolean flag();
+
+	}
+
+}
