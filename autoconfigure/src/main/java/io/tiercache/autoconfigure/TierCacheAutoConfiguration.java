@@ -1,5 +1,6 @@
 package io.tiercache.autoconfigure;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -59,6 +60,7 @@ public final class TierCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisConnectionFactory.class)
 	InvalidationView tierCacheInvalidationView() {
 		return new InvalidationView();
 	}
@@ -77,6 +79,7 @@ public final class TierCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisConnectionFactory.class)
 	ValueCodec tierCacheValueCodec(ObjectProvider<JsonMapper> jsonMapper) {
 		return new JacksonValueCodec(jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper));
 	}
@@ -109,6 +112,7 @@ public final class TierCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(RedisTier.class)
 	static TierCacheOperationSource tierCacheOperationSource(TierCacheProperties properties) {
+		validateCacheSpecs(properties);
 		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
 				parseJitter("tiercache.default-jitter", properties.getDefaultJitter()), properties.getMaxTtl(),
 				new CacheSpecOverrides(properties.getCaches())));
@@ -133,6 +137,27 @@ public final class TierCacheAutoConfiguration {
 		return new TierCacheAdvisor(operationSource, interceptor);
 	}
 
+	/**
+	 * Check every {@code tiercache.caches.<name>.*} at startup, whether or not a method of that
+	 * cache exists yet.
+	 */
+	private static void validateCacheSpecs(TierCacheProperties properties) {
+		properties.getCaches().forEach((name, spec) -> {
+			String prefix = "tiercache.caches." + name + ".";
+			parseJitter(prefix + "jitter", spec.getJitter());
+			if (spec.getTtl() != null && (spec.getTtl().isNegative() || spec.getTtl().isZero()
+					|| spec.getTtl().compareTo(properties.getMaxTtl()) > 0)) {
+				throw new IllegalStateException("Invalid " + prefix + "ttl: " + spec.getTtl()
+						+ " must be positive and at most tiercache.max-ttl (" + properties.getMaxTtl() + ")");
+			}
+			if (spec.getNullTtl() != null && (spec.getNullTtl().isNegative()
+					|| spec.getNullTtl().compareTo(properties.getMaxTtl()) > 0)) {
+				throw new IllegalStateException("Invalid " + prefix + "null-ttl: " + spec.getNullTtl()
+						+ " must be between 0 and tiercache.max-ttl (" + properties.getMaxTtl() + ")");
+			}
+		});
+	}
+
 	static Jitter parseJitter(String property, @Nullable String value) {
 		if (!StringUtils.hasText(value)) {
 			return Jitter.NONE;
@@ -151,7 +176,7 @@ public final class TierCacheAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
-	@ConditionalOnBean(MeterRegistry.class)
+	@ConditionalOnBean({ MeterRegistry.class, RedisConnectionFactory.class })
 	static class TierCacheMetricsConfiguration {
 
 		@Bean
@@ -168,6 +193,8 @@ public final class TierCacheAutoConfiguration {
 	 */
 	static final class InvalidationSubscriberLifecycle implements SmartLifecycle {
 
+		private static final Duration SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(5);
+
 		private final InvalidationSubscriber subscriber;
 
 		private volatile boolean running;
@@ -182,7 +209,7 @@ public final class TierCacheAutoConfiguration {
 
 		@Override
 		public void start() {
-			this.subscriber.start();
+			this.subscriber.start(SUBSCRIPTION_TIMEOUT);
 			this.running = true;
 		}
 

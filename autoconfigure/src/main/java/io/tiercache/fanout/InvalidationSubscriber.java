@@ -1,5 +1,10 @@
 package io.tiercache.fanout;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tiercache.fanout.InvalidationView.ClearReason;
@@ -60,6 +65,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final AtomicBoolean subscribedOnce = new AtomicBoolean();
 
+	private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+
 	private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
 	private @Nullable String lastEpoch;
@@ -77,10 +84,28 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 	}
 
-	/** Subscribe; returns once the subscription is confirmed or the container gave up waiting. */
-	public void start() {
+	/**
+	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the local
+	 * tier is trusted before the application takes traffic. If confirmation is late, the local
+	 * tier stays bypassed until it comes: slower, never wrong.
+	 * @param timeout how long to wait for confirmation
+	 */
+	public void start(Duration timeout) {
 		this.container.afterPropertiesSet();
 		this.container.start();
+		try {
+			this.confirmed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("Invalidation channel subscription not confirmed within {}: the local tier is bypassed "
+					+ "until it is", timeout);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
 	}
 
 	public void stop() {
@@ -108,6 +133,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			this.view.clear(ClearReason.DISCONNECT);
 		}
 		this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+		this.confirmed.complete(null);
 	}
 
 	@Override

@@ -58,7 +58,7 @@ final class StoreFixture implements AutoCloseable {
 				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view, InvalidationSubscriber.Observer.NONE)
 				: null;
 		if (this.subscriber != null) {
-			this.subscriber.start();
+			this.subscriber.start(Duration.ofSeconds(5));
 		}
 	}
 
