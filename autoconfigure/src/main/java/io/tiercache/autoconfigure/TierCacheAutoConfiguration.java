@@ -36,10 +36,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.StringUtils;
 
@@ -111,7 +113,11 @@ public final class TierCacheAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(RedisTier.class)
-	static TierCacheOperationSource tierCacheOperationSource(TierCacheProperties properties) {
+	static TierCacheOperationSource tierCacheOperationSource(Environment environment) {
+		// Bound here rather than injected: this bean is created with the auto-proxy creator,
+		// before the properties bean could be post-processed.
+		TierCacheProperties properties = Binder.get(environment)
+			.bindOrCreate("tiercache", TierCacheProperties.class);
 		validateCacheSpecs(properties);
 		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
 				parseJitter("tiercache.default-jitter", properties.getDefaultJitter()), properties.getMaxTtl(),

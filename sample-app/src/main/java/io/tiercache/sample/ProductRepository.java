@@ -13,6 +13,8 @@ import org.springframework.data.repository.ListCrudRepository;
 /**
  * Products in the database. Reads are cached and tagged with every product they contain,
  * and writes invalidate those tags, so callers never need to know which caches exist.
+ * Every inherited write is overridden to declare what it invalidates, except
+ * {@code deleteAll()}, which names no product: do not use it while caches are warm.
  */
 public interface ProductRepository extends ListCrudRepository<Product, Long> {
 
@@ -44,7 +46,19 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	<S extends Product> S save(S product);
 
 	@Override
+	@InvalidatesTags({ "#result.![ 'product:' + id ]", "#result.![ 'category:' + category ]" })
+	<S extends Product> List<S> saveAll(Iterable<S> products);
+
+	@Override
 	@InvalidatesTags("'product:' + #id")
 	void deleteById(Long id);
+
+	@Override
+	@InvalidatesTags({ "'product:' + #product.id", "'category:' + #product.category" })
+	void delete(Product product);
+
+	@Override
+	@InvalidatesTags("#ids.![ 'product:' + #this ]")
+	void deleteAllById(Iterable<? extends Long> ids);
 
 }
