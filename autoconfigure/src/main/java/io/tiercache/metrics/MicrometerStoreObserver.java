@@ -1,5 +1,6 @@
 package io.tiercache.metrics;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,9 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		this.lag = Timer.builder("tiercache.invalidations.lag")
 			.description("Time from an invalidation's publish to its application in this process")
 			.publishPercentileHistogram()
+			// Loopback delivery takes tens of microseconds: the default buckets start at 1 ms.
+			.minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
+			.maximumExpectedValue(Duration.ofSeconds(10))
 			.register(registry);
 		for (ClearReason reason : ClearReason.values()) {
 			this.clears.put(reason, Counter.builder("tiercache.local.clears")
