@@ -3,6 +3,8 @@ package io.tiercache.fanout;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,7 +65,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final Observer observer;
 
+	private final ExecutorService executor;
+
 	private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+
+	private volatile boolean stopping;
 
 	private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
 
@@ -79,6 +85,14 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.observer = observer;
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
+		// One thread, so messages are applied in the order Redis sent them: gap detection
+		// depends on it (the container's default starts a thread per message).
+		this.executor = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "tiercache-invalidations");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.container.setTaskExecutor(this.executor);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");
 		this.container.addMessageListener(this, new ChannelTopic(redis.keys().base() + "invalidations"));
 		view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
@@ -109,6 +123,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	public void stop() {
+		this.stopping = true;
 		this.container.stop();
 		try {
 			this.container.destroy();
@@ -116,6 +131,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		catch (Exception ex) {
 			logger.debug("Error stopping the invalidation listener container", ex);
 		}
+		this.executor.shutdownNow();
 	}
 
 	public boolean isRunning() {
@@ -138,6 +154,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	@Override
 	public void onChannelUnsubscribed(byte[] channel, long count) {
+		if (this.stopping) {
+			return;
+		}
 		this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 	}
 

@@ -208,7 +208,12 @@ public final class InvalidationView {
 	 */
 	public void distrust(Distrust cause, ClearReason reason) {
 		if (changeDistrust(cause, true)) {
-			logger.warn("Local tier bypassed: {}", cause);
+			if (cause == Distrust.REDIS_UNREACHABLE) {
+				logger.warn("Local tier bypassed: Redis is unreachable");
+			}
+			else {
+				logger.info("Local tier bypassed until the invalidation channel subscription is confirmed");
+			}
 			clear(reason);
 		}
 	}

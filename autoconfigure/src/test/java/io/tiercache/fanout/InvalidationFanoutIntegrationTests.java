@@ -96,6 +96,15 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	@Test
+	void aBurstOfInvalidationsIsAppliedInOrderWithoutFalseGaps() {
+		for (int i = 0; i < 500; i++) {
+			this.a.store.invalidate(List.of("burst:" + i));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.b.received.get() == 500);
+		assertThat(this.b.clears).as("no message was lost, so no gap").hasValue(0);
+	}
+
+	@Test
 	void aMalformedMessageIsDroppedAndCounted() {
 		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
 		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
