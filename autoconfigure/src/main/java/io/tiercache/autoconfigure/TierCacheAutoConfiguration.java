@@ -1,6 +1,5 @@
 package io.tiercache.autoconfigure;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -37,7 +36,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -100,13 +98,15 @@ public final class TierCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnBean(RedisTier.class)
-	InvalidationSubscriberLifecycle tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory,
-			RedisTier redisTier, InvalidationView view, ObjectProvider<StoreObserver> observer) {
+	InvalidationSubscriber tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory,
+			RedisTier redisTier, InvalidationView view, ObjectProvider<StoreObserver> observer,
+			TierCacheProperties properties) {
 		InvalidationSubscriber.Observer subscriberObserver = (observer
 			.getIfAvailable() instanceof InvalidationSubscriber.Observer found) ? found : InvalidationSubscriber.Observer.NONE;
-		return new InvalidationSubscriberLifecycle(
-				new InvalidationSubscriber(connectionFactory, redisTier, view, subscriberObserver));
+		return new InvalidationSubscriber(connectionFactory, redisTier, view, subscriberObserver,
+				properties.getFanout().getSubscribeTimeout(), properties.getFanout().getCheckInterval());
 	}
 
 	@Bean
@@ -192,51 +192,5 @@ public final class TierCacheAutoConfiguration {
 		}
 
 	}
-
-	/**
-	 * Starts the subscription with the context (before the web server takes traffic) and
-	 * stops it with it.
-	 */
-	static final class InvalidationSubscriberLifecycle implements SmartLifecycle {
-
-		private static final Duration SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(5);
-
-		private final InvalidationSubscriber subscriber;
-
-		private volatile boolean running;
-
-		InvalidationSubscriberLifecycle(InvalidationSubscriber subscriber) {
-			this.subscriber = subscriber;
-		}
-
-		InvalidationSubscriber subscriber() {
-			return this.subscriber;
-		}
-
-		@Override
-		public void start() {
-			this.subscriber.start(SUBSCRIPTION_TIMEOUT);
-			this.running = true;
-		}
-
-		@Override
-		public void stop() {
-			this.running = false;
-			this.subscriber.stop();
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.running;
-		}
-
-		@Override
-		public int getPhase() {
-			// Before the web server (SmartLifecycle.DEFAULT_PHASE - 1024 starts it), after pools.
-			return SmartLifecycle.DEFAULT_PHASE - 2048;
-		}
-
-	}
-
 
 }

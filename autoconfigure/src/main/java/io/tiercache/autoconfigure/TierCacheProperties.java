@@ -48,6 +48,8 @@ public class TierCacheProperties {
 
 	private final Redis redis = new Redis();
 
+	private final Fanout fanout = new Fanout();
+
 	/**
 	 * Per-cache settings, by cache name, that win over annotation attributes.
 	 */
@@ -99,6 +101,10 @@ public class TierCacheProperties {
 
 	public Redis getRedis() {
 		return this.redis;
+	}
+
+	public Fanout getFanout() {
+		return this.fanout;
 	}
 
 	public Map<String, CacheSpec> getCaches() {
@@ -176,6 +182,41 @@ public class TierCacheProperties {
 
 		public Breaker getBreaker() {
 			return this.breaker;
+		}
+
+	}
+
+	/**
+	 * The invalidation channel that keeps every process's local tier coherent.
+	 */
+	public static class Fanout {
+
+		/**
+		 * How often to check that invalidation messages still arrive (a cheap read of the
+		 * sequence in Redis). A stalled subscription is noticed within about twice this.
+		 */
+		private Duration checkInterval = Duration.ofMillis(500);
+
+		/**
+		 * How long startup waits for the subscription to be confirmed. The local tier is not
+		 * used before it is.
+		 */
+		private Duration subscribeTimeout = Duration.ofSeconds(5);
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Duration getSubscribeTimeout() {
+			return this.subscribeTimeout;
+		}
+
+		public void setSubscribeTimeout(Duration subscribeTimeout) {
+			this.subscribeTimeout = subscribeTimeout;
 		}
 
 	}

@@ -1,41 +1,65 @@
 package io.tiercache.fanout;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tiercache.fanout.InvalidationView.ClearReason;
 import io.tiercache.fanout.InvalidationView.Distrust;
 import io.tiercache.redis.InvalidationMessage;
 import io.tiercache.redis.RedisTier;
+import io.tiercache.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * This process's subscription to the invalidation channel, on a listener container that
  * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any).
- * <p>
- * Messages carry consecutive sequence numbers, so a lost one shows up as a gap, which clears
- * the local tier. Until the subscription is confirmed the local tier is not trusted, and every
- * re-subscription (after Lettuce reconnected) clears it, since messages may have been missed
- * while disconnected.
+ *
+ * <h2>When the local tier is trusted</h2>
+ * Only while the subscription is confirmed and no loss is suspected (DESIGN.md, Correctness
+ * rule 9):
+ * <ul>
+ * <li>Until the first subscription is confirmed, it is not.</li>
+ * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any message
+ * could be missed unnoticed; every re-subscription clears the local tier before trusting it
+ * again, since messages published meanwhile are gone. (A drop of some other pub/sub connection
+ * of the application is confirmed harmless by a probe: a message this process publishes and
+ * must receive.)</li>
+ * <li>Messages carry consecutive sequence numbers and are applied on one thread in the order
+ * Redis sent them, so a lost message shows up as a gap, which clears the local tier.</li>
+ * <li>A periodic cheap read of the sequence catches a silent stall: if Redis's sequence has
+ * moved past what was received and the messages still have not arrived one check later, trust
+ * is withdrawn and the subscription re-established. The same read notices a new epoch.</li>
+ * </ul>
+ * Every clear bumps the view's generation, so loads in flight across any of these events never
+ * reach the local tier.
  *
  * @since 0.1.0
  */
-public final class InvalidationSubscriber implements MessageListener, SubscriptionListener {
+public final class InvalidationSubscriber implements MessageListener, SubscriptionListener, SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(InvalidationSubscriber.class);
 
@@ -57,9 +81,17 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		default void malformed() {
 		}
 
+		/** A periodic check found messages missing and re-established the subscription. */
+		default void stalled() {
+		}
+
 	}
 
 	private final InvalidationView view;
+
+	private final RedisTier redis;
+
+	private final RedisConnectionFactory connectionFactory;
 
 	private final RedisMessageListenerContainer container;
 
@@ -67,46 +99,106 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final ExecutorService executor;
 
+	private final ScheduledExecutorService scheduler;
+
+	private final String probeNonce = UUID.randomUUID().toString();
+
+	private final RedisConnectionStateListener connectionListener = new RedisConnectionStateListener() {
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+			if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+				pubSubDisconnected();
+			}
+		}
+
+	};
+
 	private final AtomicBoolean subscribedOnce = new AtomicBoolean();
 
-	private volatile boolean stopping;
+	private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
 	private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
 
-	private final AtomicBoolean malformedLogged = new AtomicBoolean();
+	private volatile Predicate<InvalidationMessage> messageFilter = (message) -> true;
+
+	private volatile boolean stopping;
+
+	private volatile boolean running;
+
+	private final Duration subscribeTimeout;
+
+	private final Duration checkInterval;
+
+	private @Nullable AbstractRedisClient lettuceClient;
+
+	// Guarded by this: the last message applied, and what the periodic check expects.
+	private boolean needsBaseline = true;
 
 	private @Nullable String lastEpoch;
 
 	private long lastSeq;
 
+	private long expectedSeq = -1;
+
+	/**
+	 * Create a subscriber; it subscribes when {@linkplain #start() started}.
+	 * @param connectionFactory the application's connection factory
+	 * @param redis the shared tier, for the key layout and the periodic check
+	 * @param view the view to keep up to date
+	 * @param observer told of messages, for metrics
+	 * @param subscribeTimeout how long {@link #start()} waits for the subscription to be
+	 * confirmed
+	 * @param checkInterval how often to check that messages still arrive
+	 */
 	public InvalidationSubscriber(RedisConnectionFactory connectionFactory, RedisTier redis, InvalidationView view,
-			Observer observer) {
+			Observer observer, Duration subscribeTimeout, Duration checkInterval) {
+		this.subscribeTimeout = subscribeTimeout;
+		this.checkInterval = checkInterval;
 		this.view = view;
+		this.redis = redis;
+		this.connectionFactory = connectionFactory;
 		this.observer = observer;
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
 		// One thread, so messages are applied in the order Redis sent them: gap detection
 		// depends on it (the container's default starts a thread per message).
-		this.executor = Executors.newSingleThreadExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "tiercache-invalidations");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = Executors.newSingleThreadExecutor((runnable) -> daemon(runnable, "tiercache-invalidations"));
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
 		this.container.setTaskExecutor(this.executor);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");
 		this.container.addMessageListener(this, new ChannelTopic(redis.keys().base() + "invalidations"));
 		view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 	}
 
+	private static Thread daemon(Runnable runnable, String name) {
+		Thread thread = new Thread(runnable, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+
 	/**
 	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the local
 	 * tier is trusted before the application takes traffic. If confirmation is late, the local
 	 * tier stays bypassed until it comes: slower, never wrong.
-	 * @param timeout how long to wait for confirmation
 	 */
-	public void start(Duration timeout) {
+	@Override
+	public void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		Duration timeout = this.subscribeTimeout;
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			this.lettuceClient = lettuce.getNativeClient();
+			if (this.lettuceClient != null) {
+				this.lettuceClient.addListener(this.connectionListener);
+			}
+		}
 		this.container.afterPropertiesSet();
 		this.container.start();
+		long intervalMillis = Math.max(10, this.checkInterval.toMillis());
+		this.scheduler.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 		try {
 			this.confirmed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -122,8 +214,17 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 	}
 
+	@Override
 	public void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
 		this.stopping = true;
+		this.scheduler.shutdownNow();
+		if (this.lettuceClient != null) {
+			this.lettuceClient.removeListener(this.connectionListener);
+		}
 		this.container.stop();
 		try {
 			this.container.destroy();
@@ -134,48 +235,118 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.executor.shutdownNow();
 	}
 
+	@Override
 	public boolean isRunning() {
-		return this.container.isRunning();
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Before the web server (SmartLifecycle.DEFAULT_PHASE - 1024 starts it).
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
+	/**
+	 * Fault injection for tests: messages the filter rejects are dropped as if lost in transit.
+	 * @param filter which messages to let through
+	 */
+	public void setMessageFilter(Predicate<InvalidationMessage> filter) {
+		this.messageFilter = filter;
 	}
 
 	@Override
 	public void onChannelSubscribed(byte[] channel, long count) {
+		// Runs on the message thread, so no message is applied while the baseline is taken.
 		synchronized (this) {
-			// Numbering restarts from the next message: what was missed meanwhile is gone with the
-			// entries cleared below.
-			this.lastEpoch = null;
+			this.needsBaseline = true;
 		}
 		if (!this.subscribedOnce.compareAndSet(false, true)) {
+			// Messages published while the subscription was down are gone.
 			this.view.clear(ClearReason.DISCONNECT);
 		}
-		this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+		establishBaseline();
 		this.confirmed.complete(null);
+	}
+
+	/**
+	 * Read where the sequence stands, so that every later message can be checked for a gap;
+	 * only then is the local tier trusted. Retried by the periodic check if Redis does not
+	 * answer.
+	 */
+	private void establishBaseline() {
+		RedisTier.SequenceState current;
+		try {
+			current = this.redis.currentSequence();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the invalidation sequence; retrying with the next check", ex);
+			return;
+		}
+		synchronized (this) {
+			this.needsBaseline = false;
+			this.expectedSeq = -1;
+			if (current != null) {
+				this.lastEpoch = current.epoch();
+				this.lastSeq = current.seq();
+			}
+			else {
+				// No sequence yet: every message of the epoch about to start is expected.
+				this.lastEpoch = null;
+				this.lastSeq = 0;
+			}
+		}
+		if (current != null) {
+			this.view.observeEpoch(current.epoch());
+		}
+		this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 	}
 
 	@Override
 	public void onChannelUnsubscribed(byte[] channel, long count) {
-		if (this.stopping) {
-			return;
+		if (!this.stopping) {
+			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 		}
-		this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+	}
+
+	private void pubSubDisconnected() {
+		if (!this.stopping) {
+			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+		}
 	}
 
 	@Override
 	public void onMessage(Message message, byte @Nullable [] pattern) {
-		InvalidationMessage invalidation = InvalidationMessage.decode(message.getBody());
+		byte[] body = message.getBody();
+		InvalidationMessage invalidation = InvalidationMessage.decode(body);
 		if (invalidation == null) {
-			this.observer.malformed();
-			if (this.malformedLogged.compareAndSet(false, true)) {
-				logger.warn("Dropped a malformed message on the invalidation channel (logged once)");
+			String nonce = InvalidationMessage.probeNonce(body);
+			if (nonce == null) {
+				malformed();
+			}
+			else if (nonce.equals(this.probeNonce) && hasBaseline()) {
+				// Our own probe came back: the subscription works end to end.
+				this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
 			}
 			return;
 		}
-		boolean gap;
+		if (!this.messageFilter.test(invalidation)) {
+			return;
+		}
+		boolean gap = false;
 		synchronized (this) {
-			gap = invalidation.epoch().equals(this.lastEpoch) && invalidation.seq() > this.lastSeq + 1;
-			if (!invalidation.epoch().equals(this.lastEpoch) || invalidation.seq() > this.lastSeq) {
+			if (this.needsBaseline) {
+				// Trust waits for the baseline; the message is still applied below.
+			}
+			else if (invalidation.epoch().equals(this.lastEpoch)) {
+				gap = invalidation.seq() > this.lastSeq + 1;
+				this.lastSeq = Math.max(this.lastSeq, invalidation.seq());
+			}
+			else {
+				// An epoch this process has not met: every message since its start is expected.
+				gap = invalidation.epochStart() > 0 && invalidation.seq() > invalidation.epochStart() + 1;
 				this.lastEpoch = invalidation.epoch();
 				this.lastSeq = invalidation.seq();
+				this.expectedSeq = -1;
 			}
 		}
 		this.view.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
@@ -184,6 +355,91 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			this.view.clear(ClearReason.GAP);
 		}
 		this.observer.received(Math.max(0, RedisTier.nowMicros() - invalidation.publishedMicros()));
+	}
+
+	private synchronized boolean hasBaseline() {
+		return !this.needsBaseline;
+	}
+
+	private void malformed() {
+		this.observer.malformed();
+		if (this.malformedLogged.compareAndSet(false, true)) {
+			logger.warn("Dropped a malformed message on the invalidation channel (logged once)");
+		}
+	}
+
+	/** The periodic check: see the class comment. */
+	void check() {
+		if (this.stopping) {
+			return;
+		}
+		boolean needsBaseline;
+		synchronized (this) {
+			needsBaseline = this.needsBaseline;
+		}
+		if (needsBaseline && this.subscribedOnce.get()) {
+			establishBaseline();
+			return;
+		}
+		RedisTier.SequenceState current;
+		try {
+			current = this.redis.currentSequence();
+		}
+		catch (RuntimeException ex) {
+			// The circuit breaker withdraws trust if Redis stays unreachable.
+			return;
+		}
+		if (!this.view.trusted() && this.container.isListening()) {
+			probe();
+		}
+		if (current == null) {
+			return;
+		}
+		this.view.observeEpoch(current.epoch());
+		boolean stalled = false;
+		synchronized (this) {
+			if (this.needsBaseline) {
+				return;
+			}
+			if (!current.epoch().equals(this.lastEpoch)) {
+				// A new epoch with no message received yet: expect all of them.
+				this.lastEpoch = current.epoch();
+				this.lastSeq = (current.start() > 0) ? current.start() : current.seq();
+				this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
+			}
+			else if (this.expectedSeq >= 0 && this.lastSeq < this.expectedSeq) {
+				stalled = true;
+				this.expectedSeq = -1;
+			}
+			else {
+				this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
+			}
+		}
+		if (stalled) {
+			this.observer.stalled();
+			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
+			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+			resubscribe();
+		}
+	}
+
+	private void probe() {
+		try {
+			this.redis.probe(this.probeNonce);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Subscription probe failed", ex);
+		}
+	}
+
+	private void resubscribe() {
+		try {
+			this.container.stop();
+			this.container.start();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not re-establish the invalidation subscription: {}", ex.toString());
+		}
 	}
 
 }

@@ -55,6 +55,14 @@ public final class InvalidationView {
 
 	}
 
+	/** Told of every invalidation applied, from this process or from the channel. */
+	@FunctionalInterface
+	public interface ApplyListener {
+
+		void onApply(String epoch, long seq, Collection<String> tags);
+
+	}
+
 	/** Told when the local tier must drop its entries. */
 	@FunctionalInterface
 	public interface ClearListener {
@@ -70,6 +78,10 @@ public final class InvalidationView {
 	private final AtomicLong generation = new AtomicLong();
 
 	private final List<ClearListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
+
+	private volatile boolean trustChecks = true;
 
 	private volatile @Nullable String epoch;
 
@@ -121,7 +133,7 @@ public final class InvalidationView {
 
 	/** Whether the local tier may serve entries now. */
 	public boolean trusted() {
-		return this.distrust == 0;
+		return this.distrust == 0 || !this.trustChecks;
 	}
 
 	/** The epoch of Redis last seen, or {@code null} before the first round trip. */
@@ -133,6 +145,20 @@ public final class InvalidationView {
 		this.listeners.add(listener);
 	}
 
+	public void addApplyListener(ApplyListener listener) {
+		this.applyListeners.add(listener);
+	}
+
+	/**
+	 * Switch the local tier's safety checks off: no invalidation, clear or loss of trust
+	 * reaches local entries any more. <strong>Only for proving that a consistency checker
+	 * catches the stale reads that follow</strong>; never in an application.
+	 * @param enabled whether the checks are enabled
+	 */
+	public void setTrustChecksEnabled(boolean enabled) {
+		this.trustChecks = enabled;
+	}
+
 	/**
 	 * Apply an invalidation, from this process or from the channel.
 	 * @param epoch the epoch it was made in
@@ -142,11 +168,16 @@ public final class InvalidationView {
 	public void apply(String epoch, long seq, Collection<String> tags) {
 		observeEpoch(epoch);
 		this.version.incrementAndGet();
-		for (String tag : tags) {
-			TagState state = this.tags.getIfPresent(tag);
-			if (state != null) {
-				state.advance(seq);
+		if (this.trustChecks) {
+			for (String tag : tags) {
+				TagState state = this.tags.getIfPresent(tag);
+				if (state != null) {
+					state.advance(seq);
+				}
 			}
+		}
+		for (ApplyListener listener : this.applyListeners) {
+			listener.onApply(epoch, seq, tags);
 		}
 	}
 
@@ -245,6 +276,9 @@ public final class InvalidationView {
 	 * @param reason why
 	 */
 	public void clear(ClearReason reason) {
+		if (!this.trustChecks) {
+			return;
+		}
 		this.generation.incrementAndGet();
 		for (ClearListener listener : this.listeners) {
 			listener.onClear(reason);

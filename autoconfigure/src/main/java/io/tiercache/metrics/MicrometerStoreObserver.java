@@ -42,6 +42,8 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 
 	private final Timer lag;
 
+	private final Counter stalls;
+
 	private final Map<ClearReason, Counter> clears = new EnumMap<>(ClearReason.class);
 
 	public MicrometerStoreObserver(MeterRegistry registry) {
@@ -60,6 +62,9 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 			.register(registry);
 		this.malformed = Counter.builder("tiercache.invalidations.malformed")
 			.description("Messages on the invalidation channel that could not be decoded and were dropped")
+			.register(registry);
+		this.stalls = Counter.builder("tiercache.subscription.stalls")
+			.description("Times messages stopped arriving unnoticed and the subscription was re-established")
 			.register(registry);
 		this.lag = Timer.builder("tiercache.invalidations.lag")
 			.description("Time from an invalidation's publish to its application in this process")
@@ -115,6 +120,11 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 	@Override
 	public void malformed() {
 		this.malformed.increment();
+	}
+
+	@Override
+	public void stalled() {
+		this.stalls.increment();
 	}
 
 	private static final class MicrometerCacheObserver implements CacheObserver {

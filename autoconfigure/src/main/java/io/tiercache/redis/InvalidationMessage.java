@@ -9,22 +9,53 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What the invalidate script publishes: {@code {"v":1,"e":epoch,"s":seq,"o":origin,"t":micros,"g":[tags]}}.
+ * What the invalidate script publishes:
+ * {@code {"v":1,"e":epoch,"b":epochStart,"s":seq,"o":origin,"t":micros,"g":[tags]}}.
  * Numbers travel as strings because Redis's Lua would print large numbers in exponent form.
  *
  * @param epoch the epoch of the sequence
+ * @param epochStart the sequence number the epoch started at (0 if unknown): the first
+ * message of the epoch has {@code epochStart + 1}
  * @param seq the invalidation's sequence number; consecutive messages have consecutive numbers
  * @param tags the invalidated tags
  * @param origin the id of the instance that invalidated
  * @param publishedMicros when it was published, in microseconds since the epoch
  * @since 0.1.0
  */
-public record InvalidationMessage(String epoch, long seq, List<String> tags, String origin, long publishedMicros) {
+public record InvalidationMessage(String epoch, long epochStart, long seq, List<String> tags, String origin, long publishedMicros) {
 
 	/** Larger messages are dropped unread: no honest invalidation comes near it. */
 	public static final int MAX_BYTES = 1 << 20;
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	/**
+	 * The body of a probe message: {@code {"v":1,"p":nonce}}. Probes share the channel so that
+	 * a process can check its own subscription end to end.
+	 * @param nonce the nonce
+	 * @return the body
+	 */
+	public static String probe(String nonce) {
+		return "{\"v\":1,\"p\":" + MAPPER.writeValueAsString(nonce) + "}";
+	}
+
+	/**
+	 * The nonce of a probe message.
+	 * @param body the message body
+	 * @return the nonce, or {@code null} if the body is not a probe
+	 */
+	public static @Nullable String probeNonce(byte[] body) {
+		if (body.length > 1024) {
+			return null;
+		}
+		try {
+			JsonNode node = MAPPER.readTree(body);
+			return (node != null && node.isObject() && node.path("v").asInt(0) == 1) ? text(node, "p") : null;
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
 
 	/**
 	 * Decode a message, defensively.
@@ -43,6 +74,7 @@ public record InvalidationMessage(String epoch, long seq, List<String> tags, Str
 			}
 			String epoch = text(node, "e");
 			String seq = text(node, "s");
+			String start = text(node, "b");
 			String origin = text(node, "o");
 			String published = text(node, "t");
 			JsonNode tagsNode = node.get("g");
@@ -57,7 +89,8 @@ public record InvalidationMessage(String epoch, long seq, List<String> tags, Str
 				}
 				tags.add(tag.asString());
 			}
-			return new InvalidationMessage(epoch, Long.parseLong(seq), List.copyOf(tags), origin,
+			return new InvalidationMessage(epoch, (start != null) ? Long.parseLong(start) : 0, Long.parseLong(seq),
+					List.copyOf(tags), origin,
 					Long.parseLong(published));
 		}
 		catch (JacksonException | NumberFormatException ex) {

@@ -28,6 +28,10 @@ public final class RedisTier {
 
 	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate");
 
+	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence");
+
+	private static final RedisScriptRunner.Script PROBE = RedisScriptRunner.Script.load("probe");
+
 	private final RedisScriptRunner runner;
 
 	private final RedisKeys keys;
@@ -137,6 +141,32 @@ public final class RedisTier {
 	}
 
 	/**
+	 * Read the current epoch and sequence, creating nothing.
+	 * @return them, or {@code null} if the sequence hash does not exist (no invalidation and no
+	 * load since Redis started or was flushed)
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public @Nullable SequenceState currentSequence() {
+		List<?> reply = reply("sequence", this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() },
+				new byte[0][]));
+		if (reply.size() < 2 || !(reply.get(0) instanceof byte[]) || !(reply.get(1) instanceof byte[])) {
+			return null;
+		}
+		long start = (reply.size() > 2 && reply.get(2) instanceof byte[]) ? Long.parseLong(string(reply, 2)) : 0;
+		return new SequenceState(string(reply, 0), Long.parseLong(string(reply, 1)), start);
+	}
+
+	/**
+	 * Publish a probe message on the invalidation channel.
+	 * @param nonce the probe's nonce, which its sender recognises when it comes back
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public void probe(String nonce) {
+		this.runner.run("probe", PROBE, new byte[0][],
+				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)) });
+	}
+
+	/**
 	 * Remove an entry that could not be decoded, best effort.
 	 * @param entryKey the entry's key
 	 */
@@ -193,6 +223,15 @@ public final class RedisTier {
 			return this.envelope != null;
 		}
 
+	}
+
+	/**
+	 * The sequence hash as it is now.
+	 * @param epoch the epoch
+	 * @param seq the last invalidation's sequence number
+	 * @param start the sequence number the epoch started at (0 if unknown)
+	 */
+	public record SequenceState(String epoch, long seq, long start) {
 	}
 
 	/**

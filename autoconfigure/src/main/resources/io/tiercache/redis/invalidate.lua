@@ -4,14 +4,18 @@
 -- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys (max-ttl),
 -- ARGV[3] channel, ARGV[4] origin instance id, ARGV[5] publish time (epoch microseconds),
 -- ARGV[6..] tag names, in the order of KEYS[2..]
+-- The message also carries the epoch's first sequence number (b), so that a subscriber meeting
+-- the epoch for the first time knows which messages to expect.
 -- Returns {epoch, n}.
 
-local s = redis.call('HMGET', KEYS[1], 'epoch', 'n')
+local s = redis.call('HMGET', KEYS[1], 'epoch', 'n', 'start')
 local epoch = s[1]
+local start = s[3]
 if not (s[1] and s[2]) then
   local t = redis.call('TIME')
   epoch = ARGV[1]
-  redis.call('HSET', KEYS[1], 'epoch', epoch, 'n', t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)))
+  start = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'n', start, 'start', start)
 end
 local n = string.format('%d', redis.call('HINCRBY', KEYS[1], 'n', 1))
 local tags = {}
@@ -19,5 +23,5 @@ for i = 2, #KEYS do
   redis.call('SET', KEYS[i], n, 'PX', ARGV[2])
   tags[#tags + 1] = ARGV[i + 4]
 end
-redis.call('PUBLISH', ARGV[3], cjson.encode({v = 1, e = epoch, s = n, o = ARGV[4], t = ARGV[5], g = tags}))
+redis.call('PUBLISH', ARGV[3], cjson.encode({v = 1, e = epoch, b = start or '0', s = n, o = ARGV[4], t = ARGV[5], g = tags}))
 return {epoch, n}

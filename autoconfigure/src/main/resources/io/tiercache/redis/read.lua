@@ -13,7 +13,8 @@ local function state(seq, candidate)
   -- outlived the old seq hash (eviction) hold smaller numbers and cost no extra misses.
   local t = redis.call('TIME')
   local n = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-  redis.call('HSET', seq, 'epoch', candidate, 'n', n)
+  -- 'start' lets a subscriber that first meets this epoch expect every message after it.
+  redis.call('HSET', seq, 'epoch', candidate, 'n', n, 'start', n)
   return candidate, n
 end
 

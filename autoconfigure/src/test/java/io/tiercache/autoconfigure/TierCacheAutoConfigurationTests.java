@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
-import io.tiercache.autoconfigure.TierCacheAutoConfiguration.InvalidationSubscriberLifecycle;
+import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.fanout.InvalidationView;
 import io.tiercache.interceptor.CachedOperation;
 import io.tiercache.interceptor.TierCacheAdvisor;
@@ -64,7 +64,7 @@ class TierCacheAutoConfigurationTests {
 	 * must define none.
 	 */
 	private static final List<Class<?>> TIERCACHE_BEAN_TYPES = List.of(InvalidationView.class, RedisTier.class,
-			ValueCodec.class, TieredStore.class, InvalidationSubscriberLifecycle.class, StoreObserver.class,
+			ValueCodec.class, TieredStore.class, InvalidationSubscriber.class, StoreObserver.class,
 			TierCacheOperationSource.class, TierCacheInterceptor.class, TierCacheAdvisor.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -85,13 +85,13 @@ class TierCacheAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InvalidationView.class)
 				.hasSingleBean(RedisTier.class)
 				.hasSingleBean(TieredStore.class)
-				.hasSingleBean(InvalidationSubscriberLifecycle.class)
+				.hasSingleBean(InvalidationSubscriber.class)
 				.hasSingleBean(TierCacheOperationSource.class)
 				.hasSingleBean(TierCacheInterceptor.class)
 				.hasSingleBean(TierCacheAdvisor.class)
 				.doesNotHaveBean(MicrometerStoreObserver.class);
 			assertThat(context).getBean(ValueCodec.class).isInstanceOf(JacksonValueCodec.class);
-			assertThat(context.getBean(InvalidationSubscriberLifecycle.class).isRunning()).isTrue();
+			assertThat(context.getBean(InvalidationSubscriber.class).isRunning()).isTrue();
 			// The container confirms the subscription to our listener on another thread
 			InvalidationView view = context.getBean(InvalidationView.class);
 			await().atMost(Duration.ofSeconds(5)).until(view::trusted);
@@ -194,7 +194,7 @@ class TierCacheAutoConfigurationTests {
 	}
 
 	@Test
-	void everyBeanButTheSubscriberLifecycleBacksOffWhenUserDefinesOne() {
+	void everyBeanBacksOffWhenUserDefinesOne() {
 		List<String> beanMethods = new ArrayList<>();
 		List<String> withoutConditionalOnMissingBean = new ArrayList<>();
 		List<Class<?>> configurations = new ArrayList<>(List.of(TierCacheAutoConfiguration.class));
@@ -214,8 +214,7 @@ class TierCacheAutoConfigurationTests {
 			});
 		}
 		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics");
-		// The lifecycle's type is package-private: it cannot be replaced, only the beans it uses
-		assertThat(withoutConditionalOnMissingBean).containsExactly("tierCacheInvalidationSubscriber");
+		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}
 
 	@Test

@@ -105,6 +105,49 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	@Test
+	void killingThePubSubConnectionBypassesTheLocalTierAtOnceAndClearsItOnResubscribe() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheB = this.b.cache();
+		read(cacheB, version, loads);
+		long generation = this.b.view.generation();
+		assertThat(redis.killClients("pubsub")).isPositive();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.view.generation() > generation);
+		await().atMost(Duration.ofSeconds(10)).until(this.b.view::trusted);
+		assertThat(cacheB.getLocal(1L)).as("cleared before it was trusted again").isSameAs(TieredCache.MISS);
+		version.set(2);
+		this.a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(cacheB, version, loads)).isEqualTo(2L));
+	}
+
+	@Test
+	void aSilentStallIsDetectedByThePeriodicCheckAndTheEntryStopsBeingServed() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheB = this.b.cache();
+		read(cacheB, version, loads);
+		assertThat(cacheB.getLocal(1L)).isEqualTo(1L);
+		// Every message is lost on the way to B, and no later message reveals a gap.
+		this.b.subscriber.setMessageFilter((message) -> false);
+		version.set(2);
+		this.a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
+		assertThat(this.b.stalls).hasPositiveValue();
+		assertThat(read(cacheB, version, loads)).isEqualTo(2L);
+	}
+
+	@Test
+	void aNewEpochSeenByThePeriodicCheckClearsTheLocalTier() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheB = this.b.cache();
+		read(cacheB, version, loads);
+		redis.command("HSET", "tc:v1:seq", "epoch", "a-new-epoch", "n", "1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
+		assertThat(this.b.view.epoch()).isEqualTo("a-new-epoch");
+	}
+
+	@Test
 	void aMalformedMessageIsDroppedAndCounted() {
 		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
 		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
@@ -152,6 +195,8 @@ class InvalidationFanoutIntegrationTests {
 
 		final AtomicInteger clears = new AtomicInteger();
 
+		final AtomicInteger stalls = new AtomicInteger();
+
 		final AtomicLong lastLagMicros = new AtomicLong(-1);
 
 		final InvalidationView view = new InvalidationView();
@@ -180,9 +225,10 @@ class InvalidationFanoutIntegrationTests {
 					this.clears.incrementAndGet();
 				}
 			});
-			this.subscriber = new InvalidationSubscriber(this.connectionFactory, tier, this.view, this);
+			this.subscriber = new InvalidationSubscriber(this.connectionFactory, tier, this.view, this, Duration.ofSeconds(5),
+					Duration.ofMillis(100));
 			assertThat(this.view.trusted()).as("not trusted before the subscription is confirmed").isFalse();
-			this.subscriber.start(Duration.ofSeconds(5));
+			this.subscriber.start();
 			assertThat(this.view.trusted()).as("trusted once start returns").isTrue();
 		}
 
@@ -200,6 +246,11 @@ class InvalidationFanoutIntegrationTests {
 		@Override
 		public void malformed() {
 			this.malformed.incrementAndGet();
+		}
+
+		@Override
+		public void stalled() {
+			this.stalls.incrementAndGet();
 		}
 
 		@Override

@@ -55,10 +55,11 @@ final class StoreFixture implements AutoCloseable {
 		this.store = new TieredStore(this.redis, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
 				new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis), StoreObserver.NONE);
 		this.subscriber = subscribe
-				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view, InvalidationSubscriber.Observer.NONE)
+				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view,
+						InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100))
 				: null;
 		if (this.subscriber != null) {
-			this.subscriber.start(Duration.ofSeconds(5));
+			this.subscriber.start();
 		}
 	}
 
