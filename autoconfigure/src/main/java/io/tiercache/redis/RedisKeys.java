@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * {base}seq               hash: epoch, n (the global invalidation sequence)
  * {base}t:{tag}           the sequence at which the tag was last invalidated
  * {base}e:{cache}:{key}   an entry's envelope
+ * {base}l:{cache}:{key}   the token of the process loading that entry
  * {base}invalidations     pub/sub channel
  * </pre>
  *
@@ -68,6 +69,15 @@ public final class RedisKeys {
 	 */
 	public String entryPrefix(String cache) {
 		return this.base + "e:" + cache.replace("%", "%25").replace(":", "%3A") + ":";
+	}
+
+	/**
+	 * Prefix of every load lease key of a cache.
+	 * @param cache the cache name
+	 * @return the prefix, ending with a colon
+	 */
+	public String leasePrefix(String cache) {
+		return this.base + "l:" + cache.replace("%", "%25").replace(":", "%3A") + ":";
 	}
 
 	public byte[] channel() {

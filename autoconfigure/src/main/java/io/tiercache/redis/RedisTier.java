@@ -32,6 +32,8 @@ public final class RedisTier {
 
 	private static final RedisScriptRunner.Script PROBE = RedisScriptRunner.Script.load("probe");
 
+	private static final RedisScriptRunner.Script RELEASE = RedisScriptRunner.Script.load("release");
+
 	private final RedisScriptRunner runner;
 
 	private final RedisKeys keys;
@@ -71,50 +73,72 @@ public final class RedisTier {
 	}
 
 	/**
-	 * Read an entry, or prepare its load.
+	 * Read an entry, or prepare its load and try to take its lease.
 	 * @param entryKey the entry's key
+	 * @param leaseKey the key of the entry's load lease
 	 * @param argumentTags tags known before the load; their records are created if missing
 	 * @param tagTtl time to live of tag records created here
+	 * @param lease how long a lease taken here lasts, or {@link Duration#ZERO} to take none
+	 * @param token this load's lease token
+	 * @param refresh whether to skip reading the entry (a refresh of an entry already read)
 	 * @return the entry (with its remaining time to live) or the state to load under
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
-	public ReadResult read(byte[] entryKey, List<String> argumentTags, Duration tagTtl) {
-		byte[][] keys = new byte[2 + argumentTags.size()][];
+	public ReadResult read(byte[] entryKey, byte[] leaseKey, List<String> argumentTags, Duration tagTtl, Duration lease,
+			String token, boolean refresh) {
+		byte[][] keys = new byte[3 + argumentTags.size()][];
 		keys[0] = this.keys.seq();
 		keys[1] = entryKey;
+		keys[2] = leaseKey;
 		for (int i = 0; i < argumentTags.size(); i++) {
-			keys[2 + i] = this.keys.tag(argumentTags.get(i));
+			keys[3 + i] = this.keys.tag(argumentTags.get(i));
 		}
-		byte[][] args = { bytes(newEpoch()), bytes(Long.toString(Math.max(1, tagTtl.toMillis()))), this.tagPrefix };
+		byte[][] args = { bytes(newEpoch()), bytes(Long.toString(Math.max(1, tagTtl.toMillis()))), this.tagPrefix,
+				bytes(Long.toString(lease.toMillis())), bytes(token), bytes(refresh ? "1" : "0") };
 		List<?> reply = reply("read", this.runner.run("read", READ, keys, args));
 		String epoch = string(reply, 1);
 		long seq = Long.parseLong(string(reply, 2));
 		if (asLong(reply.get(0)) == 1 && reply.size() >= 5) {
-			return new ReadResult(epoch, seq, (byte[]) reply.get(3), asLong(reply.get(4)));
+			return new ReadResult(epoch, seq, (byte[]) reply.get(3), asLong(reply.get(4)), true, 0);
 		}
-		return new ReadResult(epoch, seq, null, 0);
+		boolean leased = reply.size() < 5 || asLong(reply.get(3)) == 1;
+		long leaseTtl = (reply.size() >= 5) ? asLong(reply.get(4)) : 0;
+		return new ReadResult(epoch, seq, null, 0, leased, leaseTtl);
 	}
 
 	/**
-	 * Store an entry if it is still valid.
+	 * Store an entry if it is still valid, and release the lease if {@code token} holds it.
 	 * @param entryKey the entry's key
+	 * @param leaseKey the key of the entry's load lease
+	 * @param token the load's lease token
 	 * @param envelope the entry
 	 * @param ttl its time to live
 	 * @return whether it was stored; {@code false} means an invalidation raced the load
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
-	public boolean write(byte[] entryKey, Envelope envelope, Duration ttl) {
+	public boolean write(byte[] entryKey, byte[] leaseKey, String token, Envelope envelope, Duration ttl) {
 		List<String> tags = envelope.tags();
-		byte[][] keys = new byte[2 + tags.size()][];
+		byte[][] keys = new byte[3 + tags.size()][];
 		keys[0] = this.keys.seq();
 		keys[1] = entryKey;
+		keys[2] = leaseKey;
 		for (int i = 0; i < tags.size(); i++) {
-			keys[2 + i] = this.keys.tag(tags.get(i));
+			keys[3 + i] = this.keys.tag(tags.get(i));
 		}
 		byte[][] args = { bytes(envelope.epoch()), bytes(Long.toString(envelope.loadSeq())),
-				bytes(Long.toString(Math.max(1, ttl.toMillis()))), envelope.encode() };
+				bytes(Long.toString(Math.max(1, ttl.toMillis()))), envelope.encode(), bytes(token) };
 		List<?> reply = reply("write", this.runner.run("write", WRITE, keys, args));
 		return asLong(reply.get(0)) == 1;
+	}
+
+	/**
+	 * Release a lease whose load failed, so that a waiting process takes over at once.
+	 * @param leaseKey the lease's key
+	 * @param token the load's lease token
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public void release(byte[] leaseKey, String token) {
+		this.runner.run("release", RELEASE, new byte[][] { leaseKey }, new byte[][] { bytes(token) });
 	}
 
 	/**
@@ -216,8 +240,11 @@ public final class RedisTier {
 	 * @param seq the current invalidation sequence (the load sequence of a load prepared now)
 	 * @param envelope the valid entry, or {@code null} on a miss
 	 * @param ttlMillis remaining time to live of the entry
+	 * @param leased on a miss, whether this load holds the lease (or none was asked for)
+	 * @param leaseTtlMillis on a miss, how long the lease has left
 	 */
-	public record ReadResult(String epoch, long seq, byte @Nullable [] envelope, long ttlMillis) {
+	public record ReadResult(String epoch, long seq, byte @Nullable [] envelope, long ttlMillis, boolean leased,
+			long leaseTtlMillis) {
 
 		public boolean hit() {
 			return this.envelope != null;

@@ -2,6 +2,8 @@ package io.tiercache.store;
 
 import java.util.Collection;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One call that missed the cache: what the store needs from the caller to load a value and to
  * decide how to keep it. Created only on a miss, so the hit path allocates nothing for it.
@@ -38,5 +40,14 @@ public interface CacheLoad {
 	 * @return whether to store it
 	 */
 	boolean isCacheable(Object result);
+
+	/**
+	 * A load that can run the method again later, on another thread, for a background refresh
+	 * of a stale or soon-stale entry. Asked only before {@link #load()} has been called.
+	 * @return the refresh load, or {@code null} if the method cannot be called again
+	 */
+	default @Nullable CacheLoad forRefresh() {
+		return null;
+	}
 
 }

@@ -60,4 +60,28 @@ public interface CacheObserver {
 	default void notCached(NotCachedReason reason) {
 	}
 
+	/**
+	 * A miss was served by another caller's load instead of its own.
+	 * @param crossProcess whether that load ran in another process (lease) rather than in
+	 * this one (single-flight)
+	 */
+	default void coalesced(boolean crossProcess) {
+	}
+
+	/** A miss waited (with backoff) for another process's lease. */
+	default void leaseWaited() {
+	}
+
+	/** A stale entry was served while it is being refreshed (stale-while-revalidate). */
+	default void staleServed() {
+	}
+
+	/**
+	 * A background refresh ended.
+	 * @param early whether it was an early refresh (XFetch) rather than stale-while-revalidate
+	 * @param success whether it stored a new value
+	 */
+	default void refreshed(boolean early, boolean success) {
+	}
+
 }

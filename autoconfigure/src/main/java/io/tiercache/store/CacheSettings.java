@@ -15,29 +15,41 @@ import org.jspecify.annotations.Nullable;
  * {@code null} not to cache absent values
  * @param local whether entries are also kept in this process's Caffeine tier
  * @param enabled whether the cache is used at all; when not, calls go straight to the method
+ * @param staleWhileRevalidate how long after its time to live an entry may still be served
+ * while one background refresh runs, or {@link Duration#ZERO} for never
  * @since 0.1.0
  */
 public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
-		boolean enabled) {
+		boolean enabled, Duration staleWhileRevalidate) {
+
+	public CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
+			boolean enabled) {
+		this(name, ttl, jitter, nullTtl, local, enabled, Duration.ZERO);
+	}
 
 	public CacheSettings withTtl(Duration ttl) {
-		return new CacheSettings(this.name, ttl, this.jitter, this.nullTtl, this.local, this.enabled);
+		return new CacheSettings(this.name, ttl, this.jitter, this.nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withJitter(Jitter jitter) {
-		return new CacheSettings(this.name, this.ttl, jitter, this.nullTtl, this.local, this.enabled);
+		return new CacheSettings(this.name, this.ttl, jitter, this.nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withNullTtl(@Nullable Duration nullTtl) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, nullTtl, this.local, this.enabled);
+		return new CacheSettings(this.name, this.ttl, this.jitter, nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withLocal(boolean local) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, local, this.enabled);
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, local, this.enabled, this.staleWhileRevalidate);
+	}
+
+	public CacheSettings withStaleWhileRevalidate(Duration staleWhileRevalidate) {
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, this.enabled,
+				staleWhileRevalidate);
 	}
 
 	public CacheSettings withEnabled(boolean enabled) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled);
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled, this.staleWhileRevalidate);
 	}
 
 }

@@ -8,8 +8,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -62,21 +68,48 @@ public class TieredStore {
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
 
 	/**
-	 * Local tier options.
+	 * Store options.
 	 * @param maximumSize maximum number of entries of each cache's local tier
 	 * @param maxTtl longest time an entry stays in a local tier, whatever its own time to live
 	 * @param ticker time source of the local tier
-	 * @param wallClock current time in milliseconds, for envelopes
+	 * @param wallClock current time in milliseconds, for envelopes, staleness and early refresh
+	 * @param leaseTimeout how long a load lease lasts: a process that holds it longer (hung,
+	 * dead) lets another take over
+	 * @param leaseMaxWait longest time a miss waits for another caller's load before loading by
+	 * itself
+	 * @param earlyRefreshBeta the XFetch parameter; {@code 0} turns early refresh off
+	 * @param refreshThreads threads of the background refresh executor
+	 * @param random uniform numbers in [0, 1), for jitter and early refresh
 	 */
-	public record Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock) {
+	public record Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock,
+			Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta, int refreshThreads,
+			DoubleSupplier random) {
+
+		public Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock) {
+			this(maximumSize, maxTtl, ticker, wallClock, Duration.ofSeconds(2), Duration.ofSeconds(3), 1.0, 2,
+					() -> ThreadLocalRandom.current().nextDouble());
+		}
 
 		public static Options defaults() {
 			return new Options(10_000, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis);
 		}
 
+		public Options withFreshness(Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta,
+				int refreshThreads) {
+			return new Options(this.maximumSize, this.maxTtl, this.ticker, this.wallClock, leaseTimeout, leaseMaxWait,
+					earlyRefreshBeta, refreshThreads, this.random);
+		}
+
+		public Options withClock(LongSupplier wallClock, DoubleSupplier random) {
+			return new Options(this.maximumSize, this.maxTtl, this.ticker, wallClock, this.leaseTimeout,
+					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, random);
+		}
+
 	}
 
 	private final ScheduledExecutorService scheduler;
+
+	private final ThreadPoolExecutor refreshExecutor;
 
 	public TieredStore(RedisTier redis, InvalidationView view, ValueCodec codec, KeyRenderer keyRenderer, Options options,
 			StoreObserver observer) {
@@ -93,6 +126,13 @@ public class TieredStore {
 			return thread;
 		});
 		this.pending = new PendingInvalidations(this, this.scheduler);
+		this.refreshExecutor = new ThreadPoolExecutor(options.refreshThreads(), options.refreshThreads(), 30,
+				TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), (runnable) -> {
+					Thread thread = new Thread(runnable, "tiercache-refresh");
+					thread.setDaemon(true);
+					return thread;
+				}, new ThreadPoolExecutor.AbortPolicy());
+		this.refreshExecutor.allowCoreThreadTimeOut(true);
 		view.addClearListener(this::clearLocal);
 		redis.breaker().onStateChange((open) -> {
 			if (open) {
@@ -227,6 +267,35 @@ public class TieredStore {
 		return this.options.wallClock().getAsLong();
 	}
 
+	double random() {
+		return this.options.random().getAsDouble();
+	}
+
+	DoubleSupplier randomSource() {
+		return this.options.random();
+	}
+
+	Duration leaseTimeout() {
+		return this.options.leaseTimeout();
+	}
+
+	Duration leaseMaxWait() {
+		return this.options.leaseMaxWait();
+	}
+
+	double earlyRefreshBeta() {
+		return this.options.earlyRefreshBeta();
+	}
+
+	Executor refreshExecutor() {
+		return this.refreshExecutor;
+	}
+
+	/** Background refreshes queued or running, for metrics. */
+	public int refreshesInProgress() {
+		return this.refreshExecutor.getQueue().size() + this.refreshExecutor.getActiveCount();
+	}
+
 	void redisFailed(RedisUnavailableException ex) {
 		this.observer.redisError(ex.operation());
 		this.failures.warn("redis:" + ex.operation(),
@@ -237,6 +306,7 @@ public class TieredStore {
 	public void close() {
 		this.pending.close();
 		this.scheduler.shutdownNow();
+		this.refreshExecutor.shutdownNow();
 	}
 
 	private static List<String> distinct(Collection<String> tags) {

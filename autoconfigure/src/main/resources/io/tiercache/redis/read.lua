@@ -1,8 +1,11 @@
--- Read an entry and, on a miss, prepare its load (DESIGN.md, Correctness rules 2, 4 and 6).
--- KEYS[1] seq hash, KEYS[2] entry, KEYS[3..] tag keys known from the arguments
+-- Read an entry and, on a miss, prepare its load (DESIGN.md, Correctness rules 2, 4 and 6) and
+-- try to take the load lease, so that one process loads while the others wait for its entry.
+-- KEYS[1] seq hash, KEYS[2] entry, KEYS[3] lease, KEYS[4..] tag keys known from the arguments
 -- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys created here,
--- ARGV[3] prefix of tag keys (for the tags listed inside the envelope)
--- Returns {1, epoch, n, envelope, pttl} for a valid entry, {0, epoch, n} otherwise.
+-- ARGV[3] prefix of tag keys (for the tags listed inside the envelope), ARGV[4] lease TTL (ms),
+-- or 0 for no lease, ARGV[5] lease token, ARGV[6] '1' to prepare a refresh without reading
+-- Returns {1, epoch, n, envelope, pttl} for a valid entry, otherwise
+-- {0, epoch, n, 1 if the lease was taken else 0, remaining lease TTL (ms)}.
 
 local function state(seq, candidate)
   local s = redis.call('HMGET', seq, 'epoch', 'n')
@@ -60,14 +63,22 @@ local function valid(env, epoch, prefix)
 end
 
 local epoch, n = state(KEYS[1], ARGV[1])
-local env = redis.call('GET', KEYS[2])
-if env then
-  if valid(env, epoch, ARGV[3]) then
-    return {1, epoch, n, env, redis.call('PTTL', KEYS[2])}
+if ARGV[6] ~= '1' then
+  local env = redis.call('GET', KEYS[2])
+  if env then
+    if valid(env, epoch, ARGV[3]) then
+      return {1, epoch, n, env, redis.call('PTTL', KEYS[2])}
+    end
+    redis.call('UNLINK', KEYS[2])
   end
-  redis.call('UNLINK', KEYS[2])
 end
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   redis.call('SET', KEYS[i], n, 'PX', ARGV[2], 'NX')
 end
-return {0, epoch, n}
+if ARGV[4] == '0' then
+  return {0, epoch, n, 1, 0}
+end
+if redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4], 'NX') then
+  return {0, epoch, n, 1, tonumber(ARGV[4])}
+end
+return {0, epoch, n, 0, redis.call('PTTL', KEYS[3])}

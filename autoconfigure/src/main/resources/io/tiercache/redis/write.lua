@@ -1,14 +1,19 @@
--- Store an entry only if it is valid now (DESIGN.md, Correctness rules 3 and 4).
--- KEYS[1] seq hash, KEYS[2] entry, KEYS[3..] keys of all the entry's tags
--- ARGV[1] epoch of the load, ARGV[2] loadSeq, ARGV[3] entry TTL (ms), ARGV[4] envelope
+-- Store an entry only if it is valid now (DESIGN.md, Correctness rules 3 and 4), and release the
+-- load lease if this load holds it.
+-- KEYS[1] seq hash, KEYS[2] entry, KEYS[3] lease, KEYS[4..] keys of all the entry's tags
+-- ARGV[1] epoch of the load, ARGV[2] loadSeq, ARGV[3] entry TTL (ms), ARGV[4] envelope,
+-- ARGV[5] lease token
 -- Returns 1 if stored, 0 if the entry was already invalid (a load that raced an invalidation).
 
+if redis.call('GET', KEYS[3]) == ARGV[5] then
+  redis.call('DEL', KEYS[3])
+end
 local s = redis.call('HMGET', KEYS[1], 'epoch', 'n')
 if s[1] ~= ARGV[1] or not s[2] then
   return 0
 end
 local loadSeq = tonumber(ARGV[2])
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   local v = redis.call('GET', KEYS[i])
   if not v then
     -- The tag first appears in the result, or its record was lost: it counts as invalidated
@@ -20,7 +25,7 @@ for i = 3, #KEYS do
     return 0
   end
 end
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
 end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
