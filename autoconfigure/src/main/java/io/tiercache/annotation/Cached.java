@@ -68,6 +68,14 @@ public @interface Cached {
 	String jitter() default "";
 
 	/**
+	 * How long after its time to live an entry may still be returned, at once, while one
+	 * background refresh loads the next value (for example {@code "30s"}). Invalidated
+	 * entries are never returned, stale or not. Empty (the default) for never.
+	 * @return the stale-while-revalidate window
+	 */
+	String staleWhileRevalidate() default "";
+
+	/**
 	 * SpEL templates of the tags of an entry. Each expression may use the arguments and
 	 * {@code #result}, and may evaluate to a single value or to a collection or array of values
 	 * (each one a tag). {@code null} values are ignored.

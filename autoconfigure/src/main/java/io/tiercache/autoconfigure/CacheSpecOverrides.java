@@ -37,6 +37,9 @@ final class CacheSpecOverrides implements UnaryOperator<CacheSettings> {
 			Duration nullTtl = spec.getNullTtl();
 			result = result.withNullTtl(nullTtl.isZero() ? null : nullTtl);
 		}
+		if (spec.getStaleWhileRevalidate() != null) {
+			result = result.withStaleWhileRevalidate(spec.getStaleWhileRevalidate());
+		}
 		if (spec.getLocal() != null) {
 			result = result.withLocal(spec.getLocal());
 		}

@@ -92,7 +92,9 @@ public final class TierCacheAutoConfiguration {
 			TierCacheProperties properties) {
 		ObjectMapper mapper = jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper);
 		TieredStore.Options options = new TieredStore.Options(properties.getLocal().getMaximumSize(),
-				properties.getLocal().getMaxTtl(), Ticker.systemTicker(), System::currentTimeMillis);
+				properties.getLocal().getMaxTtl(), Ticker.systemTicker(), System::currentTimeMillis)
+			.withFreshness(properties.getLease().getTimeout(), properties.getLease().getMaxWait(),
+					properties.getRefresh().getBeta(), properties.getRefresh().getThreads());
 		return new TieredStore(redisTier, view, codec, new KeyRenderer(mapper), options,
 				observer.getIfAvailable(() -> StoreObserver.NONE));
 	}
@@ -148,6 +150,17 @@ public final class TierCacheAutoConfiguration {
 	 * cache exists yet.
 	 */
 	private static void validateCacheSpecs(TierCacheProperties properties) {
+		if (!(properties.getRefresh().getBeta() >= 0)) {
+			throw new IllegalStateException("Invalid tiercache.refresh.beta: " + properties.getRefresh().getBeta()
+					+ " must be zero (off) or positive");
+		}
+		if (properties.getRefresh().getThreads() < 1) {
+			throw new IllegalStateException("Invalid tiercache.refresh.threads: " + properties.getRefresh().getThreads()
+					+ " must be at least 1");
+		}
+		if (properties.getLease().getTimeout().isNegative() || properties.getLease().getMaxWait().isNegative()) {
+			throw new IllegalStateException("Invalid tiercache.lease.*: durations must not be negative");
+		}
 		properties.getCaches().forEach((name, spec) -> {
 			String prefix = "tiercache.caches." + name + ".";
 			parseJitter(prefix + "jitter", spec.getJitter());
@@ -155,6 +168,10 @@ public final class TierCacheAutoConfiguration {
 					|| spec.getTtl().compareTo(properties.getMaxTtl()) > 0)) {
 				throw new IllegalStateException("Invalid " + prefix + "ttl: " + spec.getTtl()
 						+ " must be positive and at most tiercache.max-ttl (" + properties.getMaxTtl() + ")");
+			}
+			if (spec.getStaleWhileRevalidate() != null && spec.getStaleWhileRevalidate().isNegative()) {
+				throw new IllegalStateException("Invalid " + prefix + "stale-while-revalidate: "
+						+ spec.getStaleWhileRevalidate() + " must not be negative");
 			}
 			if (spec.getNullTtl() != null && (spec.getNullTtl().isNegative()
 					|| spec.getNullTtl().compareTo(properties.getMaxTtl()) > 0)) {

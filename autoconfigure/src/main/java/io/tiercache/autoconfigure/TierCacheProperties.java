@@ -50,6 +50,10 @@ public class TierCacheProperties {
 
 	private final Fanout fanout = new Fanout();
 
+	private final Lease lease = new Lease();
+
+	private final Refresh refresh = new Refresh();
+
 	/**
 	 * Per-cache settings, by cache name, that win over annotation attributes.
 	 */
@@ -105,6 +109,14 @@ public class TierCacheProperties {
 
 	public Fanout getFanout() {
 		return this.fanout;
+	}
+
+	public Lease getLease() {
+		return this.lease;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
 	}
 
 	public Map<String, CacheSpec> getCaches() {
@@ -182,6 +194,78 @@ public class TierCacheProperties {
 
 		public Breaker getBreaker() {
 			return this.breaker;
+		}
+
+	}
+
+	/**
+	 * The load lease that makes one process load a missing key while the others wait for its
+	 * entry.
+	 */
+	public static class Lease {
+
+		/**
+		 * How long a lease lasts. A process that loads for longer (hung, or dead) lets one of
+		 * the waiting processes take over. Longer than the slowest normal load.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Longest time a miss waits for another caller's load, in this process or another,
+		 * before calling the method itself.
+		 */
+		private Duration maxWait = Duration.ofSeconds(3);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+	}
+
+	/**
+	 * Background refreshes: stale-while-revalidate and early refresh.
+	 */
+	public static class Refresh {
+
+		/**
+		 * XFetch parameter of early refresh: reads refresh an entry before it expires with a
+		 * probability that grows with its last load time times this. Higher refreshes earlier;
+		 * 0 turns early refresh off.
+		 */
+		private double beta = 1.0;
+
+		/**
+		 * Number of threads running background refreshes. Refreshes beyond what they and a
+		 * queue of 1000 can take are skipped (the entry is refreshed by a later read).
+		 */
+		private int threads = 2;
+
+		public double getBeta() {
+			return this.beta;
+		}
+
+		public void setBeta(double beta) {
+			this.beta = beta;
+		}
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
 		}
 
 	}
@@ -275,6 +359,12 @@ public class TierCacheProperties {
 		private @Nullable Duration nullTtl;
 
 		/**
+		 * How long after its time to live an entry may still be served while one background
+		 * refresh runs. Zero for never.
+		 */
+		private @Nullable Duration staleWhileRevalidate;
+
+		/**
 		 * Whether to keep entries in the local tier as well as in Redis.
 		 */
 		private @Nullable Boolean local;
@@ -306,6 +396,14 @@ public class TierCacheProperties {
 
 		public void setNullTtl(@Nullable Duration nullTtl) {
 			this.nullTtl = nullTtl;
+		}
+
+		public @Nullable Duration getStaleWhileRevalidate() {
+			return this.staleWhileRevalidate;
+		}
+
+		public void setStaleWhileRevalidate(@Nullable Duration staleWhileRevalidate) {
+			this.staleWhileRevalidate = staleWhileRevalidate;
 		}
 
 		public @Nullable Boolean getLocal() {

@@ -37,6 +37,8 @@ public final class CachedOperation {
 
 	private final Type valueType;
 
+	private final boolean async;
+
 	private final @Nullable Expression keyExpression;
 
 	private final KeyFunction keyFunction;
@@ -49,13 +51,14 @@ public final class CachedOperation {
 
 	private final @Nullable Expression unless;
 
-	CachedOperation(Method method, Class<?> targetClass, CacheSettings settings, Type valueType,
+	CachedOperation(Method method, Class<?> targetClass, CacheSettings settings, Type valueType, boolean async,
 			@Nullable Expression keyExpression, List<Expression> argumentTagExpressions,
 			List<Expression> resultTagExpressions, @Nullable Expression condition, @Nullable Expression unless) {
 		this.method = method;
 		this.targetClass = targetClass;
 		this.settings = settings;
 		this.valueType = valueType;
+		this.async = async;
 		this.keyExpression = keyExpression;
 		this.keyFunction = (keyExpression != null) ? expressionKey(keyExpression)
 				: defaultKey(method.getParameterCount());
@@ -121,6 +124,15 @@ public final class CachedOperation {
 	 */
 	public Type valueType() {
 		return this.valueType;
+	}
+
+	/**
+	 * Whether the method returns {@code CompletableFuture<T>}: then {@link #valueType()} is
+	 * {@code T}, and the value the future completes with is cached.
+	 * @return whether the result is asynchronous
+	 */
+	public boolean async() {
+		return this.async;
 	}
 
 	/**

@@ -9,6 +9,8 @@ import io.tiercache.store.CacheLoad;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.ProxyMethodInvocation;
+
 import org.springframework.expression.Expression;
 
 /**
@@ -52,6 +54,16 @@ final class InvocationCacheLoad implements CacheLoad {
 	@Override
 	public @Nullable Object load() throws Throwable {
 		return this.invocation.proceed();
+	}
+
+	@Override
+	public @Nullable CacheLoad forRefresh() {
+		// A clone proceeds through the rest of the chain again, on the refresh thread.
+		if (this.invocation instanceof ProxyMethodInvocation proxyInvocation) {
+			return new InvocationCacheLoad(this.operation, proxyInvocation.invocableClone(), this.evaluation,
+					this.argumentTags, this.failureLog);
+		}
+		return null;
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -164,7 +165,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		TieredCache cache = intercepted.getCache(operation, this.store);
 		Object value = cache.getLocal(key);
 		if (value != TieredCache.MISS) {
-			return value;
+			return operation.async() ? CompletableFuture.completedFuture(value) : value;
 		}
 		if (evaluation == null) {
 			evaluation = createEvaluation(operation.method(), invocation, targetClass);
@@ -173,8 +174,9 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		if (argumentTags == null) {
 			return invocation.proceed();
 		}
-		return cache.get(key,
-				new InvocationCacheLoad(operation, invocation, evaluation, argumentTags, intercepted.cacheFailureLog));
+		InvocationCacheLoad load = new InvocationCacheLoad(operation, invocation, evaluation, argumentTags,
+				intercepted.cacheFailureLog);
+		return operation.async() ? cache.getAsync(key, load) : cache.get(key, load);
 	}
 
 	private boolean isConditionPassing(CachedOperation operation, InvocationEvaluation evaluation,

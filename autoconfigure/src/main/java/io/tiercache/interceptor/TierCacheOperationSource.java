@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -258,9 +259,10 @@ public class TierCacheOperationSource {
 		if (returnType == void.class || returnType == Void.class) {
 			throw invalid(description, "a void method has no result to cache");
 		}
-		if (isAsynchronous(returnType)) {
+		boolean async = returnType == CompletableFuture.class;
+		if (!async && isAsynchronous(returnType)) {
 			throw invalid(description, "return type " + returnType.getName()
-					+ " is not supported yet: asynchronous and reactive results cannot be cached");
+					+ " is not supported: declare CompletableFuture<T> to cache an asynchronous result");
 		}
 		CacheSettings settings = resolveSettings(cached, method, description);
 		Expression key = StringUtils.hasLength(cached.key()) ? parse(description, "key", cached.key(), false) : null;
@@ -274,8 +276,10 @@ public class TierCacheOperationSource {
 				? parse(description, "condition", cached.condition(), false) : null;
 		Expression unless = StringUtils.hasLength(cached.unless())
 				? parse(description, "unless", cached.unless(), true) : null;
-		return new CachedOperation(method, targetClass, settings, resolveValueType(specificMethod, targetClass), key,
-				argumentTags, resultTags, condition, unless);
+		Type valueType = async ? resolveFutureValueType(specificMethod, targetClass)
+				: resolveValueType(specificMethod, targetClass);
+		return new CachedOperation(method, targetClass, settings, valueType, async, key, argumentTags, resultTags,
+				condition, unless);
 	}
 
 	private InvalidatesTagsOperation parseInvalidatesTags(MergedAnnotation<InvalidatesTags> annotation,
@@ -326,8 +330,10 @@ public class TierCacheOperationSource {
 					: this.defaults.defaultJitter();
 			Duration nullTtl = StringUtils.hasText(cached.nullTtl()) ? Jitter.parseDuration("nullTtl", cached.nullTtl())
 					: null;
+			Duration staleWhileRevalidate = StringUtils.hasText(cached.staleWhileRevalidate())
+					? Jitter.parseDuration("staleWhileRevalidate", cached.staleWhileRevalidate()) : Duration.ZERO;
 			settings = this.defaults.overrides()
-				.apply(new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true));
+				.apply(new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate));
 		}
 		catch (IllegalArgumentException ex) {
 			throw invalid(description, ex.getMessage());
@@ -346,6 +352,10 @@ public class TierCacheOperationSource {
 		}
 		if (ttl.compareTo(maxTtl) > 0) {
 			throw invalid(description, "ttl " + ttl + cache + " exceeds tiercache.max-ttl " + maxTtl);
+		}
+		if (ttl.plus(settings.staleWhileRevalidate()).compareTo(maxTtl) > 0) {
+			throw invalid(description, "ttl " + ttl + " plus staleWhileRevalidate " + settings.staleWhileRevalidate()
+					+ cache + " exceeds tiercache.max-ttl " + maxTtl);
 		}
 		Duration nullTtl = settings.nullTtl();
 		if (nullTtl != null && nullTtl.compareTo(maxTtl) > 0) {
@@ -396,6 +406,12 @@ public class TierCacheOperationSource {
 	 */
 	static Type resolveValueType(Method method, Class<?> targetClass) {
 		return toType(ResolvableType.forMethodReturnType(method, targetClass));
+	}
+
+	/** The {@code T} of a method returning {@code CompletableFuture<T>}. */
+	static Type resolveFutureValueType(Method method, Class<?> targetClass) {
+		ResolvableType value = ResolvableType.forMethodReturnType(method, targetClass).getGeneric(0);
+		return (value == ResolvableType.NONE) ? Object.class : toType(value);
 	}
 
 	private static Type toType(ResolvableType type) {

@@ -153,6 +153,16 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 
 		private final Map<NotCachedReason, Counter> notCached = new EnumMap<>(NotCachedReason.class);
 
+		private final Counter coalescedLocal;
+
+		private final Counter coalescedRemote;
+
+		private final Counter leaseWaits;
+
+		private final Counter staleServed;
+
+		private final Counter[] refreshes = new Counter[4];
+
 		MicrometerCacheObserver(MeterRegistry registry, String cache) {
 			this.hits = standardGets(registry, cache, "hit");
 			this.misses = standardGets(registry, cache, "miss");
@@ -168,6 +178,21 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 			this.remoteUndecodable = gets(registry, cache, "remote", "undecodable");
 			this.loadSuccess = loads(registry, cache, "success");
 			this.loadFailure = loads(registry, cache, "failure");
+			this.coalescedLocal = coalesced(registry, cache, "local");
+			this.coalescedRemote = coalesced(registry, cache, "remote");
+			this.leaseWaits = Counter.builder("tiercache.lease.waits")
+				.description("Backoff waits of a miss for another process's load")
+				.tags("cache", cache)
+				.register(registry);
+			this.staleServed = gets(registry, cache, "remote", "stale");
+			String[][] refreshTags = { { "stale", "success" }, { "stale", "failure" }, { "early", "success" },
+					{ "early", "failure" } };
+			for (int i = 0; i < refreshTags.length; i++) {
+				this.refreshes[i] = Counter.builder("tiercache.refreshes")
+					.description("Background refreshes: stale-while-revalidate (stale) or early (XFetch)")
+					.tags("cache", cache, "kind", refreshTags[i][0], "result", refreshTags[i][1])
+					.register(registry);
+			}
 			for (NotCachedReason reason : NotCachedReason.values()) {
 				this.notCached.put(reason, Counter.builder("tiercache.values.not.cached")
 					.description("Results returned to the caller but not stored")
@@ -187,6 +212,13 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 			return Counter.builder("tiercache.gets")
 				.description("Lookups by tier and result")
 				.tags("cache", cache, "tier", tier, "result", result)
+				.register(registry);
+		}
+
+		private static Counter coalesced(MeterRegistry registry, String cache, String scope) {
+			return Counter.builder("tiercache.loads.coalesced")
+				.description("Misses served by another caller's load: in this process (local) or another (remote)")
+				.tags("cache", cache, "scope", scope)
 				.register(registry);
 		}
 
@@ -243,6 +275,33 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		@Override
 		public void notCached(NotCachedReason reason) {
 			this.notCached.get(reason).increment();
+		}
+
+		@Override
+		public void coalesced(boolean crossProcess) {
+			if (crossProcess) {
+				// Already counted as a hit when the other process's entry was read.
+				this.coalescedRemote.increment();
+			}
+			else {
+				this.coalescedLocal.increment();
+				this.hits.increment();
+			}
+		}
+
+		@Override
+		public void leaseWaited() {
+			this.leaseWaits.increment();
+		}
+
+		@Override
+		public void staleServed() {
+			this.staleServed.increment();
+		}
+
+		@Override
+		public void refreshed(boolean early, boolean success) {
+			this.refreshes[(early ? 2 : 0) + (success ? 0 : 1)].increment();
 		}
 
 	}

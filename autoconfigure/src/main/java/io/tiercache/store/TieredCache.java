@@ -243,7 +243,7 @@ public final class TieredCache {
 			return uncached(load, async);
 		}
 		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
-				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version);
+				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async);
 		InvalidationView view = this.store.view();
 		long deadline = System.nanoTime() + this.store.leaseMaxWait().toNanos();
 		long backoff = FIRST_BACKOFF_NANOS;
@@ -417,7 +417,8 @@ public final class TieredCache {
 		if (refreshLoad == null || !this.refreshing.add(call.key)) {
 			return;
 		}
-		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad, this.store.view().version());
+		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad, this.store.view().version(),
+				call.async);
 		try {
 			this.store.refreshExecutor().execute(() -> {
 				try {
@@ -434,6 +435,7 @@ public final class TieredCache {
 		}
 	}
 
+	@SuppressWarnings("unchecked")
 	private boolean refresh(Call call) {
 		RedisTier.ReadResult read;
 		try {
@@ -453,6 +455,9 @@ public final class TieredCache {
 		Object result;
 		try {
 			result = call.load.load();
+			if (call.async && result instanceof CompletableFuture<?> future) {
+				result = await((CompletableFuture<@Nullable Object>) future);
+			}
 		}
 		catch (Throwable ex) {
 			this.observer.load(System.nanoTime() - started, false);
@@ -626,7 +631,10 @@ public final class TieredCache {
 
 		final String token = UUID.randomUUID().toString();
 
-		Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version) {
+		final boolean async;
+
+		Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async) {
+			this.async = async;
 			InvalidationView view = TieredCache.this.store.view();
 			this.key = key;
 			this.entryKey = entryKey;

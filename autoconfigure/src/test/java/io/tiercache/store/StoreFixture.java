@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tiercache.fanout.InvalidationSubscriber;
@@ -38,6 +40,8 @@ final class StoreFixture implements AutoCloseable {
 
 	final FakeTicker ticker = new FakeTicker();
 
+	final CountingObserver events = new CountingObserver();
+
 	private final @Nullable InvalidationSubscriber subscriber;
 
 	StoreFixture(RedisServerHandle server, boolean subscribe) {
@@ -45,6 +49,15 @@ final class StoreFixture implements AutoCloseable {
 	}
 
 	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl) {
+		this(server, subscribe, prefix, localMaxTtl, UnaryOperator.identity());
+	}
+
+	StoreFixture(RedisServerHandle server, UnaryOperator<TieredStore.Options> options) {
+		this(server, false, "tc", Duration.ofMinutes(5), options);
+	}
+
+	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl,
+			UnaryOperator<TieredStore.Options> options) {
 		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
@@ -53,7 +66,8 @@ final class StoreFixture implements AutoCloseable {
 				new RedisKeys(prefix, "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
 		JsonMapper mapper = JsonMapper.builder().build();
 		this.store = new TieredStore(this.redis, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
-				new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis), StoreObserver.NONE);
+				options.apply(new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis)),
+				this.events);
 		this.subscriber = subscribe
 				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view,
 						InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100))
@@ -112,10 +126,90 @@ final class StoreFixture implements AutoCloseable {
 		return load(loader, List.of(argumentTags), (result) -> List.of());
 	}
 
+	/** A load that can also be run again for a background refresh. */
+	static CacheLoad refreshable(Loader loader, String... argumentTags) {
+		CacheLoad plain = load(loader, argumentTags);
+		return new CacheLoad() {
+
+			@Override
+			public Collection<String> argumentTags() {
+				return plain.argumentTags();
+			}
+
+			@Override
+			public @Nullable Object load() throws Throwable {
+				return plain.load();
+			}
+
+			@Override
+			public Collection<String> resultTags(@Nullable Object result) {
+				return plain.resultTags(result);
+			}
+
+			@Override
+			public boolean isCacheable(@Nullable Object result) {
+				return true;
+			}
+
+			@Override
+			public CacheLoad forRefresh() {
+				return refreshable(loader, argumentTags);
+			}
+
+		};
+	}
+
 	@FunctionalInterface
 	interface Loader {
 
 		@Nullable Object load() throws Throwable;
+
+	}
+
+	/** Counts what every cache of this store reports. */
+	static final class CountingObserver implements StoreObserver, CacheObserver {
+
+		final AtomicInteger coalescedLocal = new AtomicInteger();
+
+		final AtomicInteger coalescedRemote = new AtomicInteger();
+
+		final AtomicInteger leaseWaits = new AtomicInteger();
+
+		final AtomicInteger staleServed = new AtomicInteger();
+
+		final AtomicInteger refreshSuccesses = new AtomicInteger();
+
+		final AtomicInteger refreshFailures = new AtomicInteger();
+
+		final AtomicInteger earlyRefreshes = new AtomicInteger();
+
+		@Override
+		public CacheObserver cache(String cacheName) {
+			return this;
+		}
+
+		@Override
+		public void coalesced(boolean crossProcess) {
+			(crossProcess ? this.coalescedRemote : this.coalescedLocal).incrementAndGet();
+		}
+
+		@Override
+		public void leaseWaited() {
+			this.leaseWaits.incrementAndGet();
+		}
+
+		@Override
+		public void staleServed() {
+			this.staleServed.incrementAndGet();
+		}
+
+		@Override
+		public void refreshed(boolean early, boolean success) {
+			(success ? this.refreshSuccesses : this.refreshFailures).incrementAndGet();
+			if (early) {
+				this.earlyRefreshes.incrementAndGet();
+			}
+		}
 
 	}
 

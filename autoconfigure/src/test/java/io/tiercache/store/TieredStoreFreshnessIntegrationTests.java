@@ -1,0 +1,361 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+import io.tiercache.test.RedisServerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stampede protection, stale-while-revalidate and early refresh against a real Redis, with
+ * counting loaders. Several stores on one Redis play several processes.
+ */
+class TieredStoreFreshnessIntegrationTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private final List<StoreFixture> fixtures = new ArrayList<>();
+
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	private final AtomicLong clock = new AtomicLong(1_000_000);
+
+	@BeforeEach
+	void setUp() {
+		redis.flushAll();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.threads.shutdownNow();
+		this.fixtures.forEach(StoreFixture::close);
+	}
+
+	@Test
+	void concurrentMissesAcrossProcessesRunTheMethodOnce() throws Exception {
+		List<TieredCache> caches = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			caches.add(fixture(UnaryOperator.identity()).cache("products", String.class));
+		}
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Object>> results = new ArrayList<>();
+		for (TieredCache cache : caches) {
+			for (int i = 0; i < 32; i++) {
+				results.add(this.threads.submit(() -> {
+					start.await();
+					return read(cache, () -> {
+						this.loads.incrementAndGet();
+						// A slow query: the other 127 callers arrive while it runs.
+						Thread.sleep(300);
+						return "loaded";
+					});
+				}));
+			}
+		}
+		start.countDown();
+		for (Future<Object> result : results) {
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("loaded");
+		}
+		assertThat(this.loads).hasValue(1);
+		int coalescedLocal = 0;
+		int coalescedRemote = 0;
+		for (StoreFixture fixture : this.fixtures) {
+			coalescedLocal += fixture.events.coalescedLocal.get();
+			coalescedRemote += fixture.events.coalescedRemote.get();
+		}
+		// A caller scheduled after the load ended finds the entry instead: bounds, not exact counts.
+		assertThat(coalescedRemote).as("other processes waited for the lease holder's entry").isBetween(1, 3);
+		assertThat(coalescedLocal).as("callers shared their process's flight").isBetween(1, 124);
+	}
+
+	@Test
+	void callersShareTheExceptionOfTheLoadTheyJoined() throws Exception {
+		TieredCache cache = fixture(UnaryOperator.identity()).cache("products", String.class);
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch fail = new CountDownLatch(1);
+		Future<Object> leader = this.threads.submit(() -> read(cache, () -> {
+			this.loads.incrementAndGet();
+			loading.countDown();
+			fail.await();
+			throw new IllegalStateException("database down");
+		}));
+		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+		AtomicReference<Thread> followerThread = new AtomicReference<>();
+		Future<Object> follower = this.threads.submit(() -> {
+			followerThread.set(Thread.currentThread());
+			return read(cache, () -> {
+				this.loads.incrementAndGet();
+				return "follower loaded";
+			});
+		});
+		// The follower makes no Redis call: once it waits, it waits on the leader's flight.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> followerThread.get() != null && followerThread.get().getState() == Thread.State.TIMED_WAITING);
+		fail.countDown();
+		assertThatThrownBy(() -> leader.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("database down");
+		assertThatThrownBy(() -> follower.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("database down");
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void whenTheLeaseHolderThrowsAWaitingProcessCompletesTheLoad() throws Exception {
+		TieredCache cacheA = fixture(UnaryOperator.identity()).cache("products", String.class);
+		StoreFixture b = fixture(UnaryOperator.identity());
+		TieredCache cacheB = b.cache("products", String.class);
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch fail = new CountDownLatch(1);
+		Future<Object> holder = this.threads.submit(() -> read(cacheA, () -> {
+			holding.countDown();
+			fail.await();
+			throw new IllegalStateException("query failed");
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(redis.command("EXISTS", "tc:v1:l:products:1")).as("lease held").isEqualTo(1L);
+		Future<Object> waiter = this.threads.submit(() -> read(cacheB, () -> {
+			this.loads.incrementAndGet();
+			return "loaded by B";
+		}));
+		await().atMost(Duration.ofSeconds(5)).until(() -> b.events.leaseWaits.get() > 0);
+		fail.countDown();
+		assertThatThrownBy(() -> holder.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("query failed");
+		assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("loaded by B");
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void whenTheLeaseHolderHangsPastItsLeaseAWaitingProcessTakesOver() throws Exception {
+		UnaryOperator<TieredStore.Options> shortLease = (options) -> options.withFreshness(Duration.ofMillis(300),
+				Duration.ofSeconds(10), 1.0, 1);
+		TieredCache cacheA = fixture(shortLease).cache("products", String.class);
+		StoreFixture b = fixture(shortLease);
+		TieredCache cacheB = b.cache("products", String.class);
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch hang = new CountDownLatch(1);
+		Future<Object> holder = this.threads.submit(() -> read(cacheA, () -> {
+			holding.countDown();
+			hang.await();
+			return "late";
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		Future<Object> waiter = this.threads.submit(() -> read(cacheB, () -> {
+			this.loads.incrementAndGet();
+			return "taken over";
+		}));
+		assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("taken over");
+		assertThat(holder).as("the holder still hangs").isNotDone();
+		assertThat(b.events.leaseWaits).hasPositiveValue();
+		hang.countDown();
+		assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo("late");
+	}
+
+	@Test
+	void noCallerWaitsPastTheBound() throws Exception {
+		UnaryOperator<TieredStore.Options> longLease = (options) -> options.withFreshness(Duration.ofSeconds(30),
+				Duration.ofMillis(200), 1.0, 1);
+		TieredCache cacheA = fixture(longLease).cache("products", String.class);
+		TieredCache cacheB = fixture(longLease).cache("products", String.class);
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch hang = new CountDownLatch(1);
+		Future<Object> holder = this.threads.submit(() -> read(cacheA, () -> {
+			holding.countDown();
+			hang.await();
+			return "late";
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		Future<Object> waiter = this.threads.submit(() -> read(cacheB, () -> {
+			this.loads.incrementAndGet();
+			return "loaded after waiting the bound";
+		}));
+		assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("loaded after waiting the bound");
+		assertThat(holder).isNotDone();
+		hang.countDown();
+		holder.get(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void afterTheSoftExpiryTheOldValueIsServedAtOnceWhileExactlyOneRefreshRuns() throws Exception {
+		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
+			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		TieredCache cache = a.cache(swr(), String.class);
+		AtomicLong version = new AtomicLong(1);
+		CountDownLatch refreshMayFinish = new CountDownLatch(1);
+		StoreFixture.Loader loader = () -> {
+			long loaded = this.loads.incrementAndGet();
+			if (loaded > 1) {
+				refreshMayFinish.await(5, TimeUnit.SECONDS);
+			}
+			return "v" + version.get();
+		};
+		assertThat(readRefreshable(cache, loader)).isEqualTo("v1");
+		version.set(2);
+		expire(a, Duration.ofSeconds(11));
+		for (int i = 0; i < 20; i++) {
+			assertThat(readRefreshable(cache, loader)).as("stale value served at once").isEqualTo("v1");
+		}
+		refreshMayFinish.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.events.refreshSuccesses.get() == 1);
+		assertThat(this.loads).as("one load, then exactly one refresh").hasValue(2);
+		assertThat(a.events.staleServed).hasValue(20);
+		assertThat(readRefreshable(cache, loader)).isEqualTo("v2");
+	}
+
+	@Test
+	void anInvalidatedEntryIsNeverServedStale() throws Throwable {
+		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
+			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		TieredCache cache = a.cache(swr(), String.class);
+		AtomicLong version = new AtomicLong(1);
+		StoreFixture.Loader loader = () -> {
+			this.loads.incrementAndGet();
+			return "v" + version.get();
+		};
+		readRefreshable(cache, loader);
+		expire(a, Duration.ofSeconds(11));
+		version.set(2);
+		a.store.invalidate(List.of("product:1"));
+		assertThat(readRefreshable(cache, loader)).isEqualTo("v2");
+		assertThat(a.events.staleServed).hasValue(0);
+	}
+
+	@Test
+	void aFailedRefreshKeepsTheOldValueUntilItsHardExpiry() throws Throwable {
+		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
+			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		TieredCache cache = a.cache(swr(), String.class);
+		StoreFixture.Loader loader = () -> {
+			if (this.loads.incrementAndGet() > 1) {
+				throw new IllegalStateException("refresh failed");
+			}
+			return "v1";
+		};
+		readRefreshable(cache, loader);
+		expire(a, Duration.ofSeconds(11));
+		assertThat(readRefreshable(cache, loader)).isEqualTo("v1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.events.refreshFailures.get() == 1);
+		assertThat(readRefreshable(cache, loader)).isEqualTo("v1");
+		assertThat((Long) redis.command("PTTL", "tc:v1:e:swr:1")).as("hard expiry: ttl + stale window")
+			.isGreaterThan(Duration.ofSeconds(10).toMillis());
+	}
+
+	@Test
+	void aReadCloseToExpiryRefreshesEarlyWhenTheDrawSaysSo() throws Throwable {
+		// U close to 1 makes -ln(1 - U) large: the draw refreshes even far from expiry.
+		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.999999)
+			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 1.0, 1));
+		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
+				String.class);
+		AtomicLong version = new AtomicLong(1);
+		StoreFixture.Loader slowLoader = () -> {
+			this.loads.incrementAndGet();
+			Thread.sleep(20);
+			return "v" + version.get();
+		};
+		assertThat(readRefreshable(cache, slowLoader)).isEqualTo("v1");
+		version.set(2);
+		this.clock.addAndGet(9_900);
+		a.store.clearLocal();
+		assertThat(readRefreshable(cache, slowLoader)).as("the current value, returned at once").isEqualTo("v1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.events.earlyRefreshes.get() == 1);
+		assertThat(this.loads).hasValue(2);
+	}
+
+	@Test
+	void earlyRefreshIsOffWithBetaZero() throws Throwable {
+		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.999999)
+			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
+				String.class);
+		StoreFixture.Loader loader = () -> {
+			this.loads.incrementAndGet();
+			Thread.sleep(20);
+			return "v1";
+		};
+		readRefreshable(cache, loader);
+		this.clock.addAndGet(9_900);
+		a.store.clearLocal();
+		readRefreshable(cache, loader);
+		assertThat(a.events.earlyRefreshes).hasValue(0);
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void futuresAreCachedByTheirValueAndFailedFuturesAreNot() throws Exception {
+		TieredCache cache = fixture(UnaryOperator.identity()).cache("async", String.class);
+		CompletableFuture<Object> first = cache.getAsync(1L, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return CompletableFuture.supplyAsync(() -> "async value");
+		}));
+		assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("async value");
+		assertThat(cache.getLocal(1L)).isEqualTo("async value");
+		CompletableFuture<Object> failed = cache.getAsync(2L, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return CompletableFuture.failedFuture(new IllegalStateException("remote call failed"));
+		}));
+		assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("remote call failed");
+		assertThat(redis.command("EXISTS", "tc:v1:e:async:2")).isEqualTo(0L);
+		assertThat(this.loads).hasValue(2);
+	}
+
+	private CacheSettings swr() {
+		return new CacheSettings("swr", Duration.ofSeconds(10), Jitter.NONE, null, true, true, Duration.ofMinutes(1));
+	}
+
+	private void expire(StoreFixture fixture, Duration duration) {
+		this.clock.addAndGet(duration.toMillis());
+		fixture.ticker.advance(duration);
+	}
+
+	private Object read(TieredCache cache, StoreFixture.Loader loader) throws Exception {
+		try {
+			Object local = cache.getLocal(1L);
+			return (local != TieredCache.MISS) ? local : cache.get(1L, StoreFixture.load(loader, "product:1"));
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private Object readRefreshable(TieredCache cache, StoreFixture.Loader loader) throws Exception {
+		try {
+			Object local = cache.getLocal(1L);
+			return (local != TieredCache.MISS) ? local : cache.get(1L, StoreFixture.refreshable(loader, "product:1"));
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private StoreFixture fixture(UnaryOperator<TieredStore.Options> options) {
+		StoreFixture fixture = new StoreFixture(redis, options);
+		this.fixtures.add(fixture);
+		return fixture;
+	}
+
+}
