@@ -2,6 +2,7 @@ package io.tiercache.interceptor;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
@@ -178,15 +179,15 @@ class StartupFailuresTests {
 	}
 
 	@Test
-	void completableFutureResultFails() {
+	void plainFutureResultFails() {
 		assertStartupFailure(CompletableFutureService.class, "find(long)",
-				"return type java.util.concurrent.CompletableFuture is not supported yet");
+				"return type java.util.concurrent.Future is not supported: declare CompletableFuture<T>");
 	}
 
 	@Test
 	void reactiveResultFails() {
 		assertStartupFailure(MonoService.class, "find(long)",
-				"return type reactor.core.publisher.Mono is not supported yet");
+				"return type reactor.core.publisher.Mono is not supported");
 	}
 
 	private void assertStartupFailure(Class<?> beanClass, String method, String... problems) {
@@ -469,7 +470,7 @@ class StartupFailuresTests {
 	static class CompletableFutureService {
 
 		@Cached
-		public CompletableFuture<String> find(long id) {
+		public Future<String> find(long id) {
 			return CompletableFuture.completedFuture("product");
 		}
 
