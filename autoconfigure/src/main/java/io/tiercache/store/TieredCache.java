@@ -344,14 +344,19 @@ public final class TieredCache {
 				}
 				throw new CompletionException(unwrap(ex));
 			}
+			boolean stored = false;
 			try {
-				store(call, read, result, nanos / 1_000_000);
+				stored = store(call, read, result, nanos / 1_000_000);
 			}
 			catch (RuntimeException failure) {
 				// Our failure, not the method's: the caller still gets its result.
 				this.store.failures().warn("store:" + this.settings.name(),
 						"Cannot cache a result of cache '" + this.settings.name() + "'", failure);
 				this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
+			}
+			if (leased && !stored) {
+				// Nothing for the waiting processes to find: let them load at once.
+				releaseLease(call);
 			}
 			return result;
 		});
@@ -468,13 +473,18 @@ public final class TieredCache {
 		}
 		long nanos = System.nanoTime() - started;
 		this.observer.load(nanos, true);
+		boolean stored = false;
 		try {
-			return store(call, read, result, nanos / 1_000_000);
+			stored = store(call, read, result, nanos / 1_000_000);
 		}
 		catch (RuntimeException ex) {
-			releaseLease(call);
-			return false;
+			this.store.failures().warn("refresh:" + this.settings.name(),
+					"Cannot cache a refreshed result of cache '" + this.settings.name() + "'", ex);
 		}
+		if (!stored) {
+			releaseLease(call);
+		}
+		return stored;
 	}
 
 	private void releaseLease(Call call) {

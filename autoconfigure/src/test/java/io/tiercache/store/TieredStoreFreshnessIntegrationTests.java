@@ -144,6 +144,33 @@ class TieredStoreFreshnessIntegrationTests {
 	}
 
 	@Test
+	void aResultThatIsNotCachedReleasesTheLeaseForTheWaitingProcesses() throws Exception {
+		UnaryOperator<TieredStore.Options> longLease = (options) -> options.withFreshness(Duration.ofSeconds(30),
+				Duration.ofSeconds(30), 1.0, 1);
+		TieredCache cacheA = fixture(longLease).cache("absent", String.class);
+		StoreFixture b = fixture(longLease);
+		TieredCache cacheB = b.cache("absent", String.class);
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		Future<Object> holder = this.threads.submit(() -> read(cacheA, () -> {
+			holding.countDown();
+			finish.await();
+			// An absent value with no nullTtl: nothing is stored for the waiter to find.
+			return null;
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		Future<Object> waiter = this.threads.submit(() -> read(cacheB, () -> {
+			this.loads.incrementAndGet();
+			return "loaded by B";
+		}));
+		await().atMost(Duration.ofSeconds(5)).until(() -> b.events.leaseWaits.get() > 0);
+		finish.countDown();
+		assertThat(holder.get(5, TimeUnit.SECONDS)).isNull();
+		assertThat(waiter.get(5, TimeUnit.SECONDS)).as("not after the 30 s lease or wait")
+			.isEqualTo("loaded by B");
+	}
+
+	@Test
 	void whenTheLeaseHolderHangsPastItsLeaseAWaitingProcessTakesOver() throws Exception {
 		UnaryOperator<TieredStore.Options> shortLease = (options) -> options.withFreshness(Duration.ofMillis(300),
 				Duration.ofSeconds(10), 1.0, 1);
