@@ -77,6 +77,9 @@ public final class InvalidationView {
 
 	private final AtomicLong generation = new AtomicLong();
 
+	/** Pending marks in force, so that {@link #anyPending} costs nothing when there are none. */
+	private final AtomicLong pendingMarks = new AtomicLong();
+
 	private final List<ClearListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
@@ -214,10 +217,30 @@ public final class InvalidationView {
 	public TagState[] markPending(Collection<String> tags) {
 		this.version.incrementAndGet();
 		TagState[] states = tags(tags);
+		this.pendingMarks.addAndGet(states.length);
 		for (TagState state : states) {
 			state.markPending();
 		}
 		return states;
+	}
+
+	/**
+	 * Whether one of the tags has an invalidation made here that has not reached Redis: until
+	 * it has, Redis may still hold entries that this process must not serve.
+	 * @param tags the tags of an entry
+	 * @return whether any of them is pending
+	 */
+	public boolean anyPending(Collection<String> tags) {
+		if (this.pendingMarks.get() == 0) {
+			return false;
+		}
+		for (String tag : tags) {
+			TagState state = this.tags.getIfPresent(tag);
+			if (state != null && state.isPending()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -229,6 +252,7 @@ public final class InvalidationView {
 		for (TagState state : states) {
 			state.clearPending();
 		}
+		this.pendingMarks.addAndGet(-states.length);
 	}
 
 	/**

@@ -44,6 +44,11 @@ public final class TagState {
 		return this.pending != 0 || this.invalidatedAt > loadSeq;
 	}
 
+	/** Whether an invalidation of this tag made in this process has not reached Redis yet. */
+	public boolean isPending() {
+		return this.pending != 0;
+	}
+
 	/** The highest invalidation sequence seen for this tag. */
 	public long invalidatedAt() {
 		return this.invalidatedAt;

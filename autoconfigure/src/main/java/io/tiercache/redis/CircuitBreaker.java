@@ -40,6 +40,9 @@ public final class CircuitBreaker {
 	private volatile Listener onStateChange = (open) -> {
 	};
 
+	private volatile Runnable onSuccess = () -> {
+	};
+
 	public CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier nanoTime) {
 		this.failureThreshold = Math.max(1, failureThreshold);
 		this.openNanos = openDuration.toNanos();
@@ -48,6 +51,14 @@ public final class CircuitBreaker {
 
 	public void onStateChange(Listener listener) {
 		this.onStateChange = listener;
+	}
+
+	/**
+	 * Run after every successful call; must be cheap.
+	 * @param listener the action
+	 */
+	public void onSuccess(Runnable listener) {
+		this.onSuccess = listener;
 	}
 
 	/**
@@ -65,6 +76,7 @@ public final class CircuitBreaker {
 
 	public void recordSuccess() {
 		this.consecutiveFailures.set(0);
+		this.onSuccess.run();
 		if (this.open) {
 			synchronized (this) {
 				if (!this.open) {

@@ -35,6 +35,9 @@ final class PendingInvalidations {
 
 	private boolean closed;
 
+	// The retry's own successful calls must not reschedule it.
+	private volatile boolean retrying;
+
 	PendingInvalidations(TieredStore store, ScheduledExecutorService scheduler) {
 		this.store = store;
 		this.scheduler = scheduler;
@@ -49,7 +52,7 @@ final class PendingInvalidations {
 
 	/** Redis answered again: retry now rather than at the end of the backoff. */
 	void retrySoon() {
-		if (!this.queue.isEmpty()) {
+		if (!this.queue.isEmpty() && !this.retrying) {
 			schedule(true);
 		}
 	}
@@ -64,7 +67,7 @@ final class PendingInvalidations {
 		}
 		if (now) {
 			this.delayMillis = INITIAL_DELAY_MILLIS;
-			if (this.scheduled != null) {
+			if (this.scheduled != null && this.scheduled.getDelay(TimeUnit.MILLISECONDS) > 0) {
 				this.scheduled.cancel(false);
 				this.scheduled = null;
 			}
@@ -75,6 +78,16 @@ final class PendingInvalidations {
 	}
 
 	private void retry() {
+		this.retrying = true;
+		try {
+			drain();
+		}
+		finally {
+			this.retrying = false;
+		}
+	}
+
+	private void drain() {
 		List<Pending> failed = new ArrayList<>();
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {

@@ -269,7 +269,8 @@ public final class TieredCache {
 					}
 					return CompletableFuture.completedFuture(value);
 				}
-				// Undecodable and removed: load, with no lease (the write creates missing records).
+				// Undecodable and removed, or pending here: load, with no lease (the write creates
+				// missing records).
 				return loadAndStore(call, read, false, async);
 			}
 			if (!waited) {
@@ -309,6 +310,11 @@ public final class TieredCache {
 			catch (RedisUnavailableException unlinkFailure) {
 				this.store.redisFailed(unlinkFailure);
 			}
+			return MISS;
+		}
+		if (this.store.view().anyPending(envelope.tags())) {
+			// This process invalidated one of its tags and Redis has not heard yet: the entry
+			// may predate that write, which this process's callers must see.
 			return MISS;
 		}
 		this.observer.remoteHit();

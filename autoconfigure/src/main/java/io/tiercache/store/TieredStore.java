@@ -143,6 +143,9 @@ public class TieredStore {
 				this.pending.retrySoon();
 			}
 		});
+		// Redis answering again (after a dropped connection, say) is the moment to retry, not
+		// the end of the backoff: until then Redis still holds what was invalidated.
+		redis.breaker().onSuccess(this.pending::retrySoon);
 	}
 
 	/**

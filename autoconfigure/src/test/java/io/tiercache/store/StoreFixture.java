@@ -53,15 +53,24 @@ final class StoreFixture implements AutoCloseable {
 	}
 
 	StoreFixture(RedisServerHandle server, UnaryOperator<TieredStore.Options> options) {
-		this(server, false, "tc", Duration.ofMinutes(5), options);
+		this(server, false, "tc", Duration.ofMinutes(5), options, 1);
+	}
+
+	StoreFixture(RedisServerHandle server, int breakerThreshold) {
+		this(server, false, "tc", Duration.ofMinutes(5), UnaryOperator.identity(), breakerThreshold);
 	}
 
 	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl,
 			UnaryOperator<TieredStore.Options> options) {
+		this(server, subscribe, prefix, localMaxTtl, options, 1);
+	}
+
+	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl,
+			UnaryOperator<TieredStore.Options> options, int breakerThreshold) {
 		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
-		CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofMillis(200), System::nanoTime);
+		CircuitBreaker breaker = new CircuitBreaker(breakerThreshold, Duration.ofMillis(200), System::nanoTime);
 		this.redis = new RedisTier(new RedisScriptRunner(this.connectionFactory, Duration.ofMillis(300), breaker),
 				new RedisKeys(prefix, "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
 		JsonMapper mapper = JsonMapper.builder().build();

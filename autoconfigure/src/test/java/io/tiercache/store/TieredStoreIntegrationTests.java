@@ -207,6 +207,33 @@ class TieredStoreIntegrationTests {
 	}
 
 	@Test
+	void whileItsInvalidationIsPendingTheWriterDoesNotServeTheOldEntryFromRedis() throws Throwable {
+		StoreFixture writer = new StoreFixture(redis, 100);
+		this.fixtures.add(writer);
+		TieredCache cache = writer.cache("products", Product.class);
+		read(cache, 1);
+		writer.store.clearLocal();
+		// Writes are refused (out of memory) while reads of existing entries still succeed: the
+		// invalidation fails and stays pending, but Redis still answers with the old entry.
+		redis.command("CONFIG", "SET", "maxmemory", "1");
+		try {
+			this.database.put(1L, 2L);
+			writer.store.invalidate(List.of("product:1"));
+			assertThat(writer.store.pendingInvalidations()).isEqualTo(1);
+			assertThat(read(cache, 1)).as("read-your-writes from Redis too").isEqualTo(new Product(1, 2));
+		}
+		finally {
+			redis.command("CONFIG", "SET", "maxmemory", "0");
+		}
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			read(cache, 2);
+			assertThat(writer.store.pendingInvalidations()).isZero();
+		});
+		StoreFixture other = fixture();
+		assertThat(read(other.cache("products", Product.class), 1)).isEqualTo(new Product(1, 2));
+	}
+
+	@Test
 	void entriesExpireWithinTtlMinusJitterAndTtl() throws Throwable {
 		TieredCache cache = this.a.cache(new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.parse("50%"),
 				null, true, true), Product.class);

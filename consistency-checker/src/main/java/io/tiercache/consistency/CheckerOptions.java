@@ -1,0 +1,123 @@
+package io.tiercache.consistency;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * What a run does: how many instances and workers, for how long, over how many items, how
+ * often they write, which faults are injected how often, and whether the local tier's safety
+ * checks are switched off to prove that the checker catches what follows.
+ *
+ * @param instances number of application instances sharing the database and Redis
+ * @param threads worker threads per instance
+ * @param duration how long the workers run
+ * @param keyspace number of items
+ * @param writeRatio share of operations that are writes
+ * @param faults faults injected in turn
+ * @param faultInterval time between two injections
+ * @param broken whether to disable the local tier's safety checks on every instance
+ */
+record CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio,
+		List<Fault> faults, Duration faultInterval, boolean broken) {
+
+	static final String USAGE = """
+			Usage: java -jar tiercache-consistency-checker.jar [options]
+			  --instances N        application instances sharing one database and one Redis (default 3)
+			  --threads N          worker threads per instance (default 4)
+			  --duration D         how long the workers run, e.g. 60s, 10m (default 60s)
+			  --keyspace N         number of items (default 100)
+			  --write-ratio R      share of operations that are writes (default 0.1)
+			  --faults LIST        comma separated faults, or all (default none):
+			                       pubsub-kill, kill-all, restart, pause, sleep, flushall, memory, drop
+			  --fault-interval D   time between two fault injections (default 2s)
+			  --broken             disable the local tier's safety checks: the run must report violations
+			Set REDIS_URL to use an existing Redis (it is flushed) instead of an embedded redis-server.
+			Exit status: 0 without violations, 1 with violations, 2 on bad arguments.""";
+
+	CheckerOptions {
+		faults = List.copyOf(faults);
+		if (instances < 1 || threads < 1 || keyspace < 1) {
+			throw new IllegalArgumentException("--instances, --threads and --keyspace must be positive");
+		}
+		if (writeRatio < 0 || writeRatio > 1) {
+			throw new IllegalArgumentException("--write-ratio must be between 0 and 1");
+		}
+		if (duration.isNegative() || duration.isZero() || faultInterval.isNegative() || faultInterval.isZero()) {
+			throw new IllegalArgumentException("--duration and --fault-interval must be positive");
+		}
+	}
+
+	static CheckerOptions defaults() {
+		return new CheckerOptions(3, 4, Duration.ofSeconds(60), 100, 0.1, List.of(), Duration.ofSeconds(2), false);
+	}
+
+	/** Items per bucket list: about ten. */
+	int buckets() {
+		return Math.max(1, this.keyspace / 10);
+	}
+
+	CheckerOptions withFaults(List<Fault> faults) {
+		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio, faults,
+				this.faultInterval, this.broken);
+	}
+
+	CheckerOptions withBroken(boolean broken) {
+		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio,
+				this.faults, this.faultInterval, broken);
+	}
+
+	/**
+	 * Parse command line arguments, {@code --name value} or {@code --name=value}.
+	 * @param args the arguments
+	 * @return the options, defaults for what is not given
+	 * @throws IllegalArgumentException on an unknown option or a bad value
+	 */
+	static CheckerOptions parse(String... args) {
+		CheckerOptions options = defaults();
+		int instances = options.instances;
+		int threads = options.threads;
+		Duration duration = options.duration;
+		int keyspace = options.keyspace;
+		double writeRatio = options.writeRatio;
+		List<Fault> faults = options.faults;
+		Duration faultInterval = options.faultInterval;
+		boolean broken = false;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument '" + arg + "'");
+			}
+			String name = arg.substring(2);
+			String value = null;
+			int equals = name.indexOf('=');
+			if (equals >= 0) {
+				value = name.substring(equals + 1);
+				name = name.substring(0, equals);
+			}
+			if (name.equals("broken")) {
+				broken = (value == null) || Boolean.parseBoolean(value);
+				continue;
+			}
+			if (value == null) {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException("Missing value of --" + name);
+				}
+				value = args[++i];
+			}
+			switch (name) {
+				case "instances" -> instances = Integer.parseInt(value);
+				case "threads" -> threads = Integer.parseInt(value);
+				case "duration" -> duration = DurationStyle.detectAndParse(value);
+				case "keyspace" -> keyspace = Integer.parseInt(value);
+				case "write-ratio" -> writeRatio = Double.parseDouble(value);
+				case "faults" -> faults = Fault.parseList(value);
+				case "fault-interval" -> faultInterval = DurationStyle.detectAndParse(value);
+				default -> throw new IllegalArgumentException("Unknown option --" + name);
+			}
+		}
+		return new CheckerOptions(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken);
+	}
+
+}

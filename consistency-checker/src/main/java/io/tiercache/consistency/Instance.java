@@ -1,0 +1,93 @@
+package io.tiercache.consistency;
+
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.fanout.InvalidationView;
+import io.tiercache.store.TieredStore;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One running instance of the application under test: its own Spring context, hence its own
+ * Redis connections, local tier and invalidation subscriber, with an {@link EventLog}
+ * listening to its invalidation view.
+ */
+final class Instance implements AutoCloseable {
+
+	private final int index;
+
+	private final ConfigurableApplicationContext context;
+
+	private final EventLog events;
+
+	private Instance(int index, ConfigurableApplicationContext context, EventLog events) {
+		this.index = index;
+		this.context = context;
+		this.events = events;
+	}
+
+	/**
+	 * Start an instance.
+	 * @param index its number in the run
+	 * @param properties its configuration
+	 * @param epochs the run's epoch ids
+	 * @param broken whether to disable its local tier's safety checks
+	 * @return the started instance
+	 */
+	static Instance start(int index, Map<String, Object> properties, Epochs epochs, boolean broken) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(CheckedApplication.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.registerShutdownHook(false)
+			.properties(properties)
+			.properties("spring.application.name=checked-" + index)
+			.run();
+		EventLog events = new EventLog(epochs);
+		InvalidationView view = context.getBean(InvalidationView.class);
+		events.attach(view);
+		if (broken) {
+			view.setTrustChecksEnabled(false);
+		}
+		return new Instance(index, context, events);
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	ItemService service() {
+		return this.context.getBean(ItemService.class);
+	}
+
+	InvalidationSubscriber subscriber() {
+		return this.context.getBean(InvalidationSubscriber.class);
+	}
+
+	InvalidationView view() {
+		return this.context.getBean(InvalidationView.class);
+	}
+
+	TieredStore store() {
+		return this.context.getBean(TieredStore.class);
+	}
+
+	EventLog events() {
+		return this.events;
+	}
+
+	LibraryCounters counters() {
+		return LibraryCounters.read(this.context.getBean(MeterRegistry.class));
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
