@@ -284,11 +284,11 @@ class TierCacheAutoConfigurationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("cache.gets")
 					.tags("cache", "squares", "cache.manager", "tiercache", "result", "miss")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("cache.gets")
 					.tags("cache", "squares", "cache.manager", "tiercache", "result", "hit")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(1);
 			});
 	}
