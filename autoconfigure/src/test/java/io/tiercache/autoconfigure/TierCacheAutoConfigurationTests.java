@@ -197,10 +197,14 @@ class TierCacheAutoConfigurationTests {
 	void everyBeanBacksOffWhenUserDefinesOne() {
 		List<String> beanMethods = new ArrayList<>();
 		List<String> withoutConditionalOnMissingBean = new ArrayList<>();
-		List<Class<?>> configurations = new ArrayList<>(List.of(TierCacheAutoConfiguration.class));
-		for (Class<?> nested : TierCacheAutoConfiguration.class.getDeclaredClasses()) {
-			if (nested.isAnnotationPresent(Configuration.class)) {
-				configurations.add(nested);
+		List<Class<?>> configurations = new ArrayList<>();
+		for (Class<?> autoConfiguration : List.of(TierCacheAutoConfiguration.class,
+				TierCacheSpringCacheAutoConfiguration.class)) {
+			configurations.add(autoConfiguration);
+			for (Class<?> nested : autoConfiguration.getDeclaredClasses()) {
+				if (nested.isAnnotationPresent(Configuration.class)) {
+					configurations.add(nested);
+				}
 			}
 		}
 		for (Class<?> configuration : configurations) {
@@ -213,7 +217,8 @@ class TierCacheAutoConfigurationTests {
 				}
 			});
 		}
-		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics");
+		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics",
+				"tierCacheTemplate", "cacheManager");
 		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}
 
