@@ -199,7 +199,7 @@ class TierCacheAutoConfigurationTests {
 		List<String> withoutConditionalOnMissingBean = new ArrayList<>();
 		List<Class<?>> configurations = new ArrayList<>();
 		for (Class<?> autoConfiguration : List.of(TierCacheAutoConfiguration.class,
-				TierCacheSpringCacheAutoConfiguration.class)) {
+				TierCacheSpringCacheAutoConfiguration.class, TierCacheActuatorAutoConfiguration.class)) {
 			configurations.add(autoConfiguration);
 			for (Class<?> nested : autoConfiguration.getDeclaredClasses()) {
 				if (nested.isAnnotationPresent(Configuration.class)) {
@@ -218,7 +218,7 @@ class TierCacheAutoConfigurationTests {
 			});
 		}
 		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics",
-				"tierCacheTemplate", "cacheManager");
+				"tierCacheTemplate", "cacheManager", "tierCacheEndpoint", "tiercacheHealthIndicator");
 		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}
 
