@@ -31,12 +31,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  * <li>{@code GET /actuator/tiercache}: this instance's state and every cache with its effective
  * settings and live figures; {@code GET /actuator/tiercache/{cache}}: one cache.</li>
- * <li>{@code POST /actuator/tiercache} with {@code {"tags": ["product:42"]}}: invalidates the
- * tags everywhere, through the same path as {@code @InvalidatesTags}.</li>
+ * <li>{@code POST /actuator/tiercache} with {@code {"tags": "product:42,category:7"}}:
+ * invalidates the tags (separated by commas) everywhere, through the same path as
+ * {@code @InvalidatesTags}.</li>
  * <li>{@code DELETE /actuator/tiercache/{cache}}: clears the cache on every instance, by
  * invalidating the tag that every entry of the cache carries (its local tier everywhere, and
  * its Redis entries, which the next call reloads); {@code DELETE /actuator/tiercache}: every
- * cache.</li>
+ * cache this instance has used.</li>
  * </ul>
  * Like every endpoint but {@code health}, it is not exposed over HTTP unless
  * {@code management.endpoints.web.exposure.include} names it.
@@ -81,25 +82,33 @@ public class TierCacheEndpoint {
 
 	/**
 	 * Invalidate tags on every instance.
-	 * @param tags the tags
+	 * @param tags the tags, separated by commas (an actuator request body holds strings only)
 	 * @return what was invalidated
 	 */
 	@WriteOperation
-	public InvalidationDescriptor invalidate(List<String> tags) {
+	public InvalidationDescriptor invalidate(String tags) {
+		List<String> split = new ArrayList<>();
+		for (String tag : tags.split(",")) {
+			if (!tag.isBlank()) {
+				split.add(tag.trim());
+			}
+		}
+		return invalidate(split);
+	}
+
+	private InvalidationDescriptor invalidate(List<String> tags) {
 		this.store.invalidate(tags);
 		return new InvalidationDescriptor(List.copyOf(tags));
 	}
 
 	/**
-	 * Clear a cache on every instance.
+	 * Clear a cache on every instance, including those where it exists and this one where it
+	 * may not have been used yet.
 	 * @param cache the cache
-	 * @return what was invalidated, or {@code null} (404) for an unknown cache
+	 * @return what was invalidated
 	 */
 	@DeleteOperation
-	public @Nullable InvalidationDescriptor clearCache(@Selector String cache) {
-		if (!this.store.caches().containsKey(cache)) {
-			return null;
-		}
+	public InvalidationDescriptor clearCache(@Selector String cache) {
 		return invalidate(List.of(CacheTags.cache(cache)));
 	}
 

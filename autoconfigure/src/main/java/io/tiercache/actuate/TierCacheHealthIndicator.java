@@ -51,12 +51,13 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("redis", "unreachable: " + ex.getMessage());
 			return;
 		}
-		if (view.epoch() != null) {
-			builder.withDetail("epoch", view.epoch());
+		String epoch = (current != null) ? current.epoch() : view.epoch();
+		if (epoch != null) {
+			builder.withDetail("epoch", epoch);
 		}
-		if (current != null) {
-			builder.withDetail("redisSequence", current.seq()).withDetail("lag", this.progress.lag(current));
-		}
+		// No sequence in Redis yet (nothing loaded or invalidated since it started): nothing missed
+		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
+			.withDetail("lag", (current != null) ? this.progress.lag(current) : 0);
 		if (subscribed) {
 			builder.up();
 		}

@@ -120,7 +120,7 @@ class TierCacheActuatorAutoConfigurationTests {
 			assertThat(stockOfB.invocations()).isEqualTo(2);
 			assertThat(b.getBean(TierCacheEndpoint.class).cache("stock").localSize()).isEqualTo(2);
 
-			assertThat(a.getBean(TierCacheEndpoint.class).invalidate(List.of("item:1")).invalidated())
+			assertThat(a.getBean(TierCacheEndpoint.class).invalidate("item:1, ").invalidated())
 				.containsExactly("item:1");
 
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -140,7 +140,6 @@ class TierCacheActuatorAutoConfigurationTests {
 			stockOfB.level(1);
 			stockOfB.level(2);
 			a.getBean(StockService.class).level(3);
-			assertThat(a.getBean(TierCacheEndpoint.class).clearCache("unknown")).isNull();
 			assertThat(a.getBean(TierCacheEndpoint.class).clearCache("stock").invalidated())
 				.containsExactly("tiercache:cache:stock");
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
