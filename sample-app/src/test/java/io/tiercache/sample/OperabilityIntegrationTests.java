@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,6 +126,21 @@ class OperabilityIntegrationTests {
 		}
 		assertThat(after.value("tiercache_subscription_stalls_total")).isZero();
 		assertThat(after.value("tiercache_invalidations_malformed_total")).isZero();
+		assertDashboardQueriesOnlyScrapedMeters(after);
+	}
+
+	/** Every meter docs/grafana-dashboard.json queries is scraped, except those reserved for issue 4. */
+	private static void assertDashboardQueriesOnlyScrapedMeters(Scrape scrape) throws Exception {
+		String dashboard = Files.readString(Path.of("../docs/grafana-dashboard.json"));
+		Matcher meter = Pattern.compile("\\b((?:tiercache|cache)_[a-z_]+)\\{").matcher(dashboard);
+		List<String> queried = new ArrayList<>();
+		while (meter.find()) {
+			queried.add(meter.group(1));
+		}
+		assertThat(queried).hasSizeGreaterThan(20);
+		List<String> reserved = List.of("tiercache_loads_coalesced_total", "tiercache_lease_waits_seconds_count");
+		assertThat(queried).filteredOn((name) -> !reserved.contains(name))
+			.allSatisfy((name) -> assertThat(scrape.names()).contains(name));
 	}
 
 	@Test
