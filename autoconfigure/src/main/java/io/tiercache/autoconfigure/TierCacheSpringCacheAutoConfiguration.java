@@ -1,8 +1,5 @@
 package io.tiercache.autoconfigure;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
 import io.tiercache.cache.TierCacheCacheManager;
 import io.tiercache.cache.TierCacheTemplate;
 
@@ -33,13 +30,8 @@ public final class TierCacheSpringCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
 	TierCacheCacheManager cacheManager(TierCacheTemplate template, TierCacheProperties properties) {
-		// Asynchronous retrievals wait for Redis on these threads, never on the caller's
-		ExecutorService executor = Executors.newCachedThreadPool((runnable) -> {
-			Thread thread = new Thread(runnable, "tiercache-spring-cache");
-			thread.setDaemon(true);
-			return thread;
-		});
-		return new TierCacheCacheManager(template, properties.getSpringCache().isAllowNullValues(), executor);
+		// Asynchronous retrievals wait for Redis on the manager's own threads, never the caller's
+		return new TierCacheCacheManager(template, properties.getSpringCache().isAllowNullValues());
 	}
 
 }
