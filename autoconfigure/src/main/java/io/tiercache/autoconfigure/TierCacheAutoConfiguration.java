@@ -1,10 +1,14 @@
 package io.tiercache.autoconfigure;
 
+import java.util.List;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tiercache.cache.SpringCacheValueCodec;
+import io.tiercache.cache.TierCacheOperations;
+import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.fanout.InvalidationView;
 import io.tiercache.metrics.MicrometerStoreObserver;
@@ -27,9 +31,11 @@ import io.tiercache.interceptor.TierCacheOperationSource;
 import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -45,8 +51,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
- * {@link RedisConnectionFactory}, the invalidation subscriber, metrics, and the advisor that
- * makes {@code @Cached} and {@code @InvalidatesTags} work.
+ * {@link RedisConnectionFactory}, the invalidation subscriber, metrics, the programmatic
+ * {@link TierCacheOperations}, and the advisor that makes {@code @Cached} and
+ * {@code @InvalidatesTags} work.
  *
  * @since 0.1.0
  */
@@ -89,14 +96,36 @@ public final class TierCacheAutoConfiguration {
 	@ConditionalOnBean(RedisTier.class)
 	TieredStore tieredStore(RedisTier redisTier, InvalidationView view, ValueCodec codec,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<StoreObserver> observer,
-			TierCacheProperties properties) {
+			TierCacheProperties properties, BeanFactory beanFactory) {
 		ObjectMapper mapper = jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper);
 		TieredStore.Options options = new TieredStore.Options(properties.getLocal().getMaximumSize(),
 				properties.getLocal().getMaxTtl(), Ticker.systemTicker(), System::currentTimeMillis)
 			.withFreshness(properties.getLease().getTimeout(), properties.getLease().getMaxWait(),
 					properties.getRefresh().getBeta(), properties.getRefresh().getThreads());
-		return new TieredStore(redisTier, view, codec, new KeyRenderer(mapper), options,
+		// Values of Spring Cache bridge caches are routed to their own codec; others use the
+		// application's
+		ValueCodec routing = new SpringCacheValueCodec(codec, trustedPackages(properties, beanFactory));
+		return new TieredStore(redisTier, view, routing, new KeyRenderer(mapper), options,
 				observer.getIfAvailable(() -> StoreObserver.NONE));
+	}
+
+	private static List<String> trustedPackages(TierCacheProperties properties, BeanFactory beanFactory) {
+		List<String> configured = properties.getSpringCache().getTrustedPackages();
+		if (!configured.isEmpty() || !AutoConfigurationPackages.has(beanFactory)) {
+			return configured;
+		}
+		return AutoConfigurationPackages.get(beanFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TierCacheOperations.class)
+	@ConditionalOnBean(TieredStore.class)
+	TierCacheTemplate tierCacheTemplate(TieredStore store, ObjectProvider<JsonMapper> jsonMapper,
+			TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
+		ObjectMapper mapper = jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper);
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+		return new TierCacheTemplate(store, new KeyRenderer(mapper),
+				(name) -> policy.forProgrammaticCache(name, null));
 	}
 
 	@Bean
@@ -115,15 +144,17 @@ public final class TierCacheAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(RedisTier.class)
-	static TierCacheOperationSource tierCacheOperationSource(Environment environment) {
+	static TierCacheOperationSource tierCacheOperationSource(Environment environment,
+			ObjectProvider<TierCacheCustomizer> customizers) {
 		// Bound here rather than injected: this bean is created with the auto-proxy creator,
-		// before the properties bean could be post-processed.
+		// before the properties bean could be post-processed. Customizers are asked for only
+		// when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment)
 			.bindOrCreate("tiercache", TierCacheProperties.class);
-		validateCacheSpecs(properties);
+		TierCachePropertiesValidator.validate(properties);
 		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
 				parseJitter("tiercache.default-jitter", properties.getDefaultJitter()), properties.getMaxTtl(),
-				new CacheSpecOverrides(properties.getCaches())));
+				new CacheSettingsPolicy(properties, customizers)));
 	}
 
 	@Bean
@@ -143,42 +174,6 @@ public final class TierCacheAutoConfiguration {
 	@ConditionalOnBean(RedisTier.class)
 	static TierCacheAdvisor tierCacheAdvisor(TierCacheOperationSource operationSource, TierCacheInterceptor interceptor) {
 		return new TierCacheAdvisor(operationSource, interceptor);
-	}
-
-	/**
-	 * Check every {@code tiercache.caches.<name>.*} at startup, whether or not a method of that
-	 * cache exists yet.
-	 */
-	private static void validateCacheSpecs(TierCacheProperties properties) {
-		if (!(properties.getRefresh().getBeta() >= 0)) {
-			throw new IllegalStateException("Invalid tiercache.refresh.beta: " + properties.getRefresh().getBeta()
-					+ " must be zero (off) or positive");
-		}
-		if (properties.getRefresh().getThreads() < 1) {
-			throw new IllegalStateException("Invalid tiercache.refresh.threads: " + properties.getRefresh().getThreads()
-					+ " must be at least 1");
-		}
-		if (properties.getLease().getTimeout().isNegative() || properties.getLease().getMaxWait().isNegative()) {
-			throw new IllegalStateException("Invalid tiercache.lease.*: durations must not be negative");
-		}
-		properties.getCaches().forEach((name, spec) -> {
-			String prefix = "tiercache.caches." + name + ".";
-			parseJitter(prefix + "jitter", spec.getJitter());
-			if (spec.getTtl() != null && (spec.getTtl().isNegative() || spec.getTtl().isZero()
-					|| spec.getTtl().compareTo(properties.getMaxTtl()) > 0)) {
-				throw new IllegalStateException("Invalid " + prefix + "ttl: " + spec.getTtl()
-						+ " must be positive and at most tiercache.max-ttl (" + properties.getMaxTtl() + ")");
-			}
-			if (spec.getStaleWhileRevalidate() != null && spec.getStaleWhileRevalidate().isNegative()) {
-				throw new IllegalStateException("Invalid " + prefix + "stale-while-revalidate: "
-						+ spec.getStaleWhileRevalidate() + " must not be negative");
-			}
-			if (spec.getNullTtl() != null && (spec.getNullTtl().isNegative()
-					|| spec.getNullTtl().compareTo(properties.getMaxTtl()) > 0)) {
-				throw new IllegalStateException("Invalid " + prefix + "null-ttl: " + spec.getNullTtl()
-						+ " must be between 0 and tiercache.max-ttl (" + properties.getMaxTtl() + ")");
-			}
-		});
 	}
 
 	static Jitter parseJitter(String property, @Nullable String value) {
@@ -204,8 +199,10 @@ public final class TierCacheAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(StoreObserver.class)
-		MicrometerStoreObserver tierCacheMetrics(MeterRegistry registry) {
-			return new MicrometerStoreObserver(registry);
+		MicrometerStoreObserver tierCacheMetrics(MeterRegistry registry, ObjectProvider<InvalidationView> view) {
+			MicrometerStoreObserver observer = new MicrometerStoreObserver(registry);
+			view.ifAvailable(observer::bindState);
+			return observer;
 		}
 
 	}

@@ -1,7 +1,9 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -53,6 +55,8 @@ public class TierCacheProperties {
 	private final Lease lease = new Lease();
 
 	private final Refresh refresh = new Refresh();
+
+	private final SpringCache springCache = new SpringCache();
 
 	/**
 	 * Per-cache settings, by cache name, that win over annotation attributes.
@@ -121,6 +125,61 @@ public class TierCacheProperties {
 
 	public Map<String, CacheSpec> getCaches() {
 		return this.caches;
+	}
+
+	public SpringCache getSpringCache() {
+		return this.springCache;
+	}
+
+	/**
+	 * The Spring Cache bridge: a CacheManager whose caches are tiercache caches.
+	 */
+	public static class SpringCache {
+
+		/**
+		 * Whether to provide a Spring CacheManager over tiercache, so that @Cacheable,
+		 * @CachePut and @CacheEvict use both tiers and evict on every instance. Backs off
+		 * when the application defines its own CacheManager.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether to cache null values.
+		 */
+		private boolean allowNullValues = true;
+
+		/**
+		 * Packages whose classes cached values may be made of, besides java.lang, java.util,
+		 * java.time and java.math; sub-packages included. Values are Java-serialized, and
+		 * reading any other class from Redis is refused. Empty for the application's own
+		 * packages (those of its @SpringBootApplication class).
+		 */
+		private List<String> trustedPackages = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isAllowNullValues() {
+			return this.allowNullValues;
+		}
+
+		public void setAllowNullValues(boolean allowNullValues) {
+			this.allowNullValues = allowNullValues;
+		}
+
+		public List<String> getTrustedPackages() {
+			return this.trustedPackages;
+		}
+
+		public void setTrustedPackages(List<String> trustedPackages) {
+			this.trustedPackages = trustedPackages;
+		}
+
 	}
 
 	/**

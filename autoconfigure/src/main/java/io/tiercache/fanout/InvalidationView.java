@@ -139,6 +139,15 @@ public final class InvalidationView {
 		return this.distrust == 0 || !this.trustChecks;
 	}
 
+	/**
+	 * Whether a cause of distrust is in force.
+	 * @param cause the cause
+	 * @return whether it is
+	 */
+	public boolean distrusts(Distrust cause) {
+		return (this.distrust & (1 << cause.ordinal())) != 0;
+	}
+
 	/** The epoch of Redis last seen, or {@code null} before the first round trip. */
 	public @Nullable String epoch() {
 		return this.epoch;

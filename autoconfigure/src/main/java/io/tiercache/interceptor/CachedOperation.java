@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.tiercache.store.CacheSettings;
+import io.tiercache.store.CacheTags;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.Expression;
@@ -35,6 +36,8 @@ public final class CachedOperation {
 
 	private final CacheSettings settings;
 
+	private final String cacheTag;
+
 	private final Type valueType;
 
 	private final boolean async;
@@ -57,6 +60,7 @@ public final class CachedOperation {
 		this.method = method;
 		this.targetClass = targetClass;
 		this.settings = settings;
+		this.cacheTag = CacheTags.cache(settings.name());
 		this.valueType = valueType;
 		this.async = async;
 		this.keyExpression = keyExpression;
@@ -114,6 +118,15 @@ public final class CachedOperation {
 	 */
 	public CacheSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * The tag every entry of this operation's cache carries, so that the whole cache can be
+	 * invalidated on every instance ({@link CacheTags#cache(String)}).
+	 * @return the cache tag
+	 */
+	public String cacheTag() {
+		return this.cacheTag;
 	}
 
 	/**

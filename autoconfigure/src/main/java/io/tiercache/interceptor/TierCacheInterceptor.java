@@ -197,10 +197,12 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 	private @Nullable Collection<String> evaluateArgumentTags(CachedOperation operation,
 			InvocationEvaluation evaluation, InterceptedMethod intercepted) {
+		// Every entry carries its cache's tag, so that the cache can be cleared everywhere
 		if (operation.argumentTagExpressions().isEmpty()) {
-			return Collections.emptySet();
+			return Collections.singletonList(operation.cacheTag());
 		}
 		Set<String> tags = new LinkedHashSet<>();
+		tags.add(operation.cacheTag());
 		for (Expression expression : operation.argumentTagExpressions()) {
 			try {
 				evaluation.addTags(expression, tags);

@@ -2,24 +2,40 @@ package io.tiercache.metrics;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.fanout.InvalidationView;
 import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.fanout.InvalidationView.Distrust;
 import io.tiercache.store.CacheObserver;
+import io.tiercache.store.CacheStatistics;
 import io.tiercache.store.StoreObserver;
+import io.tiercache.store.TieredCache;
 
 /**
  * Records what the store and the subscriber see as Micrometer meters. Every meter is looked
  * up once, when its cache is created, so recording costs an increment.
  * <p>
  * Standard cache meters keep Spring Boot's names and tags ({@code cache.gets{cache,
- * cache.manager, result}}, {@code cache.puts}) so existing dashboards work; tier-specific ones
- * live under {@code tiercache.*}.
+ * cache.manager, result}}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size}) so
+ * existing dashboards work: they are bound by a {@link TieredCacheMeterBinder} when each cache
+ * is created, over counts kept here. Tier-specific ones live under {@code tiercache.*}.
+ *
+ * <h2>Adding a meter</h2>
+ * A new event of the store is a new default method of {@link CacheObserver} (per cache) or
+ * {@link StoreObserver} (store-wide), recorded here by a meter resolved in the constructor, as
+ * load coordination is ({@code tiercache.loads.coalesced}, {@code tiercache.lease.waits},
+ * {@code tiercache.refreshes}, {@code tiercache.gets{result=stale}}).
  *
  * @since 0.1.0
  */
@@ -27,6 +43,10 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 
 	/** Value of the {@code cache.manager} tag. */
 	public static final String CACHE_MANAGER = "tiercache";
+
+	/** Operations of {@code RedisTier}, the values of the {@code operation} tag. */
+	private static final List<String> REDIS_OPERATIONS = List.of("read", "write", "invalidate", "sequence", "probe",
+			"unlink");
 
 	private final MeterRegistry registry;
 
@@ -45,6 +65,10 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 	private final Counter stalls;
 
 	private final Map<ClearReason, Counter> clears = new EnumMap<>(ClearReason.class);
+
+	private final Map<String, MicrometerCacheObserver> caches = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> redisErrors = new ConcurrentHashMap<>();
 
 	public MicrometerStoreObserver(MeterRegistry registry) {
 		this.registry = registry;
@@ -73,6 +97,10 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 			.minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
 			.maximumExpectedValue(Duration.ofSeconds(10))
 			.register(registry);
+		// Registered up front, so that dashboards show a zero rather than no data.
+		for (String operation : REDIS_OPERATIONS) {
+			this.redisErrors.put(operation, redisErrors(registry, operation));
+		}
 		for (ClearReason reason : ClearReason.values()) {
 			this.clears.put(reason, Counter.builder("tiercache.local.clears")
 				.description("Times the local tier of every cache was cleared")
@@ -81,14 +109,62 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		}
 	}
 
+	/**
+	 * Register gauges of this process's fan-out state: {@code tiercache.subscription.confirmed}
+	 * (1 while the invalidation channel subscription is confirmed) and
+	 * {@code tiercache.local.trusted} (1 while the local tier may serve entries).
+	 * @param view the invalidation view
+	 * @return this observer
+	 */
+	public MicrometerStoreObserver bindState(InvalidationView view) {
+		Gauge.builder("tiercache.subscription.confirmed", view, (v) -> v.distrusts(Distrust.UNSUBSCRIBED) ? 0 : 1)
+			.description("Whether the invalidation channel subscription is confirmed (1) or not (0)")
+			.register(this.registry);
+		Gauge.builder("tiercache.local.trusted", view, (v) -> v.trusted() ? 1 : 0)
+			.description("Whether the local tier may serve entries (1) or is bypassed (0)")
+			.register(this.registry);
+		return this;
+	}
+
 	@Override
 	public CacheObserver cache(String cacheName) {
-		return new MicrometerCacheObserver(this.registry, cacheName);
+		return this.caches.computeIfAbsent(cacheName, (name) -> new MicrometerCacheObserver(this.registry, name));
+	}
+
+	@Override
+	public CacheStatistics statistics(String cacheName) {
+		return (MicrometerCacheObserver) cache(cacheName);
+	}
+
+	@Override
+	public void cacheCreated(TieredCache cache) {
+		binder(cache).bindTo(this.registry);
+	}
+
+	/**
+	 * The standard meters of a cache created by the store this observer observes.
+	 * @param cache the cache
+	 * @return its binder, not yet bound
+	 */
+	public TieredCacheMeterBinder binder(TieredCache cache) {
+		return new TieredCacheMeterBinder(cache, statistics(cache.settings().name()),
+				Tags.of("cache.manager", CACHE_MANAGER));
 	}
 
 	@Override
 	public void redisError(String operation) {
-		this.registry.counter("tiercache.redis.errors", "operation", operation).increment();
+		Counter counter = this.redisErrors.get(operation);
+		if (counter == null) {
+			counter = this.redisErrors.computeIfAbsent(operation, (name) -> redisErrors(this.registry, name));
+		}
+		counter.increment();
+	}
+
+	private static Counter redisErrors(MeterRegistry registry, String operation) {
+		return Counter.builder("tiercache.redis.errors")
+			.description("Redis operations that failed; each was answered without Redis")
+			.tag("operation", operation)
+			.register(registry);
 	}
 
 	@Override
@@ -127,13 +203,15 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		this.stalls.increment();
 	}
 
-	private static final class MicrometerCacheObserver implements CacheObserver {
+	private static final class MicrometerCacheObserver implements CacheObserver, CacheStatistics {
 
-		private final Counter hits;
+		private final LongAdder hits = new LongAdder();
 
-		private final Counter misses;
+		private final LongAdder misses = new LongAdder();
 
-		private final Counter puts;
+		private final LongAdder puts = new LongAdder();
+
+		private final LongAdder evictions = new LongAdder();
 
 		private final Counter localHits;
 
@@ -164,12 +242,6 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		private final Counter[] refreshes = new Counter[4];
 
 		MicrometerCacheObserver(MeterRegistry registry, String cache) {
-			this.hits = standardGets(registry, cache, "hit");
-			this.misses = standardGets(registry, cache, "miss");
-			this.puts = Counter.builder("cache.puts")
-				.description("The number of entries added to the cache")
-				.tags("cache", cache, "cache.manager", CACHE_MANAGER)
-				.register(registry);
 			this.localHits = gets(registry, cache, "local", "hit");
 			this.localMisses = gets(registry, cache, "local", "miss");
 			this.localInvalid = gets(registry, cache, "local", "invalid");
@@ -199,13 +271,6 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 					.tags("cache", cache, "reason", reason.name().toLowerCase())
 					.register(registry));
 			}
-		}
-
-		private static Counter standardGets(MeterRegistry registry, String cache, String result) {
-			return Counter.builder("cache.gets")
-				.description("The number of times cache lookup methods have returned a cached (hit) or uncached (miss) value")
-				.tags("cache", cache, "cache.manager", CACHE_MANAGER, "result", result)
-				.register(registry);
 		}
 
 		private static Counter gets(MeterRegistry registry, String cache, String tier, String result) {
@@ -264,6 +329,31 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 		@Override
 		public void put() {
 			this.puts.increment();
+		}
+
+		@Override
+		public void localEviction() {
+			this.evictions.increment();
+		}
+
+		@Override
+		public long hits() {
+			return this.hits.sum();
+		}
+
+		@Override
+		public long misses() {
+			return this.misses.sum();
+		}
+
+		@Override
+		public long puts() {
+			return this.puts.sum();
+		}
+
+		@Override
+		public long evictions() {
+			return this.evictions.sum();
 		}
 
 		@Override

@@ -49,6 +49,10 @@ public interface CacheObserver {
 	default void put() {
 	}
 
+	/** An entry left the local tier because of its size limit or its time to live. */
+	default void localEviction() {
+	}
+
 	/**
 	 * The underlying method ran.
 	 * @param nanos how long it took

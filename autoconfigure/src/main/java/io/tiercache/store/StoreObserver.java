@@ -1,6 +1,7 @@
 package io.tiercache.store;
 
 import io.tiercache.fanout.InvalidationView.ClearReason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told of store-wide events, for metrics.
@@ -20,6 +21,23 @@ public interface StoreObserver {
 	 */
 	default CacheObserver cache(String cacheName) {
 		return CacheObserver.NONE;
+	}
+
+	/**
+	 * The counts of a cache, if this observer keeps them.
+	 * @param cacheName the cache name
+	 * @return its counts, or {@code null}
+	 */
+	default @Nullable CacheStatistics statistics(String cacheName) {
+		return null;
+	}
+
+	/**
+	 * A cache was created (once per name), after {@link #cache(String)}: for meters that read
+	 * the cache itself, such as the size of its local tier.
+	 * @param cache the new cache
+	 */
+	default void cacheCreated(TieredCache cache) {
 	}
 
 	/**

@@ -177,6 +177,7 @@ public class TieredStore {
 	}
 
 	private TieredCache createCache(CacheSettings settings, Type valueType) {
+		CacheObserver cacheObserver = this.observer.cache(settings.name());
 		Cache<Object, LocalEntry> local = null;
 		if (settings.local()) {
 			Duration maxTtl = this.options.maxTtl();
@@ -187,9 +188,12 @@ public class TieredStore {
 					Duration ttl = Duration.ofNanos(entry.ttlNanos);
 					return (ttl.compareTo(maxTtl) < 0) ? ttl : maxTtl;
 				}))
+				.evictionListener((key, entry, cause) -> cacheObserver.localEviction())
 				.build();
 		}
-		return new TieredCache(settings, this, this.codec.bind(valueType), local, this.observer.cache(settings.name()));
+		TieredCache cache = new TieredCache(settings, this, this.codec.bind(valueType), local, cacheObserver);
+		this.observer.cacheCreated(cache);
+		return cache;
 	}
 
 	/**

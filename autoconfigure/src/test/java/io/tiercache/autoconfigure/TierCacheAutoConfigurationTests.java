@@ -197,10 +197,14 @@ class TierCacheAutoConfigurationTests {
 	void everyBeanBacksOffWhenUserDefinesOne() {
 		List<String> beanMethods = new ArrayList<>();
 		List<String> withoutConditionalOnMissingBean = new ArrayList<>();
-		List<Class<?>> configurations = new ArrayList<>(List.of(TierCacheAutoConfiguration.class));
-		for (Class<?> nested : TierCacheAutoConfiguration.class.getDeclaredClasses()) {
-			if (nested.isAnnotationPresent(Configuration.class)) {
-				configurations.add(nested);
+		List<Class<?>> configurations = new ArrayList<>();
+		for (Class<?> autoConfiguration : List.of(TierCacheAutoConfiguration.class,
+				TierCacheSpringCacheAutoConfiguration.class, TierCacheActuatorAutoConfiguration.class)) {
+			configurations.add(autoConfiguration);
+			for (Class<?> nested : autoConfiguration.getDeclaredClasses()) {
+				if (nested.isAnnotationPresent(Configuration.class)) {
+					configurations.add(nested);
+				}
 			}
 		}
 		for (Class<?> configuration : configurations) {
@@ -213,7 +217,8 @@ class TierCacheAutoConfigurationTests {
 				}
 			});
 		}
-		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics");
+		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics",
+				"tierCacheTemplate", "cacheManager", "tierCacheEndpoint", "tiercacheHealthIndicator");
 		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}
 
@@ -284,11 +289,11 @@ class TierCacheAutoConfigurationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("cache.gets")
 					.tags("cache", "squares", "cache.manager", "tiercache", "result", "miss")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("cache.gets")
 					.tags("cache", "squares", "cache.manager", "tiercache", "result", "hit")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(1);
 			});
 	}

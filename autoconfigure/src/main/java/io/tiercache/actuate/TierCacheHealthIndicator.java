@@ -1,0 +1,69 @@
+package io.tiercache.actuate;
+
+import io.tiercache.fanout.InvalidationView;
+import io.tiercache.fanout.InvalidationView.Distrust;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.store.TieredStore;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of tiercache: {@code UP} when Redis answers and the invalidation subscription is
+ * confirmed, {@code DOWN} otherwise. Details: the epoch, the last invalidation sequence this
+ * process applied and Redis's, the lag between them, whether the local tier is trusted, and the
+ * invalidations waiting for Redis.
+ * <p>
+ * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is not
+ * part of the readiness group unless the application adds it
+ * ({@code management.endpoint.health.group.readiness.include=readinessState,tiercache}).
+ *
+ * @since 0.1.0
+ */
+public class TierCacheHealthIndicator extends AbstractHealthIndicator {
+
+	private final RedisTier redis;
+
+	private final TieredStore store;
+
+	private final FanoutProgress progress;
+
+	public TierCacheHealthIndicator(RedisTier redis, TieredStore store, FanoutProgress progress) {
+		super("tiercache health check failed");
+		this.redis = redis;
+		this.store = store;
+		this.progress = progress;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		InvalidationView view = this.store.view();
+		boolean subscribed = !view.distrusts(Distrust.UNSUBSCRIBED);
+		builder.withDetail("localTrusted", view.trusted())
+			.withDetail("subscriptionConfirmed", subscribed)
+			.withDetail("lastSequenceSeen", this.progress.lastSequence())
+			.withDetail("pendingInvalidations", this.store.pendingInvalidations());
+		RedisTier.SequenceState current;
+		try {
+			current = this.redis.currentSequence();
+		}
+		catch (RuntimeException ex) {
+			builder.down().withDetail("redis", "unreachable: " + ex.getMessage());
+			return;
+		}
+		String epoch = (current != null) ? current.epoch() : view.epoch();
+		if (epoch != null) {
+			builder.withDetail("epoch", epoch);
+		}
+		// No sequence in Redis yet (nothing loaded or invalidated since it started): nothing missed
+		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
+			.withDetail("lag", (current != null) ? this.progress.lag(current) : 0);
+		if (subscribed) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("subscription", "not confirmed: the local tier is bypassed");
+		}
+	}
+
+}

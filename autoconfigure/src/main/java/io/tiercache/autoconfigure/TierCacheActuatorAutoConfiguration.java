@@ -1,0 +1,68 @@
+package io.tiercache.autoconfigure;
+
+import io.tiercache.actuate.FanoutProgress;
+import io.tiercache.actuate.TierCacheEndpoint;
+import io.tiercache.actuate.TierCacheHealthIndicator;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.store.StoreObserver;
+import io.tiercache.store.TieredStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of tiercache's actuator support: the {@code tiercache} endpoint (when
+ * available, that is enabled and exposed) and the {@code tiercache} health indicator (unless
+ * {@code management.health.tiercache.enabled=false}). The indicator is not added to any health
+ * group: a Redis outage makes it {@code DOWN} without making the application unready.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = TierCacheAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@ConditionalOnBean(TieredStore.class)
+@Import({ TierCacheActuatorAutoConfiguration.EndpointConfiguration.class,
+		TierCacheActuatorAutoConfiguration.HealthConfiguration.class })
+public final class TierCacheActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
+	@ConditionalOnAvailableEndpoint(TierCacheEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TierCacheEndpoint tierCacheEndpoint(TieredStore store, RedisTier redis, ObjectProvider<StoreObserver> observer) {
+			return new TierCacheEndpoint(store, redis, observer.getIfAvailable(() -> StoreObserver.NONE));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.AbstractHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("tiercache")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FanoutProgress tierCacheFanoutProgress(TieredStore store, RedisTier redis) {
+			return new FanoutProgress(store.view(), redis);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "tiercacheHealthIndicator")
+		TierCacheHealthIndicator tiercacheHealthIndicator(RedisTier redis, TieredStore store, FanoutProgress progress) {
+			return new TierCacheHealthIndicator(redis, store, progress);
+		}
+
+	}
+
+}

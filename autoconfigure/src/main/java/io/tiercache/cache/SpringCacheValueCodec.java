@@ -1,0 +1,107 @@
+package io.tiercache.cache;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.tiercache.store.ValueCodec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Codec of the Spring Cache bridge's values, routed by value type: the values of bridge caches
+ * ({@link #VALUE_TYPE}) use Java serialization, every other cache the application's codec.
+ * <p>
+ * Spring's {@code Cache} API does not say what type a value is read as, so, as with Spring's
+ * own {@code RedisCacheManager} by default, the class is read from the payload. Only classes
+ * of trusted packages (and of {@code java.lang}, {@code java.util}, {@code java.time} and
+ * {@code java.math}) may be deserialized: an {@link ObjectInputFilter} rejects every other
+ * class, so Redis content cannot make this process instantiate arbitrary classes.
+ *
+ * @since 0.1.0
+ */
+public final class SpringCacheValueCodec implements ValueCodec {
+
+	/** The value type of every bridge cache. */
+	public static final Type VALUE_TYPE = new Type() {
+
+		@Override
+		public String getTypeName() {
+			return "Spring Cache value (Java serialization)";
+		}
+
+		@Override
+		public String toString() {
+			return getTypeName();
+		}
+
+	};
+
+	private static final List<String> ALWAYS_TRUSTED = List.of("java.lang.*", "java.util.*", "java.time.*",
+			"java.math.*", "org.springframework.cache.support.NullValue");
+
+	private final ValueCodec delegate;
+
+	private final ObjectInputFilter filter;
+
+	/**
+	 * Create a codec.
+	 * @param delegate the codec of every cache that is not a bridge cache
+	 * @param trustedPackages packages (and their sub-packages) whose classes bridge values may
+	 * be made of
+	 */
+	public SpringCacheValueCodec(ValueCodec delegate, Collection<String> trustedPackages) {
+		this.delegate = delegate;
+		List<String> patterns = new ArrayList<>(ALWAYS_TRUSTED);
+		for (String trusted : trustedPackages) {
+			patterns.add(trusted + ".**");
+		}
+		patterns.add("!*");
+		this.filter = ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+	}
+
+	@Override
+	public Bound bind(Type type) {
+		return (type == VALUE_TYPE) ? new Serializing() : this.delegate.bind(type);
+	}
+
+	private final class Serializing implements Bound {
+
+		@Override
+		public byte[] encode(@Nullable Object value) {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+			try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+				out.writeObject(value);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot serialize a " + ((value != null) ? value.getClass().getName()
+						: "null") + " (values of Spring Cache bridge caches must be Serializable)", ex);
+			}
+			return bytes.toByteArray();
+		}
+
+		@Override
+		public @Nullable Object decode(byte[] bytes) {
+			try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+				in.setObjectInputFilter(SpringCacheValueCodec.this.filter);
+				return in.readObject();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot deserialize a value (is its class in a trusted package? "
+						+ "see tiercache.spring-cache.trusted-packages)", ex);
+			}
+			catch (ClassNotFoundException ex) {
+				throw new IllegalStateException("Cannot deserialize a value: " + ex.getMessage(), ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * Micrometer binding of the store and the fan-out: Spring Boot's standard cache meters per
+ * cache ({@link io.tiercache.metrics.TieredCacheMeterBinder}) and tiercache's own meters under
+ * {@code tiercache.*} ({@link io.tiercache.metrics.MicrometerStoreObserver}).
+ */
+@NullMarked
+package io.tiercache.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,192 @@
+package io.tiercache.autoconfigure;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tiercache.annotation.Cached;
+import io.tiercache.cache.TierCacheOperations;
+import io.tiercache.cache.TierCacheTemplate;
+import io.tiercache.store.CacheSettings;
+import io.tiercache.store.TieredStore;
+import io.tiercache.test.RedisServerExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Programmatic configuration: {@link TierCacheCustomizer}s, the {@link TierCacheOperations}
+ * bean, and the startup checks of every property.
+ */
+class TierCacheConfigurationTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class))
+		.withPropertyValues(redis.springProperties());
+
+	@BeforeEach
+	void flushRedis() {
+		redis.flushAll();
+	}
+
+	@Test
+	void customizersApplyInOrderAfterProperties() {
+		this.contextRunner.withUserConfiguration(CustomizersConfiguration.class, PricesConfiguration.class)
+			.withPropertyValues("tiercache.caches.prices.ttl=10m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CacheSettings settings = settingsOf(context, "prices");
+				// 10m from the property, doubled by the first customizer, plus 1m by the second
+				assertThat(settings.ttl()).isEqualTo(Duration.ofMinutes(21));
+				assertThat(settings.local()).isFalse();
+				TierCacheOperations operations = context.getBean(TierCacheOperations.class);
+				operations.get("programmatic", 1, String.class, () -> "x");
+				assertThat(context.getBean(TieredStore.class).caches().get("programmatic").settings().ttl())
+					.as("defaults, then customizers").isEqualTo(Duration.ofMinutes(121));
+			});
+	}
+
+	@Test
+	void aCustomizerProducingInvalidSettingsFailsStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+			.withBean(TierCacheCustomizer.class, () -> (settings) -> settings.withTtl(Duration.ofDays(30)))
+			.run((context) -> assertFailureMentions(context, "PricesService.price(long)", "exceeds tiercache.max-ttl"));
+	}
+
+	@Test
+	void definesTheTemplateUnlessTheApplicationDefinesOperations() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(TierCacheTemplate.class));
+		TierCacheOperations own = (TierCacheOperations) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { TierCacheOperations.class }, (proxy, method, args) -> null);
+		this.contextRunner.withBean(TierCacheOperations.class, () -> own)
+			.run((context) -> assertThat(context).getBean(TierCacheOperations.class).isSameAs(own));
+	}
+
+	@Test
+	void theTemplateClearsAnAnnotatedCacheOnEveryInstance() {
+		ApplicationContextRunner runner = this.contextRunner.withUserConfiguration(PricesConfiguration.class);
+		runner.run((first) -> runner.run((second) -> {
+			PricesService a = first.getBean(PricesService.class);
+			PricesService b = second.getBean(PricesService.class);
+			a.price(1);
+			b.price(1);
+			b.price(1);
+			assertThat(a.invocations() + b.invocations()).isEqualTo(1);
+			first.getBean(TierCacheOperations.class).clear("prices");
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				b.price(1);
+				assertThat(a.invocations() + b.invocations()).isEqualTo(2);
+			});
+		}));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			tiercache.max-ttl=0s                           | tiercache.max-ttl
+			tiercache.default-ttl=-1s                      | tiercache.default-ttl
+			tiercache.default-ttl=2d                       | tiercache.default-ttl
+			tiercache.default-jitter=2h                    | tiercache.default-jitter
+			tiercache.namespace=                           | tiercache.namespace
+			tiercache.local.maximum-size=-1                | tiercache.local.maximum-size
+			tiercache.local.max-ttl=0s                     | tiercache.local.max-ttl
+			tiercache.redis.key-prefix=                    | tiercache.redis.key-prefix
+			tiercache.redis.command-timeout=0ms            | tiercache.redis.command-timeout
+			tiercache.redis.breaker.failure-threshold=0    | tiercache.redis.breaker.failure-threshold
+			tiercache.redis.breaker.open-duration=-1s      | tiercache.redis.breaker.open-duration
+			tiercache.fanout.check-interval=0s             | tiercache.fanout.check-interval
+			tiercache.fanout.subscribe-timeout=0s          | tiercache.fanout.subscribe-timeout
+			tiercache.caches.prices.ttl=0s                 | tiercache.caches.prices.ttl
+			tiercache.caches.prices.jitter=abc             | tiercache.caches.prices.jitter
+			tiercache.caches.prices.null-ttl=-1s           | tiercache.caches.prices.null-ttl
+			tiercache.fanout.check-interval=soon           | tiercache.fanout.check-interval
+			""")
+	void anInvalidPropertyFailsStartupNamingIt(String property, String name) {
+		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+			.withPropertyValues(property)
+			.run((context) -> assertFailureMentions(context, name));
+	}
+
+	private static CacheSettings settingsOf(AssertableApplicationContext context, String cache) {
+		PricesService service = context.getBean(PricesService.class);
+		service.price(1);
+		return context.getBean(TieredStore.class).caches().get(cache).settings();
+	}
+
+	private static void assertFailureMentions(AssertableApplicationContext context, String... texts) {
+		assertThat(context).hasFailed();
+		List<String> messages = new ArrayList<>();
+		for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
+			messages.add(String.valueOf(cause.getMessage()));
+		}
+		assertThat(messages).as("messages of the startup failure and its causes")
+			.anySatisfy((message) -> assertThat(message).contains(texts));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizersConfiguration {
+
+		@Bean
+		@Order(2)
+		TierCacheCustomizer plusOneMinute() {
+			return (settings) -> settings.withTtl(settings.ttl().plusMinutes(1));
+		}
+
+		@Bean
+		@Order(1)
+		TierCacheCustomizer doubleAndNoLocalTierForPrices() {
+			return (settings) -> {
+				CacheSettings doubled = settings.withTtl(settings.ttl().multipliedBy(2));
+				return settings.name().equals("prices") ? doubled.withLocal(false) : doubled;
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PricesConfiguration {
+
+		@Bean
+		PricesService pricesService() {
+			return new PricesService();
+		}
+
+	}
+
+	public static class PricesService {
+
+		private final AtomicInteger invocations = new AtomicInteger();
+
+		@Cached(name = "prices", ttl = "1h")
+		public long price(long id) {
+			this.invocations.incrementAndGet();
+			return id * 100;
+		}
+
+		public int invocations() {
+			return this.invocations.get();
+		}
+
+	}
+
+}
