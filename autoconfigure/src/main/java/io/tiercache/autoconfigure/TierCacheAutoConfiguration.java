@@ -101,7 +101,8 @@ public final class TierCacheAutoConfiguration {
 		TieredStore.Options options = new TieredStore.Options(properties.getLocal().getMaximumSize(),
 				properties.getLocal().getMaxTtl(), Ticker.systemTicker(), System::currentTimeMillis)
 			.withFreshness(properties.getLease().getTimeout(), properties.getLease().getMaxWait(),
-					properties.getRefresh().getBeta(), properties.getRefresh().getThreads());
+					properties.getRefresh().getBeta(), properties.getRefresh().getThreads())
+			.withMaxValueBytes(properties.getRedis().getMaxValueSize().toBytes());
 		// Values of Spring Cache bridge caches are routed to their own codec; others use the
 		// application's
 		ValueCodec routing = new SpringCacheValueCodec(codec, trustedPackages(properties, beanFactory));

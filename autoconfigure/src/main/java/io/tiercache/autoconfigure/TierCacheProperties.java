@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of tiercache.
@@ -233,6 +234,12 @@ public class TierCacheProperties {
 		 */
 		private Duration commandTimeout = Duration.ofMillis(500);
 
+		/**
+		 * Largest serialized value stored in Redis. A larger result is returned to the caller
+		 * but not cached, and counted.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
 		private final Breaker breaker = new Breaker();
 
 		public String getKeyPrefix() {
@@ -249,6 +256,14 @@ public class TierCacheProperties {
 
 		public void setCommandTimeout(Duration commandTimeout) {
 			this.commandTimeout = commandTimeout;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
 		}
 
 		public Breaker getBreaker() {

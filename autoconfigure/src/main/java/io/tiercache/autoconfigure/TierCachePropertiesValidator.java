@@ -44,6 +44,9 @@ final class TierCachePropertiesValidator {
 		positive("tiercache.redis.breaker.open-duration", properties.getRedis().getBreaker().getOpenDuration());
 		positive("tiercache.fanout.check-interval", properties.getFanout().getCheckInterval());
 		positive("tiercache.fanout.subscribe-timeout", properties.getFanout().getSubscribeTimeout());
+		if (properties.getRedis().getMaxValueSize().toBytes() < 1) {
+			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(), "must be positive");
+		}
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
 		if (!(properties.getRefresh().getBeta() >= 0)) {

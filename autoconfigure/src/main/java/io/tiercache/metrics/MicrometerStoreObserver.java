@@ -268,7 +268,7 @@ public class MicrometerStoreObserver implements StoreObserver, InvalidationSubsc
 			for (NotCachedReason reason : NotCachedReason.values()) {
 				this.notCached.put(reason, Counter.builder("tiercache.values.not.cached")
 					.description("Results returned to the caller but not stored")
-					.tags("cache", cache, "reason", reason.name().toLowerCase())
+					.tags("cache", cache, "reason", reason.name().toLowerCase().replace('_', '-'))
 					.register(registry));
 			}
 		}

@@ -22,7 +22,9 @@ public interface CacheObserver {
 		/** The load raced an invalidation: storing it would have been stale. */
 		STALE,
 		/** Redis could not be used. */
-		UNAVAILABLE
+		UNAVAILABLE,
+		/** The serialized value is larger than {@code tiercache.redis.max-value-size}. */
+		TOO_LARGE
 
 	}
 

@@ -80,14 +80,21 @@ public class TieredStore {
 	 * @param earlyRefreshBeta the XFetch parameter; {@code 0} turns early refresh off
 	 * @param refreshThreads threads of the background refresh executor
 	 * @param random uniform numbers in [0, 1), for jitter and early refresh
+	 * @param maxValueBytes largest serialized value stored in Redis; larger ones are returned
+	 * but not cached
 	 */
 	public record Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock,
 			Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta, int refreshThreads,
-			DoubleSupplier random) {
+			DoubleSupplier random, long maxValueBytes) {
 
 		public Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock) {
 			this(maximumSize, maxTtl, ticker, wallClock, Duration.ofSeconds(2), Duration.ofSeconds(3), 1.0, 2,
-					() -> ThreadLocalRandom.current().nextDouble());
+					() -> ThreadLocalRandom.current().nextDouble(), 1024 * 1024);
+		}
+
+		public Options withMaxValueBytes(long maxValueBytes) {
+			return new Options(this.maximumSize, this.maxTtl, this.ticker, this.wallClock, this.leaseTimeout,
+					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, this.random, maxValueBytes);
 		}
 
 		public static Options defaults() {
@@ -97,12 +104,12 @@ public class TieredStore {
 		public Options withFreshness(Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta,
 				int refreshThreads) {
 			return new Options(this.maximumSize, this.maxTtl, this.ticker, this.wallClock, leaseTimeout, leaseMaxWait,
-					earlyRefreshBeta, refreshThreads, this.random);
+					earlyRefreshBeta, refreshThreads, this.random, this.maxValueBytes);
 		}
 
 		public Options withClock(LongSupplier wallClock, DoubleSupplier random) {
 			return new Options(this.maximumSize, this.maxTtl, this.ticker, wallClock, this.leaseTimeout,
-					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, random);
+					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, random, this.maxValueBytes);
 		}
 
 	}
@@ -288,6 +295,10 @@ public class TieredStore {
 
 	Duration leaseMaxWait() {
 		return this.options.leaseMaxWait();
+	}
+
+	long maxValueBytes() {
+		return this.options.maxValueBytes();
 	}
 
 	double earlyRefreshBeta() {

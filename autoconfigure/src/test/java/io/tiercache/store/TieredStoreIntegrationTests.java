@@ -314,6 +314,24 @@ class TieredStoreIntegrationTests {
 	}
 
 	@Test
+	void aValueAboveTheSizeLimitIsReturnedButNotCached() throws Throwable {
+		StoreFixture small = new StoreFixture(redis, (options) -> options.withMaxValueBytes(64));
+		this.fixtures.add(small);
+		TieredCache cache = small.cache("large", String.class);
+		String large = "x".repeat(100);
+		for (int i = 0; i < 2; i++) {
+			assertThat(cache.get(1L, StoreFixture.load(() -> {
+				this.loads.incrementAndGet();
+				return large;
+			}))).isEqualTo(large);
+		}
+		assertThat(this.loads).hasValue(2);
+		assertThat(redis.command("EXISTS", "tc:v1:e:large:1")).isEqualTo(0L);
+		assertThat(cache.get(2L, StoreFixture.load(() -> "small"))).isEqualTo("small");
+		assertThat(redis.command("EXISTS", "tc:v1:e:large:2")).isEqualTo(1L);
+	}
+
+	@Test
 	void anUndecodableEntryIsRemovedAndTheMethodCalled() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
