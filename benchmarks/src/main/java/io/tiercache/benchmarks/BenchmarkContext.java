@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import io.tiercache.test.EmbeddedRedis;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -24,11 +25,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  */
 final class BenchmarkContext implements AutoCloseable {
 
-	private final EmbeddedRedis redis;
+	// Null when the Redis is shared and closed by whoever started it
+	private final @Nullable EmbeddedRedis redis;
 
 	private final ConfigurableApplicationContext context;
 
-	private BenchmarkContext(EmbeddedRedis redis, ConfigurableApplicationContext context) {
+	private BenchmarkContext(@Nullable EmbeddedRedis redis, ConfigurableApplicationContext context) {
 		this.redis = redis;
 		this.context = context;
 	}
@@ -42,22 +44,37 @@ final class BenchmarkContext implements AutoCloseable {
 	static BenchmarkContext start(Class<?> configuration, String... properties) {
 		EmbeddedRedis redis = EmbeddedRedis.start();
 		try {
-			List<String> all = new ArrayList<>(List.of("spring.data.redis.host=" + redis.host(),
-					"spring.data.redis.port=" + redis.port(), "logging.level.root=WARN",
-					"spring.main.log-startup-info=false", "spring.jmx.enabled=false"));
-			all.addAll(Arrays.asList(properties));
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(configuration)
-				.web(WebApplicationType.NONE)
-				.bannerMode(Banner.Mode.OFF)
-				.logStartupInfo(false)
-				.properties(all.toArray(String[]::new))
-				.run();
-			return new BenchmarkContext(redis, context);
+			return new BenchmarkContext(redis, run(redis, configuration, properties));
 		}
 		catch (RuntimeException ex) {
 			redis.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Start an application against a Redis that other contexts share: what a stampede across
+	 * several application instances needs. {@link #close()} closes the application only.
+	 * @param redis the shared Redis, closed by the caller
+	 * @param configuration the application's configuration class
+	 * @param properties extra properties in {@code name=value} form
+	 * @return the running context
+	 */
+	static BenchmarkContext startOn(EmbeddedRedis redis, Class<?> configuration, String... properties) {
+		return new BenchmarkContext(null, run(redis, configuration, properties));
+	}
+
+	private static ConfigurableApplicationContext run(EmbeddedRedis redis, Class<?> configuration,
+			String... properties) {
+		List<String> all = new ArrayList<>(List.of("spring.data.redis.host=" + redis.host(),
+				"spring.data.redis.port=" + redis.port(), "logging.level.root=WARN",
+				"spring.main.log-startup-info=false", "spring.jmx.enabled=false"));
+		all.addAll(Arrays.asList(properties));
+		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(all.toArray(String[]::new))
+			.run();
 	}
 
 	<T> T bean(Class<T> type) {
@@ -82,7 +99,9 @@ final class BenchmarkContext implements AutoCloseable {
 			this.context.close();
 		}
 		finally {
-			this.redis.close();
+			if (this.redis != null) {
+				this.redis.close();
+			}
 		}
 	}
 
