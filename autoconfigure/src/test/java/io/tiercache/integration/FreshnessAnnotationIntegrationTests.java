@@ -1,5 +1,6 @@
 package io.tiercache.integration;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Freshness through the annotations, in real application contexts on one Redis: a cold key
@@ -42,6 +44,9 @@ class FreshnessAnnotationIntegrationTests {
 
 	static final AtomicInteger loads = new AtomicInteger();
 
+	/** Callers that have entered the call, so that the load can wait for all of them. */
+	static final AtomicInteger callers = new AtomicInteger();
+
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
 	private final ExecutorService threads = Executors.newFixedThreadPool(128);
@@ -50,6 +55,7 @@ class FreshnessAnnotationIntegrationTests {
 	void setUp() {
 		redis.flushAll();
 		loads.set(0);
+		callers.set(0);
 	}
 
 	@AfterEach
@@ -70,6 +76,7 @@ class FreshnessAnnotationIntegrationTests {
 			for (int i = 0; i < 32; i++) {
 				results.add(this.threads.submit(() -> {
 					start.await();
+					callers.incrementAndGet();
 					return prices.price(7L);
 				}));
 			}
@@ -121,10 +128,10 @@ class FreshnessAnnotationIntegrationTests {
 	public static class Prices {
 
 		@Cached(name = "prices", ttl = "10m", tags = "'product:' + #id")
-		public Long price(Long id) throws InterruptedException {
+		public Long price(Long id) {
 			loads.incrementAndGet();
-			// A slow query: every other caller arrives while it runs.
-			Thread.sleep(300);
+			// A slow query: it ends only once all 128 callers have made their call.
+			await().atMost(Duration.ofSeconds(10)).until(() -> callers.get() == 128);
 			return id * 100;
 		}
 

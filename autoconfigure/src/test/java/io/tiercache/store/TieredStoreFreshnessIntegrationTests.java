@@ -59,15 +59,17 @@ class TieredStoreFreshnessIntegrationTests {
 			caches.add(fixture(UnaryOperator.identity()).cache("products", String.class));
 		}
 		CountDownLatch start = new CountDownLatch(1);
+		AtomicInteger callers = new AtomicInteger();
 		List<Future<Object>> results = new ArrayList<>();
 		for (TieredCache cache : caches) {
 			for (int i = 0; i < 32; i++) {
 				results.add(this.threads.submit(() -> {
 					start.await();
+					callers.incrementAndGet();
 					return read(cache, () -> {
 						this.loads.incrementAndGet();
-						// A slow query: the other 127 callers arrive while it runs.
-						Thread.sleep(300);
+						// A slow query: it ends only once all 128 callers have made their call.
+						await().atMost(Duration.ofSeconds(10)).until(() -> callers.get() == 128);
 						return "loaded";
 					});
 				}));
