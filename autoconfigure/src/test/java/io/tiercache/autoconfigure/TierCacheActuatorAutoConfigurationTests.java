@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class TierCacheActuatorAutoConfigurationTests {
 
 	@RegisterExtension
-	static RedisServerExtension redis = new RedisServerExtension();
+	static RedisServerExtension redis = RedisServerExtension.embedded();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,

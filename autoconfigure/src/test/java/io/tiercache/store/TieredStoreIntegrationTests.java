@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 class TieredStoreIntegrationTests {
 
 	@RegisterExtension
-	static RedisServerExtension redis = new RedisServerExtension();
+	static RedisServerExtension redis = RedisServerExtension.embedded();
 
 	private final List<StoreFixture> fixtures = new ArrayList<>();
 

@@ -41,7 +41,7 @@ class OperabilityIntegrationTests {
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	@RegisterExtension
-	static final RedisServerExtension redis = new RedisServerExtension();
+	static final RedisServerExtension redis = RedisServerExtension.embedded();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

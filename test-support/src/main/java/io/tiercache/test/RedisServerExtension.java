@@ -51,6 +51,16 @@ public class RedisServerExtension
 		this(System.getenv(REDIS_URL));
 	}
 
+	/**
+	 * An extension that always starts its own embedded server, even when {@code REDIS_URL} is
+	 * set: for tests that stop and start Redis, which they cannot do to a server they do not
+	 * own.
+	 * @return the extension
+	 */
+	public static RedisServerExtension embedded() {
+		return new RedisServerExtension(null);
+	}
+
 	RedisServerExtension(String redisUrl) {
 		this.redisUrl = (redisUrl != null && !redisUrl.isBlank()) ? redisUrl.trim() : null;
 	}
