@@ -341,10 +341,10 @@ public final class TieredCache {
 
 	private CompletableFuture<@Nullable Object> loadAndStore(Call call, RedisTier.ReadResult read, boolean leased,
 			boolean async) {
-		long started = System.nanoTime();
+		long started = this.store.nanoTime();
 		CompletableFuture<?> loaded = invoke(call.load, async);
 		return loaded.handle((result, ex) -> {
-			long nanos = System.nanoTime() - started;
+			long nanos = this.store.nanoTime() - started;
 			this.observer.load(nanos, ex == null);
 			if (ex != null) {
 				if (leased) {
@@ -468,7 +468,7 @@ public final class TieredCache {
 			// Another process is refreshing or loading it.
 			return false;
 		}
-		long started = System.nanoTime();
+		long started = this.store.nanoTime();
 		Object result;
 		try {
 			result = call.load.load();
@@ -477,13 +477,13 @@ public final class TieredCache {
 			}
 		}
 		catch (Throwable ex) {
-			this.observer.load(System.nanoTime() - started, false);
+			this.observer.load(this.store.nanoTime() - started, false);
 			releaseLease(call);
 			this.store.failures().warn("refresh:" + this.settings.name(), "A background refresh of cache '"
 					+ this.settings.name() + "' failed; the old value is served until it expires", ex);
 			return false;
 		}
-		long nanos = System.nanoTime() - started;
+		long nanos = this.store.nanoTime() - started;
 		this.observer.load(nanos, true);
 		boolean stored = false;
 		try {
@@ -545,9 +545,9 @@ public final class TieredCache {
 	}
 
 	private CompletableFuture<@Nullable Object> uncached(CacheLoad load, boolean async) {
-		long started = System.nanoTime();
+		long started = this.store.nanoTime();
 		return invoke(load, async).handle((result, ex) -> {
-			this.observer.load(System.nanoTime() - started, ex == null);
+			this.observer.load(this.store.nanoTime() - started, ex == null);
 			if (ex != null) {
 				throw new CompletionException(unwrap(ex));
 			}

@@ -281,6 +281,11 @@ public class TieredStore {
 		return this.options.wallClock().getAsLong();
 	}
 
+	/** Time source of load durations (the local tier's ticker, so tests can fake both). */
+	long nanoTime() {
+		return this.options.ticker().read();
+	}
+
 	double random() {
 		return this.options.random().getAsDouble();
 	}

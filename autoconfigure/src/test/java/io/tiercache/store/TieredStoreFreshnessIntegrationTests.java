@@ -297,7 +297,8 @@ class TieredStoreFreshnessIntegrationTests {
 		AtomicLong version = new AtomicLong(1);
 		StoreFixture.Loader slowLoader = () -> {
 			this.loads.incrementAndGet();
-			Thread.sleep(20);
+			// A 20 ms load, on the fake clock that times loads.
+			a.ticker.advance(Duration.ofMillis(20));
 			return "v" + version.get();
 		};
 		assertThat(readRefreshable(cache, slowLoader)).isEqualTo("v1");
@@ -317,7 +318,7 @@ class TieredStoreFreshnessIntegrationTests {
 				String.class);
 		StoreFixture.Loader loader = () -> {
 			this.loads.incrementAndGet();
-			Thread.sleep(20);
+			a.ticker.advance(Duration.ofMillis(20));
 			return "v1";
 		};
 		readRefreshable(cache, loader);
