@@ -129,7 +129,7 @@ class OperabilityIntegrationTests {
 		assertDashboardQueriesOnlyScrapedMeters(after);
 	}
 
-	/** Every meter docs/grafana-dashboard.json queries is scraped, except those reserved for issue 4. */
+	/** Every meter docs/grafana-dashboard.json queries is scraped. */
 	private static void assertDashboardQueriesOnlyScrapedMeters(Scrape scrape) throws Exception {
 		String dashboard = Files.readString(Path.of("../docs/grafana-dashboard.json"));
 		Matcher meter = Pattern.compile("\\b((?:tiercache|cache)_[a-z_]+)\\{").matcher(dashboard);
@@ -138,9 +138,7 @@ class OperabilityIntegrationTests {
 			queried.add(meter.group(1));
 		}
 		assertThat(queried).hasSizeGreaterThan(20);
-		List<String> reserved = List.of("tiercache_loads_coalesced_total", "tiercache_lease_waits_seconds_count");
-		assertThat(queried).filteredOn((name) -> !reserved.contains(name))
-			.allSatisfy((name) -> assertThat(scrape.names()).contains(name));
+		assertThat(queried).allSatisfy((name) -> assertThat(scrape.names()).contains(name));
 	}
 
 	@Test
