@@ -69,11 +69,6 @@ public final class CircuitBreaker {
 		return !this.open || this.nanoTime.getAsLong() - this.openUntil >= 0;
 	}
 
-	/** Whether the breaker is open (Redis considered down). */
-	public boolean isOpen() {
-		return this.open;
-	}
-
 	public void recordSuccess() {
 		this.consecutiveFailures.set(0);
 		this.onSuccess.run();

@@ -67,18 +67,6 @@ public final class Jitter {
 	}
 
 	/**
-	 * A jitter of a fraction of the time to live.
-	 * @param fraction between 0 and 1
-	 * @return the jitter
-	 */
-	public static Jitter ofFraction(double fraction) {
-		if (!(fraction >= 0 && fraction <= 1)) {
-			throw new IllegalArgumentException("jitter fraction " + fraction + " must be between 0 and 1");
-		}
-		return (fraction == 0) ? NONE : new Jitter(Duration.ZERO, fraction);
-	}
-
-	/**
 	 * Parse a duration in Spring Boot's formats ({@code "10m"}, {@code "PT10M"}, {@code "500ms"}).
 	 * @param what what the duration is, for the message
 	 * @param text the text

@@ -388,7 +388,7 @@ public final class TieredCache {
 		}
 		Duration softTtl = this.settings.jitter().apply(baseTtl, this.store.random());
 		Duration hardTtl = absent ? softTtl : softTtl.plus(this.settings.staleWhileRevalidate());
-		List<String> tags = union(call.argumentTags, load.resultTags(result));
+		List<String> tags = union(call.argumentTags, TieredStore.distinct(load.resultTags(result)));
 		byte[] payload;
 		try {
 			payload = this.codec.encode(result);
@@ -597,13 +597,6 @@ public final class TieredCache {
 		return null;
 	}
 
-	private static List<String> distinct(Collection<String> tags) {
-		if (tags.isEmpty()) {
-			return List.of();
-		}
-		return List.copyOf(new LinkedHashSet<>(tags));
-	}
-
 	private static List<String> union(List<String> first, Collection<String> second) {
 		if (second.isEmpty()) {
 			return first;
@@ -666,7 +659,7 @@ public final class TieredCache {
 			this.load = load;
 			this.version = version;
 			this.generation = view.generation();
-			this.argumentTags = distinct(load.argumentTags());
+			this.argumentTags = TieredStore.distinct(load.argumentTags());
 			this.argumentStates = (TieredCache.this.local != null) ? view.tags(this.argumentTags) : NO_TAGS;
 		}
 

@@ -314,10 +314,7 @@ public class TieredStore {
 		return this.refreshExecutor;
 	}
 
-	/** Background refreshes queued or running, for metrics. */
-	public int refreshesInProgress() {
-		return this.refreshExecutor.getQueue().size() + this.refreshExecutor.getActiveCount();
-	}
+
 
 	void redisFailed(RedisUnavailableException ex) {
 		this.observer.redisError(ex.operation());
@@ -332,7 +329,11 @@ public class TieredStore {
 		this.refreshExecutor.shutdownNow();
 	}
 
-	private static List<String> distinct(Collection<String> tags) {
+	/** The tags without {@code null}s and duplicates, in order. */
+	static List<String> distinct(Collection<String> tags) {
+		if (tags.isEmpty()) {
+			return List.of();
+		}
 		LinkedHashSet<String> distinct = new LinkedHashSet<>();
 		for (String tag : tags) {
 			if (tag != null) {

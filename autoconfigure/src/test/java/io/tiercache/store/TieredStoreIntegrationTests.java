@@ -162,6 +162,68 @@ class TieredStoreIntegrationTests {
 	}
 
 	@Test
+	void aLoadInFlightAcrossALocalClearNeverReachesTheLocalTier() throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Object> load = CompletableFuture.supplyAsync(() -> {
+			try {
+				return cache.get(1L, StoreFixture.load(() -> {
+					loading.countDown();
+					release.await(10, TimeUnit.SECONDS);
+					return new Product(1, 1);
+				}, "product:1"));
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+		// A clear stands for any event after which invalidations may have been missed.
+		this.a.store.clearLocal();
+		release.countDown();
+		assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo(new Product(1, 1));
+		assertThat(cache.getLocal(1L)).as("older generation: kept out").isSameAs(TieredCache.MISS);
+		assertThat(redis.command("EXISTS", "tc:v1:e:products:1")).as("valid in Redis").isEqualTo(1L);
+	}
+
+	@Test
+	void anEntryWithTagsKnownOnlyFromItsResultStaysLocalOnlyIfNoInvalidationWasAppliedDuringItsLoad()
+			throws Throwable {
+		TieredCache cache = this.a.cache("products", Product.class);
+		// The tag has a record in Redis (else any invalidation during the load would keep the
+		// entry out of Redis too: a tag first met in a result counts as invalidated now).
+		redis.command("SET", "tc:v1:t:category:even", "1", "PX", "600000");
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Object> load = CompletableFuture.supplyAsync(() -> {
+			try {
+				return cache.get(2L, StoreFixture.load(() -> {
+					loading.countDown();
+					release.await(10, TimeUnit.SECONDS);
+					return new Product(2, 1);
+				}, List.of(), (result) -> List.of("category:even")));
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+		// Its result tag had no state in this process while the load ran, so this process
+		// cannot tell whether the invalidation concerned it: it keeps the entry out.
+		this.a.store.invalidate(List.of("product:99"));
+		release.countDown();
+		load.get(10, TimeUnit.SECONDS);
+		assertThat(cache.getLocal(2L)).isSameAs(TieredCache.MISS);
+		assertThat(cache.get(2L, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return new Product(2, 0);
+		}))).as("stored in Redis all the same").isEqualTo(new Product(2, 1));
+		assertThat(this.loads).hasValue(0);
+		assertThat(cache.getLocal(2L)).as("no invalidation this time").isEqualTo(new Product(2, 1));
+	}
+
+	@Test
 	void aMissingTagRecordMakesTheEntryMiss() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
