@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.InvalidationView.Distrust;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.CacheStatistics;
 import io.tiercache.store.CacheTags;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
@@ -67,11 +67,11 @@ public class TierCacheEndpoint {
 
 	@ReadOperation
 	public TierCacheDescriptor caches() {
-		InvalidationView view = this.store.view();
+		LocalTrust trust = this.store.trust();
 		Map<String, CacheDescriptor> caches = new LinkedHashMap<>();
 		this.store.caches().forEach((name, cache) -> caches.put(name, describe(cache)));
-		return new TierCacheDescriptor(this.redis.instanceId(), view.epoch(), view.trusted(),
-				!view.distrusts(Distrust.UNSUBSCRIBED), this.store.pendingInvalidations(), caches);
+		return new TierCacheDescriptor(this.redis.instanceId(), trust.epoch(), trust.trusted(),
+				!trust.distrusts(DistrustCause.UNSUBSCRIBED), this.store.pendingInvalidations(), caches);
 	}
 
 	@ReadOperation

@@ -1,8 +1,9 @@
 package io.tiercache.actuate;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.InvalidationView.Distrust;
+import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.redis.RedisTier;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.TieredStore;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -26,22 +27,22 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 
 	private final TieredStore store;
 
-	private final FanoutProgress progress;
+	private final InvalidationSubscriber subscriber;
 
-	public TierCacheHealthIndicator(RedisTier redis, TieredStore store, FanoutProgress progress) {
+	public TierCacheHealthIndicator(TieredStore store, InvalidationSubscriber subscriber) {
 		super("tiercache health check failed");
-		this.redis = redis;
+		this.redis = store.redis();
 		this.store = store;
-		this.progress = progress;
+		this.subscriber = subscriber;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		InvalidationView view = this.store.view();
-		boolean subscribed = !view.distrusts(Distrust.UNSUBSCRIBED);
-		builder.withDetail("localTrusted", view.trusted())
+		LocalTrust trust = this.store.trust();
+		boolean subscribed = !trust.distrusts(DistrustCause.UNSUBSCRIBED);
+		builder.withDetail("localTrusted", trust.trusted())
 			.withDetail("subscriptionConfirmed", subscribed)
-			.withDetail("lastSequenceSeen", this.progress.lastSequence())
+			.withDetail("lastSequenceSeen", this.subscriber.lastSequence())
 			.withDetail("pendingInvalidations", this.store.pendingInvalidations());
 		RedisTier.SequenceState current;
 		try {
@@ -51,13 +52,13 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("redis", "unreachable: " + ex.getMessage());
 			return;
 		}
-		String epoch = (current != null) ? current.epoch() : view.epoch();
+		String epoch = (current != null) ? current.epoch() : trust.epoch();
 		if (epoch != null) {
 			builder.withDetail("epoch", epoch);
 		}
 		// No sequence in Redis yet (nothing loaded or invalidated since it started): nothing missed
 		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
-			.withDetail("lag", (current != null) ? this.progress.lag(current) : 0);
+			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
 		if (subscribed) {
 			builder.up();
 		}

@@ -1,9 +1,8 @@
 package io.tiercache.autoconfigure;
 
-import io.tiercache.actuate.FanoutProgress;
 import io.tiercache.actuate.TierCacheEndpoint;
 import io.tiercache.actuate.TierCacheHealthIndicator;
-import io.tiercache.redis.RedisTier;
+import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredStore;
 
@@ -26,7 +25,7 @@ import org.springframework.context.annotation.Import;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = TierCacheAutoConfiguration.class)
+@AutoConfiguration(after = { TierCacheAutoConfiguration.class, TierCacheMetricsAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(TieredStore.class)
 @Import({ TierCacheActuatorAutoConfiguration.EndpointConfiguration.class,
@@ -40,8 +39,8 @@ public final class TierCacheActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TierCacheEndpoint tierCacheEndpoint(TieredStore store, RedisTier redis, ObjectProvider<StoreObserver> observer) {
-			return new TierCacheEndpoint(store, redis, observer.getIfAvailable(() -> StoreObserver.NONE));
+		TierCacheEndpoint tierCacheEndpoint(TieredStore store, ObjectProvider<StoreObserver> observer) {
+			return new TierCacheEndpoint(store, store.redis(), observer.getIfAvailable(() -> StoreObserver.NONE));
 		}
 
 	}
@@ -51,16 +50,11 @@ public final class TierCacheActuatorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("tiercache")
 	static class HealthConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		FanoutProgress tierCacheFanoutProgress(TieredStore store, RedisTier redis) {
-			return new FanoutProgress(store.view(), redis);
-		}
-
+		// Named so that its health key is "tiercache", not "tierCache"
 		@Bean
 		@ConditionalOnMissingBean(name = "tiercacheHealthIndicator")
-		TierCacheHealthIndicator tiercacheHealthIndicator(RedisTier redis, TieredStore store, FanoutProgress progress) {
-			return new TierCacheHealthIndicator(redis, store, progress);
+		TierCacheHealthIndicator tiercacheHealthIndicator(TieredStore store, InvalidationSubscriber subscriber) {
+			return new TierCacheHealthIndicator(store, subscriber);
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.tiercache.store.StoreOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,7 +29,7 @@ public class TierCacheProperties {
 	 * Namespace of every key and channel. Bump it after changing the shape of cached values to
 	 * cut over to a fresh keyspace without a flush.
 	 */
-	private String namespace = "v1";
+	private String namespace = StoreOptions.DEFAULT_NAMESPACE;
 
 	/**
 	 * Time to live of entries whose annotation sets none.
@@ -45,7 +46,7 @@ public class TierCacheProperties {
 	 * Longest time to live any entry may have. Invalidated tags are remembered in Redis this
 	 * long, so an annotation asking for more fails at startup.
 	 */
-	private Duration maxTtl = Duration.ofDays(1);
+	private Duration maxTtl = StoreOptions.DEFAULT_MAX_TTL;
 
 	private final Local local = new Local();
 
@@ -191,13 +192,13 @@ public class TierCacheProperties {
 		/**
 		 * Maximum number of entries in the local tier of each cache.
 		 */
-		private long maximumSize = 10_000;
+		private long maximumSize = StoreOptions.DEFAULT_LOCAL_MAXIMUM_SIZE;
 
 		/**
 		 * Longest time an entry stays in a local tier, whatever its own time to live: the last
 		 * safety net should an invalidation message be lost unnoticed.
 		 */
-		private Duration maxTtl = Duration.ofMinutes(5);
+		private Duration maxTtl = StoreOptions.DEFAULT_LOCAL_MAX_TTL;
 
 		public long getMaximumSize() {
 			return this.maximumSize;
@@ -226,19 +227,19 @@ public class TierCacheProperties {
 		/**
 		 * Prefix of every key and channel.
 		 */
-		private String keyPrefix = "tc";
+		private String keyPrefix = StoreOptions.DEFAULT_KEY_PREFIX;
 
 		/**
 		 * How long tiercache waits for Redis before calling the method uncached, whatever
 		 * "spring.data.redis.timeout" says.
 		 */
-		private Duration commandTimeout = Duration.ofMillis(500);
+		private Duration commandTimeout = StoreOptions.DEFAULT_COMMAND_TIMEOUT;
 
 		/**
 		 * Largest serialized value stored in Redis. A larger result is returned to the caller
 		 * but not cached, and counted.
 		 */
-		private DataSize maxValueSize = DataSize.ofMegabytes(1);
+		private DataSize maxValueSize = DataSize.ofBytes(StoreOptions.DEFAULT_MAX_VALUE_BYTES);
 
 		private final Breaker breaker = new Breaker();
 
@@ -282,13 +283,13 @@ public class TierCacheProperties {
 		 * How long a lease lasts. A process that loads for longer (hung, or dead) lets one of
 		 * the waiting processes take over. Longer than the slowest normal load.
 		 */
-		private Duration timeout = Duration.ofSeconds(2);
+		private Duration timeout = StoreOptions.DEFAULT_LEASE_TIMEOUT;
 
 		/**
 		 * Longest time a miss waits for another caller's load, in this process or another,
 		 * before calling the method itself.
 		 */
-		private Duration maxWait = Duration.ofSeconds(3);
+		private Duration maxWait = StoreOptions.DEFAULT_LEASE_MAX_WAIT;
 
 		public Duration getTimeout() {
 			return this.timeout;
@@ -318,13 +319,13 @@ public class TierCacheProperties {
 		 * probability that grows with its last load time times this. Higher refreshes earlier;
 		 * 0 turns early refresh off.
 		 */
-		private double beta = 1.0;
+		private double beta = StoreOptions.DEFAULT_EARLY_REFRESH_BETA;
 
 		/**
 		 * Number of threads running background refreshes. Refreshes beyond what they and a
 		 * queue of 1000 can take are skipped (the entry is refreshed by a later read).
 		 */
-		private int threads = 2;
+		private int threads = StoreOptions.DEFAULT_REFRESH_THREADS;
 
 		public double getBeta() {
 			return this.beta;
@@ -387,12 +388,12 @@ public class TierCacheProperties {
 		/**
 		 * Number of consecutive Redis failures that open the breaker.
 		 */
-		private int failureThreshold = 3;
+		private int failureThreshold = StoreOptions.DEFAULT_BREAKER_FAILURE_THRESHOLD;
 
 		/**
 		 * How long the breaker stays open before letting a call try Redis again.
 		 */
-		private Duration openDuration = Duration.ofSeconds(1);
+		private Duration openDuration = StoreOptions.DEFAULT_BREAKER_OPEN_DURATION;
 
 		public int getFailureThreshold() {
 			return this.failureThreshold;

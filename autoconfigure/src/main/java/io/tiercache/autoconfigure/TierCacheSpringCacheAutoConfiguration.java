@@ -1,9 +1,14 @@
 package io.tiercache.autoconfigure;
 
+import java.util.List;
+
+import io.tiercache.cache.SpringCacheValueCodec;
 import io.tiercache.cache.TierCacheCacheManager;
 import io.tiercache.cache.TierCacheTemplate;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,9 +34,20 @@ public final class TierCacheSpringCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
-	TierCacheCacheManager cacheManager(TierCacheTemplate template, TierCacheProperties properties) {
+	TierCacheCacheManager cacheManager(TierCacheTemplate template, TierCacheProperties properties,
+			BeanFactory beanFactory) {
+		// Only bridge caches read classes named by their payload, so only they get this codec.
+		SpringCacheValueCodec codec = new SpringCacheValueCodec(trustedPackages(properties, beanFactory));
 		// Asynchronous retrievals wait for Redis on the manager's own threads, never the caller's
-		return new TierCacheCacheManager(template, properties.getSpringCache().isAllowNullValues());
+		return new TierCacheCacheManager(template, codec, properties.getSpringCache().isAllowNullValues());
+	}
+
+	private static List<String> trustedPackages(TierCacheProperties properties, BeanFactory beanFactory) {
+		List<String> configured = properties.getSpringCache().getTrustedPackages();
+		if (!configured.isEmpty() || !AutoConfigurationPackages.has(beanFactory)) {
+			return configured;
+		}
+		return AutoConfigurationPackages.get(beanFactory);
 	}
 
 }

@@ -16,8 +16,8 @@ import io.tiercache.store.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Codec of the Spring Cache bridge's values, routed by value type: the values of bridge caches
- * ({@link #VALUE_TYPE}) use Java serialization, every other cache the application's codec.
+ * Codec of the Spring Cache bridge's values, and only of those: bridge caches are created with
+ * it (their value type is {@link #VALUE_TYPE}); every other cache uses the application's codec.
  * <p>
  * Spring's {@code Cache} API does not say what type a value is read as, so, as with Spring's
  * own {@code RedisCacheManager} by default, the class is read from the payload. Only classes
@@ -47,18 +47,14 @@ public final class SpringCacheValueCodec implements ValueCodec {
 	private static final List<String> ALWAYS_TRUSTED = List.of("java.lang.*", "java.util.*", "java.time.*",
 			"java.math.*", "org.springframework.cache.support.NullValue");
 
-	private final ValueCodec delegate;
-
 	private final ObjectInputFilter filter;
 
 	/**
 	 * Create a codec.
-	 * @param delegate the codec of every cache that is not a bridge cache
 	 * @param trustedPackages packages (and their sub-packages) whose classes bridge values may
 	 * be made of
 	 */
-	public SpringCacheValueCodec(ValueCodec delegate, Collection<String> trustedPackages) {
-		this.delegate = delegate;
+	public SpringCacheValueCodec(Collection<String> trustedPackages) {
 		List<String> patterns = new ArrayList<>(ALWAYS_TRUSTED);
 		for (String trusted : trustedPackages) {
 			patterns.add(trusted + ".**");
@@ -69,7 +65,10 @@ public final class SpringCacheValueCodec implements ValueCodec {
 
 	@Override
 	public Bound bind(Type type) {
-		return (type == VALUE_TYPE) ? new Serializing() : this.delegate.bind(type);
+		if (type != VALUE_TYPE) {
+			throw new IllegalArgumentException("Only Spring Cache bridge caches use this codec, not " + type);
+		}
+		return new Serializing();
 	}
 
 	private final class Serializing implements Bound {

@@ -30,6 +30,8 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 
 	private final boolean allowNullValues;
 
+	private final SpringCacheValueCodec codec;
+
 	private final Executor executor;
 
 	private final Map<String, TierCacheSpringCache> caches = new ConcurrentHashMap<>();
@@ -40,10 +42,11 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	 * Create a cache manager whose asynchronous retrievals run on threads of its own, stopped
 	 * when it is {@linkplain #destroy() destroyed}.
 	 * @param template the template over the store
+	 * @param codec the codec of the bridge's values
 	 * @param allowNullValues whether caches store {@code null} values
 	 */
-	public TierCacheCacheManager(TierCacheTemplate template, boolean allowNullValues) {
-		this(template, allowNullValues, Executors.newCachedThreadPool((runnable) -> {
+	public TierCacheCacheManager(TierCacheTemplate template, SpringCacheValueCodec codec, boolean allowNullValues) {
+		this(template, codec, allowNullValues, Executors.newCachedThreadPool((runnable) -> {
 			Thread thread = new Thread(runnable, "tiercache-spring-cache");
 			thread.setDaemon(true);
 			return thread;
@@ -53,16 +56,19 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	/**
 	 * Create a cache manager.
 	 * @param template the template over the store
+	 * @param codec the codec of the bridge's values
 	 * @param allowNullValues whether caches store {@code null} values
 	 * @param executor runs the Redis round trips of asynchronous retrievals; the caller stops it
 	 */
-	public TierCacheCacheManager(TierCacheTemplate template, boolean allowNullValues, Executor executor) {
-		this(template, allowNullValues, executor, false);
+	public TierCacheCacheManager(TierCacheTemplate template, SpringCacheValueCodec codec, boolean allowNullValues,
+			Executor executor) {
+		this(template, codec, allowNullValues, executor, false);
 	}
 
-	private TierCacheCacheManager(TierCacheTemplate template, boolean allowNullValues, Executor executor,
-			boolean ownsExecutor) {
+	private TierCacheCacheManager(TierCacheTemplate template, SpringCacheValueCodec codec, boolean allowNullValues,
+			Executor executor, boolean ownsExecutor) {
 		this.template = template;
+		this.codec = codec;
 		this.allowNullValues = allowNullValues;
 		this.executor = executor;
 		this.ownExecutor = ownsExecutor ? (ExecutorService) executor : null;
@@ -81,7 +87,7 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 		TierCacheSpringCache cache = this.caches.get(name);
 		if (cache == null) {
 			cache = this.caches.computeIfAbsent(name, (key) -> new TierCacheSpringCache(key,
-					this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE), this.template, this.allowNullValues,
+					this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE, this.codec), this.template, this.allowNullValues,
 					this.executor));
 		}
 		return cache;

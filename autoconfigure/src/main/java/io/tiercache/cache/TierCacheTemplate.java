@@ -15,6 +15,7 @@ import io.tiercache.store.CacheTags;
 import io.tiercache.store.KeyRenderer;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
+import io.tiercache.store.ValueCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +45,12 @@ public class TierCacheTemplate implements TierCacheOperations {
 	/**
 	 * Create a template.
 	 * @param store the store
-	 * @param keyRenderer renders keys as the store does, for key tags
 	 * @param settings the settings of a cache by name, asked once per cache
 	 */
-	public TierCacheTemplate(TieredStore store, KeyRenderer keyRenderer, Function<String, CacheSettings> settings) {
+	public TierCacheTemplate(TieredStore store, Function<String, CacheSettings> settings) {
 		this.store = store;
-		this.keyRenderer = keyRenderer;
+		// Key tags must render keys exactly as the store renders entry keys.
+		this.keyRenderer = store.keyRenderer();
 		this.settings = settings;
 	}
 
@@ -114,10 +115,23 @@ public class TierCacheTemplate implements TierCacheOperations {
 	 * value type
 	 */
 	TieredCache cache(String cacheName, Type type) {
+		return cache(cacheName, type, null);
+	}
+
+	/**
+	 * The cache of a name and value type whose values use their own codec.
+	 * @param cacheName the name
+	 * @param type the value type
+	 * @param codec the codec of its values, {@code null} for the store's
+	 * @return the cache
+	 */
+	TieredCache cache(String cacheName, Type type, @Nullable ValueCodec codec) {
 		CacheId id = new CacheId(cacheName, type);
 		TieredCache cache = this.caches.get(id);
 		if (cache == null) {
-			cache = this.caches.computeIfAbsent(id, (key) -> this.store.cache(this.settings.apply(cacheName), type));
+			cache = this.caches.computeIfAbsent(id, (key) -> (codec != null)
+					? this.store.cache(this.settings.apply(cacheName), type, codec)
+					: this.store.cache(this.settings.apply(cacheName), type));
 		}
 		return cache;
 	}

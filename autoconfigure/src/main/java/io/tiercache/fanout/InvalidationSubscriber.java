@@ -1,5 +1,6 @@
 package io.tiercache.fanout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +17,12 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.tiercache.fanout.InvalidationView.ClearReason;
-import io.tiercache.fanout.InvalidationView.Distrust;
 import io.tiercache.redis.InvalidationMessage;
 import io.tiercache.redis.RedisTier;
-import io.tiercache.redis.RedisUnavailableException;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.ClearReason;
+import io.tiercache.store.LocalTrust.DistrustCause;
+import io.tiercache.store.TieredStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +38,14 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * This process's subscription to the invalidation channel, on a listener container that
- * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any).
+ * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any). It keeps
+ * the store's {@link LocalTrust} up to date; the gap, stall and epoch decisions are taken by a
+ * {@link SequenceTracker}, and this class keeps the lifecycle, the container, the probe and
+ * re-subscription.
  *
  * <h2>When the local tier is trusted</h2>
- * Only while the subscription is confirmed and no loss is suspected (DESIGN.md, Correctness
- * rule 9):
+ * Only while the subscription is confirmed and no loss is suspected ([I10] in
+ * {@code docs/correctness.md}):
  * <ul>
  * <li>Until the first subscription is confirmed, it is not.</li>
  * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any message
@@ -54,7 +59,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * moved past what was received and the messages still have not arrived one check later, trust
  * is withdrawn and the subscription re-established. The same read notices a new epoch.</li>
  * </ul>
- * Every clear bumps the view's generation, so loads in flight across any of these events never
+ * Every clear bumps the generation ([I9]), so loads in flight across any of these events never
  * reach the local tier.
  *
  * @since 0.1.0
@@ -87,9 +92,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	}
 
-	private final InvalidationView view;
+	private final LocalTrust trust;
 
 	private final RedisTier redis;
+
+	private final SequenceTracker tracker = new SequenceTracker();
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -106,13 +113,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
 			if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
-				pubSubDisconnected();
+				subscriptionLost();
 			}
 		}
 
 	};
-
-	private final AtomicBoolean subscribedOnce = new AtomicBoolean();
 
 	private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
@@ -130,31 +135,21 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private @Nullable AbstractRedisClient lettuceClient;
 
-	// Guarded by this: the last message applied, and what the periodic check expects.
-	private boolean needsBaseline = true;
-
-	private @Nullable String lastEpoch;
-
-	private long lastSeq;
-
-	private long expectedSeq = -1;
-
 	/**
 	 * Create a subscriber; it subscribes when {@linkplain #start() started}.
 	 * @param connectionFactory the application's connection factory
-	 * @param redis the shared tier, for the key layout and the periodic check
-	 * @param view the view to keep up to date
+	 * @param store the store whose local trust state to keep up to date
 	 * @param observer told of messages, for metrics
 	 * @param subscribeTimeout how long {@link #start()} waits for the subscription to be
 	 * confirmed
 	 * @param checkInterval how often to check that messages still arrive
 	 */
-	public InvalidationSubscriber(RedisConnectionFactory connectionFactory, RedisTier redis, InvalidationView view,
-			Observer observer, Duration subscribeTimeout, Duration checkInterval) {
+	public InvalidationSubscriber(RedisConnectionFactory connectionFactory, TieredStore store, Observer observer,
+			Duration subscribeTimeout, Duration checkInterval) {
 		this.subscribeTimeout = subscribeTimeout;
 		this.checkInterval = checkInterval;
-		this.view = view;
-		this.redis = redis;
+		this.trust = store.trust();
+		this.redis = store.redis();
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
 		this.container = new RedisMessageListenerContainer();
@@ -167,8 +162,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
 		this.container.setTaskExecutor(Runnable::run);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");
-		this.container.addMessageListener(this, new ChannelTopic(redis.keys().base() + "invalidations"));
-		view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+		this.container.addMessageListener(this, new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
+		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {
@@ -256,12 +251,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	@Override
 	public void onChannelSubscribed(byte[] channel, long count) {
 		// On the connection's I/O thread: mark, and read the baseline elsewhere.
-		synchronized (this) {
-			this.needsBaseline = true;
-		}
-		if (!this.subscribedOnce.compareAndSet(false, true)) {
+		if (this.tracker.subscribed()) {
 			// Messages published while the subscription was down are gone.
-			this.view.clear(ClearReason.DISCONNECT);
+			this.trust.clear(ClearReason.DISCONNECT);
 		}
 		try {
 			this.scheduler.execute(() -> {
@@ -270,7 +262,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			});
 		}
 		catch (RejectedExecutionException ex) {
-			// Stopping.
+			// The scheduler is shut down: the subscriber is stopping, nothing is left to trust.
 		}
 	}
 
@@ -288,42 +280,23 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			logger.debug("Could not read the invalidation sequence; retrying with the next check", ex);
 			return;
 		}
-		synchronized (this) {
-			if (!this.needsBaseline) {
-				return;
-			}
-			this.needsBaseline = false;
-			this.expectedSeq = -1;
-			if (current != null && !current.epoch().equals(this.lastEpoch)) {
-				this.lastEpoch = current.epoch();
-				this.lastSeq = current.seq();
-			}
-			else if (current != null) {
-				// Messages applied since the subscription are at least as recent as the read.
-				this.lastSeq = Math.max(this.lastSeq, current.seq());
-			}
-			else {
-				// No sequence yet: every message of the epoch about to start is expected.
-				this.lastEpoch = null;
-				this.lastSeq = 0;
-			}
+		if (!this.tracker.baseline(current)) {
+			return;
 		}
 		if (current != null) {
-			this.view.observeEpoch(current.epoch());
+			this.trust.observeEpoch(current.epoch());
 		}
-		this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 	}
 
 	@Override
 	public void onChannelUnsubscribed(byte[] channel, long count) {
-		if (!this.stopping) {
-			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
-		}
+		subscriptionLost();
 	}
 
-	private void pubSubDisconnected() {
+	private void subscriptionLost() {
 		if (!this.stopping) {
-			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 		}
 	}
 
@@ -336,42 +309,22 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			if (nonce == null) {
 				malformed();
 			}
-			else if (nonce.equals(this.probeNonce) && hasBaseline()) {
+			else if (nonce.equals(this.probeNonce) && this.tracker.hasBaseline()) {
 				// Our own probe came back: the subscription works end to end.
-				this.view.restoreTrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+				this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 			}
 			return;
 		}
 		if (!this.messageFilter.test(invalidation)) {
 			return;
 		}
-		boolean gap = false;
-		synchronized (this) {
-			if (this.needsBaseline) {
-				// Trust waits for the baseline; the message is still applied below.
-			}
-			else if (invalidation.epoch().equals(this.lastEpoch)) {
-				gap = invalidation.seq() > this.lastSeq + 1;
-				this.lastSeq = Math.max(this.lastSeq, invalidation.seq());
-			}
-			else {
-				// An epoch this process has not met: every message since its start is expected.
-				gap = invalidation.epochStart() > 0 && invalidation.seq() > invalidation.epochStart() + 1;
-				this.lastEpoch = invalidation.epoch();
-				this.lastSeq = invalidation.seq();
-				this.expectedSeq = -1;
-			}
-		}
-		this.view.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
+		boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
+		this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
 		if (gap) {
 			logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier", invalidation.seq());
-			this.view.clear(ClearReason.GAP);
+			this.trust.clear(ClearReason.GAP);
 		}
 		this.observer.received(Math.max(0, RedisTier.nowMicros() - invalidation.publishedMicros()));
-	}
-
-	private synchronized boolean hasBaseline() {
-		return !this.needsBaseline;
 	}
 
 	private void malformed() {
@@ -386,11 +339,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (this.stopping) {
 			return;
 		}
-		boolean needsBaseline;
-		synchronized (this) {
-			needsBaseline = this.needsBaseline;
-		}
-		if (needsBaseline && this.subscribedOnce.get()) {
+		if (this.tracker.awaitsBaseline()) {
 			establishBaseline();
 			return;
 		}
@@ -402,38 +351,33 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			// The circuit breaker withdraws trust if Redis stays unreachable.
 			return;
 		}
-		if (!this.view.trusted() && this.container.isListening()) {
+		if (!this.trust.trusted() && this.container.isListening()) {
 			probe();
 		}
 		if (current == null) {
 			return;
 		}
-		this.view.observeEpoch(current.epoch());
-		boolean stalled = false;
-		synchronized (this) {
-			if (this.needsBaseline) {
-				return;
-			}
-			if (!current.epoch().equals(this.lastEpoch)) {
-				// A new epoch with no message received yet: expect all of them.
-				this.lastEpoch = current.epoch();
-				this.lastSeq = (current.start() > 0) ? current.start() : current.seq();
-				this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
-			}
-			else if (this.expectedSeq >= 0 && this.lastSeq < this.expectedSeq) {
-				stalled = true;
-				this.expectedSeq = -1;
-			}
-			else {
-				this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
-			}
-		}
-		if (stalled) {
+		this.trust.observeEpoch(current.epoch());
+		if (this.tracker.check(current)) {
 			this.observer.stalled();
 			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
-			this.view.distrust(Distrust.UNSUBSCRIBED, ClearReason.DISCONNECT);
+			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 			resubscribe();
 		}
+	}
+
+	/** The highest invalidation sequence received, for health. */
+	public long lastSequence() {
+		return this.tracker.lastSequence();
+	}
+
+	/**
+	 * How many invalidations Redis has published that this process has not received.
+	 * @param current Redis's sequence now
+	 * @return the lag, 0 if the epochs differ
+	 */
+	public long lag(RedisTier.SequenceState current) {
+		return this.tracker.lag(current);
 	}
 
 	private void probe() {

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * load began.</li>
  * <li>{@link #invalidate}: bumps the sequence, stamps the tags and publishes, atomically.</li>
  * </ul>
- * See DESIGN.md "Correctness" for why this makes every stored entry valid or dead.
+ * [I1] to [I4] in {@code docs/correctness.md} say why this makes every stored entry valid or dead.
  *
  * @since 0.1.0
  */

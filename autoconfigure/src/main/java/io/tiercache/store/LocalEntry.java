@@ -1,7 +1,5 @@
 package io.tiercache.store;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.TagState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,30 +12,30 @@ final class LocalEntry {
 
 	final long loadSeq;
 
-	final TagState[] tags;
+	final TagState[] tagStates;
 
 	final long generation;
 
 	final long ttlNanos;
 
-	LocalEntry(@Nullable Object value, long loadSeq, TagState[] tags, long generation, long ttlNanos) {
+	LocalEntry(@Nullable Object value, long loadSeq, TagState[] tagStates, long generation, long ttlNanos) {
 		this.value = value;
 		this.loadSeq = loadSeq;
-		this.tags = tags;
+		this.tagStates = tagStates;
 		this.generation = generation;
 		this.ttlNanos = ttlNanos;
 	}
 
 	/**
-	 * Whether the entry may be served: see {@link InvalidationView} for the invariants.
-	 * @param view this process's invalidation view
+	 * Whether the entry may be served ([I5] in {@code docs/correctness.md}).
+	 * @param trust this process's local trust state
 	 * @return whether to serve it
 	 */
-	boolean isServable(InvalidationView view) {
-		if (this.generation != view.generation() || !view.trusted()) {
+	boolean isServable(LocalTrust trust) {
+		if (this.generation != trust.generation() || !trust.trusted()) {
 			return false;
 		}
-		for (TagState tag : this.tags) {
+		for (TagState tag : this.tagStates) {
 			if (tag.invalidates(this.loadSeq)) {
 				return false;
 			}

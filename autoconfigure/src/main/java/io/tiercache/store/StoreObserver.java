@@ -1,6 +1,6 @@
 package io.tiercache.store;
 
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust.ClearReason;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -7,73 +7,72 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.TagState;
 import io.tiercache.redis.Envelope;
 import io.tiercache.redis.RedisTier;
-import io.tiercache.redis.RedisUnavailableException;
+import io.tiercache.store.StoreErrorHandler.CacheFailure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One cache: a local Caffeine tier in front of the shared Redis tier.
+ * One cache: a local Caffeine tier in front of the shared Redis tier. This class is the read and
+ * write algorithm; the local tier ({@link LocalTier}), sharing loads ({@link SingleFlight}),
+ * background refreshes ({@link BackgroundRefresher}) and Redis calls ({@link RedisCalls}) each
+ * live in their own class.
  *
- * <h2>Read path</h2>
- * {@link #getLocal} serves a local entry only if {@link LocalEntry#isServable} holds. On a
- * local miss, {@link #get} makes one Redis round trip that returns a valid entry or prepares a
- * load (reads the epoch and sequence {@code r}, creates the argument tags' records, takes the
- * load lease). The method then runs, and one more round trip stores the entry only if none of
- * its tags was invalidated after {@code r}; a load that lost that race goes to its caller only,
- * never to either tier.
+ * <h2>Invariants</h2>
+ * Numbered as in {@code docs/correctness.md} [3], where each is argued:
+ * <ul>
+ * <li>[I3] A loaded value is stored in Redis only if no tag it carries was invalidated after
+ * the sequence {@code r} read before the load; a load that lost that race goes to its caller
+ * only, never to either tier.</li>
+ * <li>[I4] A Redis entry is returned only if it is valid now (the read script checks).</li>
+ * <li>[I5] A local entry is served only while {@link LocalEntry#isServable} holds, with the
+ * tag states and generation captured before the load's first round trip ([I6], [I7], [I9]).</li>
+ * <li>[I8] An entry carrying a tag this process invalidated and Redis has not heard of yet is
+ * not served from Redis either.</li>
+ * <li>[I11] Sharing a load, waiting on another process's lease, or serving a stale entry never
+ * returns a value older than an invalidation the caller must see.</li>
+ * </ul>
  *
- * <h2>One load per key</h2>
- * In this process, concurrent misses of a key share one flight: the first caller loads and the
- * others take its result (or its exception), but only if no invalidation was applied here
- * between the flight's start and theirs ({@link InvalidationView#version()}); otherwise what
- * the flight read may predate a write they must see, and they load themselves. Across
- * processes, the flight that does not get the lease polls the entry with a growing backoff until
- * the lease holder has stored it, takes the lease over if the holder released it or let it
- * expire, and loads by itself once {@code leaseMaxWait} has passed.
+ * <h2>Why they hold</h2>
+ * On a local miss, {@link #get} makes one Redis round trip that returns a valid entry or
+ * prepares a load (reads the epoch and {@code r}, creates the argument tags' records, takes the
+ * load lease). The method then runs, and one more round trip stores the entry only if it is
+ * still valid. In this process concurrent misses share one flight only if no invalidation was
+ * applied between the flight's start and theirs. Across processes, a flight that does not get
+ * the lease polls the entry with a growing backoff until the lease holder stored it, takes the
+ * lease over if the holder released it or let it expire, and loads by itself once the lease's
+ * maximum wait has passed; what it reads is validated like any other read.
  *
  * <h2>Freshness</h2>
  * An entry's soft expiry is its time to live; with stale-while-revalidate it stays in Redis that
  * much longer, and a read after the soft expiry returns it at once while one background refresh
  * (one per key across processes: the lease) loads a new value. Before the soft expiry, a read of
- * Redis refreshes early with the probability of XFetch (Vattani et al., VLDB 2015):
- * {@code now - delta * beta * ln(U) >= expiry}, where {@code delta} is the last load's
- * duration. Invalidated entries are never served, stale or not: validity is checked first.
- *
- * <h2>Local insertion</h2>
- * An entry enters the local tier with the generation read before its round trip, and with its
- * tags' states resolved before that round trip (argument tags) or, for tags only known after it
- * (from the result or the envelope), only if no invalidation was applied meanwhile. It leaves
- * the local tier at its soft expiry at the latest (earlier by its own XFetch draw), so staleness
- * and early refresh are decided by Redis reads.
+ * Redis refreshes early with the probability of XFetch [1]: {@code now - delta * beta * ln(U) >=
+ * expiry}, where {@code delta} is the last load's duration. Validity is checked first, so an
+ * invalidated entry is never served, stale or not. A local entry leaves the local tier at its
+ * soft expiry at the latest (earlier by its own XFetch draw), so staleness and early refresh are
+ * decided by Redis reads. The lease follows memcache's leases [2].
  *
  * <h2>Failures</h2>
  * Whatever goes wrong on tiercache's side (Redis down or slow, an undecodable entry, an
- * unserializable value) ends in the method's result being returned uncached, logged and
- * counted. Only the method's own exceptions reach the caller.
+ * unserializable value) ends in the method's result being returned uncached, reported to the
+ * {@link StoreErrorHandler} and counted. Only the method's own exceptions reach the caller.
+ * <p>
+ * [1] Vattani, Chierichetti, Lowenstein: Optimal Probabilistic Cache Stampede Prevention, VLDB
+ * 2015. [2] Nishtala et al.: Scaling Memcache at Facebook, NSDI 2013. [3]
+ * {@code docs/correctness.md} in this repository.
  *
  * @since 0.1.0
  */
 public final class TieredCache {
 
 	/** Returned by {@link #getLocal(Object)} when the local tier has no servable entry. */
-	public static final Object MISS = new Object();
-
-	private static final TagState[] NO_TAGS = new TagState[0];
+	public static final Object MISS = LocalTier.MISS;
 
 	// Polls at 0, 1, 3, 7, 15, 23, ... ms: a waiting process sees the entry within 8 ms of its
 	// store, at one cheap read per 8 ms while it waits.
@@ -83,11 +82,13 @@ public final class TieredCache {
 
 	private final CacheSettings settings;
 
-	private final TieredStore store;
+	private final StoreContext context;
 
 	private final ValueCodec.Bound codec;
 
-	private final @Nullable Cache<Object, LocalEntry> local;
+	private final LocalTier local;
+
+	private final SingleFlight flights;
 
 	private final CacheObserver observer;
 
@@ -95,19 +96,16 @@ public final class TieredCache {
 
 	private final String leasePrefix;
 
-	private final ConcurrentMap<Object, Flight> flights = new ConcurrentHashMap<>();
-
-	private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
-
-	TieredCache(CacheSettings settings, TieredStore store, ValueCodec.Bound codec, @Nullable Cache<Object, LocalEntry> local,
+	TieredCache(CacheSettings settings, StoreContext context, ValueCodec.Bound codec, LocalTier local,
 			CacheObserver observer) {
 		this.settings = settings;
-		this.store = store;
+		this.context = context;
 		this.codec = codec;
 		this.local = local;
 		this.observer = observer;
-		this.entryPrefix = store.redis().keys().entryPrefix(settings.name());
-		this.leasePrefix = store.redis().keys().leasePrefix(settings.name());
+		this.flights = new SingleFlight(context.options().leaseMaxWait(), observer);
+		this.entryPrefix = context.redis().keys().entryPrefix(settings.name());
+		this.leasePrefix = context.redis().keys().leasePrefix(settings.name());
 	}
 
 	public CacheSettings settings() {
@@ -120,22 +118,7 @@ public final class TieredCache {
 	 * @return the value (possibly {@code null} for a cached absent value), or {@link #MISS}
 	 */
 	public @Nullable Object getLocal(Object key) {
-		Cache<Object, LocalEntry> local = this.local;
-		if (local == null) {
-			return MISS;
-		}
-		LocalEntry entry = local.getIfPresent(key);
-		if (entry == null) {
-			this.observer.localMiss();
-			return MISS;
-		}
-		if (!entry.isServable(this.store.view())) {
-			local.asMap().remove(key, entry);
-			this.observer.localInvalid();
-			return MISS;
-		}
-		this.observer.localHit();
-		return entry.value;
+		return this.local.get(key);
 	}
 
 	/**
@@ -146,7 +129,7 @@ public final class TieredCache {
 	 * @throws Throwable only what the method throws
 	 */
 	public @Nullable Object get(Object key, CacheLoad load) throws Throwable {
-		return await(fetch(key, load, false));
+		return Futures.await(fetch(key, load, false));
 	}
 
 	/**
@@ -161,108 +144,47 @@ public final class TieredCache {
 		return fetch(key, load, true);
 	}
 
+	/** Number of entries in the local tier (approximate). */
+	public long localSize() {
+		return this.local.size();
+	}
+
+	/** Drop every local entry of this cache. */
+	void clearLocal() {
+		this.local.clear();
+	}
+
 	private CompletableFuture<@Nullable Object> fetch(Object key, CacheLoad load, boolean async) {
-		long version = this.store.view().version();
-		Flight flight = new Flight(version);
-		Flight existing = this.flights.putIfAbsent(key, flight);
-		if (existing != null) {
-			return join(existing, version, key, load, async);
-		}
-		CompletableFuture<@Nullable Object> result;
-		try {
-			result = lead(key, load, async, version);
-		}
-		catch (Throwable ex) {
-			result = CompletableFuture.failedFuture(ex);
-		}
-		result.whenComplete((value, ex) -> {
-			this.flights.remove(key, flight);
-			if (ex != null) {
-				flight.future.completeExceptionally(unwrap(ex));
-			}
-			else {
-				flight.future.complete(value);
-			}
-		});
-		return result;
-	}
-
-	/**
-	 * Take another caller's flight: its result is fresh enough only if no invalidation was
-	 * applied here between its start and ours.
-	 */
-	private CompletableFuture<@Nullable Object> join(Flight existing, long version, Object key, CacheLoad load,
-			boolean async) {
-		if (existing.version != version) {
-			return direct(key, load, async, version);
-		}
-		if (async) {
-			return existing.future.handle((value, ex) -> {
-				this.observer.coalesced(false);
-				return (ex != null) ? CompletableFuture.<@Nullable Object>failedFuture(unwrap(ex))
-						: CompletableFuture.<@Nullable Object>completedFuture(value);
-			}).thenCompose((future) -> future);
-		}
-		try {
-			Object value = existing.future.get(this.store.leaseMaxWait().toNanos(), TimeUnit.NANOSECONDS);
-			this.observer.coalesced(false);
-			return CompletableFuture.completedFuture(value);
-		}
-		catch (ExecutionException ex) {
-			this.observer.coalesced(false);
-			return CompletableFuture.failedFuture(unwrap(ex));
-		}
-		catch (TimeoutException ex) {
-			// The flight outlasts the bound every caller is promised: load without it.
-			return direct(key, load, async, version);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	/** A load outside any flight. */
-	private CompletableFuture<@Nullable Object> direct(Object key, CacheLoad load, boolean async, long version) {
-		try {
-			return lead(key, load, async, version);
-		}
-		catch (Throwable ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		long version = this.context.trust().version();
+		return this.flights.fetch(key, version, async, () -> lead(key, load, async, version));
 	}
 
 	private CompletableFuture<@Nullable Object> lead(Object key, CacheLoad load, boolean async, long version)
-			throws Throwable {
+			throws InterruptedException {
 		String rendered;
 		try {
-			rendered = this.store.keyRenderer().render(key);
+			rendered = this.context.keyRenderer().render(key);
 		}
 		catch (RuntimeException ex) {
-			this.store.failures().warn("key:" + this.settings.name(),
-					"Cannot render the key of cache '" + this.settings.name() + "'; calling the method uncached", ex);
+			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.KEY, ex);
 			this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
 			return uncached(load, async);
 		}
 		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
 				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async);
-		InvalidationView view = this.store.view();
-		long deadline = System.nanoTime() + this.store.leaseMaxWait().toNanos();
+		StoreOptions options = this.context.options();
+		long deadline = options.ticker().read() + options.leaseMaxWait().toNanos();
 		long backoff = FIRST_BACKOFF_NANOS;
 		boolean waited = false;
 		while (true) {
-			RedisTier.ReadResult read;
-			try {
-				read = this.store.redis()
-					.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), this.store.leaseTimeout(),
-							call.token, false);
-			}
-			catch (RedisUnavailableException ex) {
-				this.store.redisFailed(ex);
+			RedisTier.ReadResult read = this.context.redis()
+				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
+						call.token, false);
+			if (read == null) {
 				this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
 				return uncached(load, async);
 			}
-			view.observeEpoch(read.epoch());
+			this.context.trust().observeEpoch(read.epoch());
 			if (read.hit()) {
 				Object value = hit(call, read);
 				if (value != MISS) {
@@ -278,7 +200,7 @@ public final class TieredCache {
 			if (!waited) {
 				this.observer.remoteMiss();
 			}
-			long now = System.nanoTime();
+			long now = options.ticker().read();
 			if (read.leased() || now - deadline >= 0) {
 				return loadAndStore(call, read, read.leased(), async);
 			}
@@ -289,7 +211,7 @@ public final class TieredCache {
 			if (read.leaseTtlMillis() > 0) {
 				pause = Math.min(pause, TimeUnit.MILLISECONDS.toNanos(read.leaseTtlMillis()) + FIRST_BACKOFF_NANOS);
 			}
-			TimeUnit.NANOSECONDS.sleep(Math.max(pause, 1));
+			options.sleeper().sleep(Math.max(pause, 1));
 			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 		}
 	}
@@ -303,71 +225,68 @@ public final class TieredCache {
 			value = this.codec.decode(envelope.payload());
 		}
 		catch (RuntimeException ex) {
-			this.store.failures().warn("decode:" + this.settings.name(), "Cannot decode an entry of cache '"
-					+ this.settings.name() + "' (changed value type? bump tiercache.namespace); removing it", ex);
+			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.DECODE, ex);
 			this.observer.remoteUndecodable();
-			try {
-				this.store.redis().unlink(call.entryKey);
-			}
-			catch (RedisUnavailableException unlinkFailure) {
-				this.store.redisFailed(unlinkFailure);
-			}
+			this.context.redis().unlink(call.entryKey);
 			return MISS;
 		}
-		if (this.store.view().anyPending(envelope.tags())) {
-			// This process invalidated one of its tags and Redis has not heard yet: the entry
-			// may predate that write, which this process's callers must see.
+		if (this.context.trust().tags().anyPending(envelope.tags())) {
+			// [I8]: this process invalidated one of its tags and Redis has not heard yet, so the
+			// entry may predate that write, which this process's callers must see.
 			return MISS;
 		}
 		this.observer.remoteHit();
-		long now = this.store.currentTimeMillis();
+		StoreOptions options = this.context.options();
+		long now = options.wallClock().getAsLong();
 		long untilSoftExpiry = envelope.softExpiryMillis() - now;
 		if (untilSoftExpiry <= 0) {
 			this.observer.staleServed();
 			refreshInBackground(call, false);
 			return value;
 		}
-		double beta = this.store.earlyRefreshBeta();
+		double beta = options.earlyRefreshBeta();
 		if (EarlyRefresh.shouldRefresh(now, envelope.softExpiryMillis(), envelope.loadMillis(), beta,
-				this.store.randomSource())) {
+				options.random())) {
 			refreshInBackground(call, true);
 		}
-		Duration localTtl = Duration
-			.ofMillis(Math.min(read.ttlMillis(), EarlyRefresh.localLifetime(untilSoftExpiry, envelope.loadMillis(),
-					beta, this.store.randomSource())));
-		putLocal(call, value, envelope.loadSeq(), envelope.tags(), localTtl);
+		Duration localTtl = Duration.ofMillis(Math.min(read.ttlMillis(),
+				EarlyRefresh.localLifetime(untilSoftExpiry, envelope.loadMillis(), beta, options.random())));
+		this.local.offer(call.key, value, envelope.loadSeq(), envelope.tags(), call.argumentStates, call.version,
+				call.generation, localTtl);
 		return value;
 	}
 
 	private CompletableFuture<@Nullable Object> loadAndStore(Call call, RedisTier.ReadResult read, boolean leased,
 			boolean async) {
-		long started = this.store.nanoTime();
-		CompletableFuture<?> loaded = invoke(call.load, async);
-		return loaded.handle((result, ex) -> {
-			long nanos = this.store.nanoTime() - started;
+		long started = this.context.options().ticker().read();
+		return Futures.invoke(call.load, async).handle((result, ex) -> {
+			long nanos = this.context.options().ticker().read() - started;
 			this.observer.load(nanos, ex == null);
 			if (ex != null) {
 				if (leased) {
 					releaseLease(call);
 				}
-				throw new CompletionException(unwrap(ex));
+				throw new CompletionException(Futures.unwrap(ex));
 			}
-			boolean stored = false;
-			try {
-				stored = store(call, read, result, nanos / 1_000_000);
-			}
-			catch (RuntimeException failure) {
-				// Our failure, not the method's: the caller still gets its result.
-				this.store.failures().warn("store:" + this.settings.name(),
-						"Cannot cache a result of cache '" + this.settings.name() + "'", failure);
-				this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
-			}
+			boolean stored = storeSafely(call, read, result, nanos / 1_000_000);
 			if (leased && !stored) {
 				// Nothing for the waiting processes to find: let them load at once.
 				releaseLease(call);
 			}
 			return result;
 		});
+	}
+
+	/** {@link #store}, with any failure of ours reported instead of reaching the caller. */
+	private boolean storeSafely(Call call, RedisTier.ReadResult read, @Nullable Object result, long loadMillis) {
+		try {
+			return store(call, read, result, loadMillis);
+		}
+		catch (RuntimeException ex) {
+			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.STORE, ex);
+			this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
+			return false;
+		}
 	}
 
 	/**
@@ -386,42 +305,40 @@ public final class TieredCache {
 			this.observer.notCached(CacheObserver.NotCachedReason.CONDITION);
 			return false;
 		}
-		Duration softTtl = this.settings.jitter().apply(baseTtl, this.store.random());
+		StoreOptions options = this.context.options();
+		Duration softTtl = this.settings.jitter().apply(baseTtl, options.random().getAsDouble());
 		Duration hardTtl = absent ? softTtl : softTtl.plus(this.settings.staleWhileRevalidate());
-		List<String> tags = union(call.argumentTags, TieredStore.distinct(load.resultTags(result)));
+		List<String> tags = union(call.argumentTags, TagInvalidations.distinct(load.resultTags(result)));
 		byte[] payload;
 		try {
 			payload = this.codec.encode(result);
 		}
 		catch (RuntimeException ex) {
-			this.store.failures().warn("encode:" + this.settings.name(), "Cannot serialize a result of cache '"
-					+ this.settings.name() + "'; it is returned but not cached", ex);
+			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.ENCODE, ex);
 			this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
 			return false;
 		}
-		if (payload.length > this.store.maxValueBytes()) {
+		if (payload.length > options.maxValueBytes()) {
 			this.observer.notCached(CacheObserver.NotCachedReason.TOO_LARGE);
 			return false;
 		}
-		long now = this.store.currentTimeMillis();
+		long now = options.wallClock().getAsLong();
 		Envelope envelope = new Envelope(read.epoch(), read.seq(), now, now + softTtl.toMillis(), loadMillis, absent,
 				tags, payload);
-		boolean stored;
-		try {
-			stored = this.store.redis().write(call.entryKey, call.leaseKey, call.token, envelope, hardTtl);
-		}
-		catch (RedisUnavailableException ex) {
-			this.store.redisFailed(ex);
+		Boolean stored = this.context.redis().write(call.entryKey, call.leaseKey, call.token, envelope, hardTtl);
+		if (stored == null) {
 			this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
 			return false;
 		}
 		if (!stored) {
+			// [I3]: an invalidation came after the load began.
 			this.observer.notCached(CacheObserver.NotCachedReason.STALE);
 			return false;
 		}
 		this.observer.put();
-		putLocal(call, result, read.seq(), tags, Duration.ofMillis(EarlyRefresh.localLifetime(softTtl.toMillis(),
-				loadMillis, this.store.earlyRefreshBeta(), this.store.randomSource())));
+		this.local.offer(call.key, result, read.seq(), tags, call.argumentStates, call.version, call.generation,
+				Duration.ofMillis(EarlyRefresh.localLifetime(softTtl.toMillis(), loadMillis,
+						options.earlyRefreshBeta(), options.random())));
 		return true;
 	}
 
@@ -431,68 +348,43 @@ public final class TieredCache {
 	 */
 	private void refreshInBackground(Call call, boolean early) {
 		CacheLoad refreshLoad = call.load.forRefresh();
-		if (refreshLoad == null || !this.refreshing.add(call.key)) {
+		if (refreshLoad == null) {
 			return;
 		}
-		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad, this.store.view().version(),
-				call.async);
-		try {
-			this.store.refreshExecutor().execute(() -> {
-				try {
-					this.observer.refreshed(early, refresh(refresh));
-				}
-				finally {
-					this.refreshing.remove(call.key);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			this.refreshing.remove(call.key);
-			this.observer.refreshed(early, false);
-		}
+		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad,
+				this.context.trust().version(), call.async);
+		this.context.refresher()
+			.submit(this.settings.name(), call.key, () -> refresh(refresh),
+					(stored) -> this.observer.refreshed(early, stored));
 	}
 
 	@SuppressWarnings("unchecked")
 	private boolean refresh(Call call) {
-		RedisTier.ReadResult read;
-		try {
-			read = this.store.redis()
-				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), this.store.leaseTimeout(),
-						call.token, true);
-		}
-		catch (RedisUnavailableException ex) {
-			this.store.redisFailed(ex);
+		StoreOptions options = this.context.options();
+		RedisTier.ReadResult read = this.context.redis()
+			.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
+					call.token, true);
+		if (read == null || !read.leased()) {
+			// Redis is unavailable, or another process is refreshing or loading it.
 			return false;
 		}
-		if (!read.leased()) {
-			// Another process is refreshing or loading it.
-			return false;
-		}
-		long started = this.store.nanoTime();
+		long started = options.ticker().read();
 		Object result;
 		try {
 			result = call.load.load();
 			if (call.async && result instanceof CompletableFuture<?> future) {
-				result = await((CompletableFuture<@Nullable Object>) future);
+				result = Futures.await((CompletableFuture<@Nullable Object>) future);
 			}
 		}
 		catch (Throwable ex) {
-			this.observer.load(this.store.nanoTime() - started, false);
+			this.observer.load(options.ticker().read() - started, false);
 			releaseLease(call);
-			this.store.failures().warn("refresh:" + this.settings.name(), "A background refresh of cache '"
-					+ this.settings.name() + "' failed; the old value is served until it expires", ex);
+			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.REFRESH, ex);
 			return false;
 		}
-		long nanos = this.store.nanoTime() - started;
+		long nanos = options.ticker().read() - started;
 		this.observer.load(nanos, true);
-		boolean stored = false;
-		try {
-			stored = store(call, read, result, nanos / 1_000_000);
-		}
-		catch (RuntimeException ex) {
-			this.store.failures().warn("refresh:" + this.settings.name(),
-					"Cannot cache a refreshed result of cache '" + this.settings.name() + "'", ex);
-		}
+		boolean stored = storeSafely(call, read, result, nanos / 1_000_000);
 		if (!stored) {
 			releaseLease(call);
 		}
@@ -500,101 +392,18 @@ public final class TieredCache {
 	}
 
 	private void releaseLease(Call call) {
-		try {
-			this.store.redis().release(call.leaseKey, call.token);
-		}
-		catch (RedisUnavailableException ex) {
-			this.store.redisFailed(ex);
-		}
-	}
-
-	private void putLocal(Call call, @Nullable Object value, long loadSeq, List<String> tags, Duration ttl) {
-		Cache<Object, LocalEntry> local = this.local;
-		InvalidationView view = this.store.view();
-		if (local == null || !view.trusted() || ttl.isZero() || ttl.isNegative()) {
-			return;
-		}
-		TagState[] states = new TagState[tags.size()];
-		boolean resolvedLate = false;
-		for (int i = 0; i < states.length; i++) {
-			String tag = tags.get(i);
-			TagState state = find(call.argumentStates, tag);
-			if (state == null) {
-				state = view.tag(tag);
-				resolvedLate = true;
-			}
-			states[i] = state;
-		}
-		if ((resolvedLate && view.version() != call.version) || view.generation() != call.generation) {
-			// An invalidation was applied while a tag had no state to record it: skip this once.
-			return;
-		}
-		local.put(call.key, new LocalEntry(value, loadSeq, states, call.generation, ttl.toNanos()));
-	}
-
-	/** Drop every local entry of this cache. */
-	void clearLocal() {
-		if (this.local != null) {
-			this.local.invalidateAll();
-		}
-	}
-
-	/** Number of entries in the local tier (approximate). */
-	public long localSize() {
-		return (this.local != null) ? this.local.estimatedSize() : 0;
+		this.context.redis().release(call.leaseKey, call.token);
 	}
 
 	private CompletableFuture<@Nullable Object> uncached(CacheLoad load, boolean async) {
-		long started = this.store.nanoTime();
-		return invoke(load, async).handle((result, ex) -> {
-			this.observer.load(this.store.nanoTime() - started, ex == null);
+		long started = this.context.options().ticker().read();
+		return Futures.invoke(load, async).handle((result, ex) -> {
+			this.observer.load(this.context.options().ticker().read() - started, ex == null);
 			if (ex != null) {
-				throw new CompletionException(unwrap(ex));
+				throw new CompletionException(Futures.unwrap(ex));
 			}
 			return result;
 		});
-	}
-
-	@SuppressWarnings("unchecked")
-	private static CompletableFuture<@Nullable Object> invoke(CacheLoad load, boolean async) {
-		try {
-			Object result = load.load();
-			if (!async) {
-				return CompletableFuture.completedFuture(result);
-			}
-			return (result != null) ? ((CompletableFuture<@Nullable Object>) result)
-					: CompletableFuture.completedFuture(null);
-		}
-		catch (Throwable ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	private static @Nullable Object await(CompletableFuture<@Nullable Object> future) throws Throwable {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			throw unwrap(ex);
-		}
-	}
-
-	private static Throwable unwrap(Throwable ex) {
-		Throwable current = ex;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
-	}
-
-	private static @Nullable TagState find(TagState[] states, String tag) {
-		for (TagState state : states) {
-			if (state.name().equals(tag)) {
-				return state;
-			}
-		}
-		return null;
 	}
 
 	private static List<String> union(List<String> first, Collection<String> second) {
@@ -611,19 +420,6 @@ public final class TieredCache {
 		return "TieredCache[" + this.settings + "]";
 	}
 
-	/** A load in progress in this process, which concurrent misses of the same key may share. */
-	private static final class Flight {
-
-		final long version;
-
-		final CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-
-		Flight(long version) {
-			this.version = version;
-		}
-
-	}
-
 	/** What one load needs to know, captured before its first round trip. */
 	private final class Call {
 
@@ -637,30 +433,33 @@ public final class TieredCache {
 
 		final List<String> argumentTags;
 
-		// Held strongly for the whole load: see "Local insertion" above.
+		// Held strongly for the whole load ([I6]), resolved before the round trip ([I7]).
 		final TagState[] argumentStates;
 
 		final long version;
 
+		// Read before the round trip ([I9]).
 		final long generation;
 
-		// Only needs to differ from other loads' tokens: no SecureRandom on every read.
+		// Only needs to differ from other loads' tokens: a lease token guards against another
+		// loader's release, not against an adversary.
 		final String token = Long.toHexString(ThreadLocalRandom.current().nextLong())
 				+ Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 		final boolean async;
 
 		Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async) {
+			LocalTrust trust = TieredCache.this.context.trust();
 			this.async = async;
-			InvalidationView view = TieredCache.this.store.view();
 			this.key = key;
 			this.entryKey = entryKey;
 			this.leaseKey = leaseKey;
 			this.load = load;
 			this.version = version;
-			this.generation = view.generation();
-			this.argumentTags = TieredStore.distinct(load.argumentTags());
-			this.argumentStates = (TieredCache.this.local != null) ? view.tags(this.argumentTags) : NO_TAGS;
+			this.generation = trust.generation();
+			this.argumentTags = TagInvalidations.distinct(load.argumentTags());
+			this.argumentStates = TieredCache.this.local.enabled() ? trust.tags().states(this.argumentTags)
+					: TagTable.NO_STATES;
 		}
 
 	}

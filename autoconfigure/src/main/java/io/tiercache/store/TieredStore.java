@@ -1,159 +1,80 @@
 package io.tiercache.store;
 
 import java.lang.reflect.Type;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
-import java.util.function.LongSupplier;
+import java.util.concurrent.ThreadFactory;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.InvalidationView.ClearReason;
-import io.tiercache.fanout.InvalidationView.Distrust;
-import io.tiercache.fanout.TagState;
 import io.tiercache.redis.CircuitBreaker;
+import io.tiercache.redis.RedisKeys;
+import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
-import io.tiercache.redis.RedisUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.tiercache.store.LocalTrust.ClearReason;
+import io.tiercache.store.LocalTrust.DistrustCause;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The two tiers of every cache, and tag invalidation.
- * <p>
- * {@link #invalidate} marks the tags pending in this process first (so its local tier stops
- * serving them before Redis is even asked), then runs the invalidate script, then applies the
- * result locally: the caller's own process never serves an old value once the call returns
- * (read-your-writes). If Redis cannot be reached the invalidation is retried in the background
- * with backoff, and the tags stay pending here until it succeeds.
+ * The caches of one process, over one Redis: their registry, tag invalidation
+ * ({@link #invalidate}, read-your-writes), and the local trust state they share. Built with
+ * {@link #builder(RedisConnectionFactory)}, the one wiring of tiercache, used by the
+ * auto-configuration and by tests alike.
  * <p>
  * While Redis is unreachable (the circuit breaker is open) the local tier is bypassed, since
- * invalidations made elsewhere cannot be heard, and it is cleared before it serves again.
+ * invalidations made elsewhere cannot be heard, and it is cleared before it serves again ([I10]
+ * in {@code docs/correctness.md}).
  *
  * @since 0.1.0
  */
-public class TieredStore {
+public final class TieredStore {
 
-	private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
-
-	private final RedisTier redis;
-
-	private final InvalidationView view;
+	private final StoreContext context;
 
 	private final ValueCodec codec;
 
-	private final KeyRenderer keyRenderer;
-
-	private final Options options;
-
 	private final StoreObserver observer;
 
-	private final FailureLog failures;
-
-	private final PendingInvalidations pending;
+	private final TagInvalidations invalidations;
 
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
 
-	/**
-	 * Store options.
-	 * @param maximumSize maximum number of entries of each cache's local tier
-	 * @param maxTtl longest time an entry stays in a local tier, whatever its own time to live
-	 * @param ticker time source of the local tier
-	 * @param wallClock current time in milliseconds, for envelopes, staleness and early refresh
-	 * @param leaseTimeout how long a load lease lasts: a process that holds it longer (hung,
-	 * dead) lets another take over
-	 * @param leaseMaxWait longest time a miss waits for another caller's load before loading by
-	 * itself
-	 * @param earlyRefreshBeta the XFetch parameter; {@code 0} turns early refresh off
-	 * @param refreshThreads threads of the background refresh executor
-	 * @param random uniform numbers in [0, 1), for jitter and early refresh
-	 * @param maxValueBytes largest serialized value stored in Redis; larger ones are returned
-	 * but not cached
-	 */
-	public record Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock,
-			Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta, int refreshThreads,
-			DoubleSupplier random, long maxValueBytes) {
-
-		public Options(long maximumSize, Duration maxTtl, Ticker ticker, LongSupplier wallClock) {
-			this(maximumSize, maxTtl, ticker, wallClock, Duration.ofSeconds(2), Duration.ofSeconds(3), 1.0, 2,
-					() -> ThreadLocalRandom.current().nextDouble(), 1024 * 1024);
-		}
-
-		public Options withMaxValueBytes(long maxValueBytes) {
-			return new Options(this.maximumSize, this.maxTtl, this.ticker, this.wallClock, this.leaseTimeout,
-					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, this.random, maxValueBytes);
-		}
-
-		public static Options defaults() {
-			return new Options(10_000, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis);
-		}
-
-		public Options withFreshness(Duration leaseTimeout, Duration leaseMaxWait, double earlyRefreshBeta,
-				int refreshThreads) {
-			return new Options(this.maximumSize, this.maxTtl, this.ticker, this.wallClock, leaseTimeout, leaseMaxWait,
-					earlyRefreshBeta, refreshThreads, this.random, this.maxValueBytes);
-		}
-
-		public Options withClock(LongSupplier wallClock, DoubleSupplier random) {
-			return new Options(this.maximumSize, this.maxTtl, this.ticker, wallClock, this.leaseTimeout,
-					this.leaseMaxWait, this.earlyRefreshBeta, this.refreshThreads, random, this.maxValueBytes);
-		}
-
-	}
-
-	private final ScheduledExecutorService scheduler;
-
-	private final ThreadPoolExecutor refreshExecutor;
-
-	public TieredStore(RedisTier redis, InvalidationView view, ValueCodec codec, KeyRenderer keyRenderer, Options options,
-			StoreObserver observer) {
-		this.redis = redis;
-		this.view = view;
+	private TieredStore(RedisTier redis, ValueCodec codec, KeyRenderer keyRenderer, StoreOptions options,
+			StoreObserver observer, StoreErrorHandler errorHandler) {
+		LocalTrust trust = new LocalTrust(new TagTable());
+		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
+		this.context = new StoreContext(calls, trust, keyRenderer, errorHandler, options,
+				new BackgroundRefresher(options.refreshThreads()));
 		this.codec = codec;
-		this.keyRenderer = keyRenderer;
-		this.options = options;
 		this.observer = observer;
-		this.failures = new FailureLog(logger, System::nanoTime);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "tiercache-retry");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.pending = new PendingInvalidations(this, this.scheduler);
-		this.refreshExecutor = new ThreadPoolExecutor(options.refreshThreads(), options.refreshThreads(), 30,
-				TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), (runnable) -> {
-					Thread thread = new Thread(runnable, "tiercache-refresh");
-					thread.setDaemon(true);
-					return thread;
-				}, new ThreadPoolExecutor.AbortPolicy());
-		this.refreshExecutor.allowCoreThreadTimeOut(true);
-		view.addClearListener(this::clearLocal);
+		this.invalidations = new TagInvalidations(calls, trust, observer);
+		trust.addClearListener(this::clearLocal);
 		redis.breaker().addStateListener((from, to) -> {
-			if (from == CircuitBreaker.State.CLOSED && to == CircuitBreaker.State.OPEN) {
-				view.distrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
+			if (to == CircuitBreaker.State.OPEN && from == CircuitBreaker.State.CLOSED) {
+				trust.distrust(DistrustCause.REDIS_UNREACHABLE);
 			}
 			else if (to == CircuitBreaker.State.CLOSED) {
-				view.restoreTrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
-				this.pending.retrySoon();
+				trust.restoreTrust(DistrustCause.REDIS_UNREACHABLE);
+				this.invalidations.retrySoon();
 			}
 		});
 		// Redis answering again (after a dropped connection, say) is the moment to retry, not
 		// the end of the backoff: until then Redis still holds what was invalidated.
-		redis.breaker().addSuccessListener(this.pending::retrySoon);
+		redis.breaker().addSuccessListener(this.invalidations::retrySoon);
+	}
+
+	/**
+	 * Start building a store over a connection factory.
+	 * @param connectionFactory the application's Redis connections (Lettuce)
+	 * @return the builder
+	 */
+	public static Builder builder(RedisConnectionFactory connectionFactory) {
+		return new Builder(connectionFactory);
 	}
 
 	/**
@@ -165,8 +86,20 @@ public class TieredStore {
 	 * @throws IllegalStateException if the name is already bound to another value type
 	 */
 	public TieredCache cache(CacheSettings settings, Type valueType) {
+		return cache(settings, valueType, this.codec);
+	}
+
+	/**
+	 * The cache with the given settings whose values use their own codec, created on first use.
+	 * @param settings the settings
+	 * @param valueType the declared type of its values
+	 * @param codec the codec of its values
+	 * @return the cache
+	 * @throws IllegalStateException if the name is already bound to another value type
+	 */
+	public TieredCache cache(CacheSettings settings, Type valueType, ValueCodec codec) {
 		Registration registration = this.caches.computeIfAbsent(settings.name(),
-				(name) -> new Registration(valueType, createCache(settings, valueType)));
+				(name) -> new Registration(valueType, createCache(settings, valueType, codec)));
 		if (!registration.valueType.equals(valueType)) {
 			throw new IllegalStateException("Cache '" + settings.name() + "' holds values of type "
 					+ registration.valueType.getTypeName() + ", not " + valueType.getTypeName());
@@ -179,71 +112,31 @@ public class TieredStore {
 	 * @return the caches by name
 	 */
 	public Map<String, TieredCache> caches() {
-		Map<String, TieredCache> result = new java.util.TreeMap<>();
+		Map<String, TieredCache> result = new TreeMap<>();
 		this.caches.forEach((name, registration) -> result.put(name, registration.cache));
 		return result;
 	}
 
-	private TieredCache createCache(CacheSettings settings, Type valueType) {
+	private TieredCache createCache(CacheSettings settings, Type valueType, ValueCodec codec) {
 		CacheObserver cacheObserver = this.observer.cache(settings.name());
-		Cache<Object, LocalEntry> local = null;
-		if (settings.local()) {
-			Duration maxTtl = this.options.maxTtl();
-			local = Caffeine.newBuilder()
-				.maximumSize(this.options.maximumSize())
-				.ticker(this.options.ticker())
-				.expireAfter(Expiry.<Object, LocalEntry>writing((key, entry) -> {
-					Duration ttl = Duration.ofNanos(entry.ttlNanos);
-					return (ttl.compareTo(maxTtl) < 0) ? ttl : maxTtl;
-				}))
-				.evictionListener((key, entry, cause) -> cacheObserver.localEviction())
-				.build();
-		}
-		TieredCache cache = new TieredCache(settings, this, this.codec.bind(valueType), local, cacheObserver);
+		LocalTier local = settings.local()
+				? LocalTier.create(this.context.options(), this.context.trust(), cacheObserver) : LocalTier.disabled();
+		TieredCache cache = new TieredCache(settings, this.context, codec.bind(valueType), local, cacheObserver);
 		this.observer.cacheCreated(cache);
 		return cache;
 	}
 
 	/**
-	 * Invalidate tags everywhere. Never throws: a failure is logged, counted and retried.
+	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and retried.
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	public void invalidate(Collection<String> tags) {
-		List<String> distinct = distinct(tags);
-		if (distinct.isEmpty()) {
-			return;
-		}
-		TagState[] marks = this.view.markPending(distinct);
-		if (!tryInvalidate(distinct, marks)) {
-			this.observer.invalidationFailed();
-			this.pending.add(distinct, marks);
-		}
+		this.invalidations.invalidate(tags);
 	}
 
-	/**
-	 * One attempt: on success the invalidation is applied locally and its pending marks lifted.
-	 * @return whether it reached Redis
-	 */
-	boolean tryInvalidate(List<String> tags, TagState[] marks) {
-		RedisTier.Sequence sequence;
-		try {
-			sequence = this.redis.invalidate(tags);
-		}
-		catch (RedisUnavailableException ex) {
-			redisFailed(ex);
-			return false;
-		}
-		this.view.apply(sequence.epoch(), sequence.seq(), tags);
-		this.view.resolvePending(marks);
-		this.observer.invalidationPublished();
-		return true;
-	}
-
-	/**
-	 * Drop the local tier of every cache, in this process only.
-	 */
+	/** Drop the local tier of every cache, in this process only. */
 	public void clearLocal() {
-		this.view.clear(ClearReason.MANUAL);
+		this.context.trust().clear(ClearReason.MANUAL);
 	}
 
 	private void clearLocal(ClearReason reason) {
@@ -255,97 +148,142 @@ public class TieredStore {
 
 	/** Number of invalidations waiting for Redis. */
 	public int pendingInvalidations() {
-		return this.pending.size();
+		return this.invalidations.size();
 	}
 
-	public InvalidationView view() {
-		return this.view;
+	/** This process's local trust state, which the fan-out keeps up to date. */
+	public LocalTrust trust() {
+		return this.context.trust();
 	}
 
-	RedisTier redis() {
-		return this.redis;
+	/** The shared tier. */
+	public RedisTier redis() {
+		return this.context.redis().tier();
 	}
 
-	KeyRenderer keyRenderer() {
-		return this.keyRenderer;
+	/** The options the store was built with. */
+	public StoreOptions options() {
+		return this.context.options();
 	}
 
-	FailureLog failures() {
-		return this.failures;
+	/** The key renderer, which renders keys as Redis keys in every process alike. */
+	public KeyRenderer keyRenderer() {
+		return this.context.keyRenderer();
 	}
 
-	StoreObserver observer() {
-		return this.observer;
+	/** Where failures on tiercache's side are reported. */
+	public StoreErrorHandler errorHandler() {
+		return this.context.errorHandler();
 	}
 
-	long currentTimeMillis() {
-		return this.options.wallClock().getAsLong();
-	}
-
-	/** Time source of load durations (the local tier's ticker, so tests can fake both). */
-	long nanoTime() {
-		return this.options.ticker().read();
-	}
-
-	double random() {
-		return this.options.random().getAsDouble();
-	}
-
-	DoubleSupplier randomSource() {
-		return this.options.random();
-	}
-
-	Duration leaseTimeout() {
-		return this.options.leaseTimeout();
-	}
-
-	Duration leaseMaxWait() {
-		return this.options.leaseMaxWait();
-	}
-
-	long maxValueBytes() {
-		return this.options.maxValueBytes();
-	}
-
-	double earlyRefreshBeta() {
-		return this.options.earlyRefreshBeta();
-	}
-
-	Executor refreshExecutor() {
-		return this.refreshExecutor;
-	}
-
-
-
-	void redisFailed(RedisUnavailableException ex) {
-		this.observer.redisError(ex.operation());
-		this.failures.warn("redis:" + ex.operation(),
-				"Redis " + ex.operation() + " failed; calling the method uncached", ex);
-	}
-
-	/** Stop retrying; called on shutdown. */
+	/** Stop retrying and refreshing; called on shutdown. */
 	public void close() {
-		this.pending.close();
-		this.scheduler.shutdownNow();
-		this.refreshExecutor.shutdownNow();
+		this.invalidations.close();
+		this.context.refresher().close();
 	}
 
-	/** The tags without {@code null}s and duplicates, in order. */
-	static List<String> distinct(Collection<String> tags) {
-		if (tags.isEmpty()) {
-			return List.of();
-		}
-		LinkedHashSet<String> distinct = new LinkedHashSet<>();
-		for (String tag : tags) {
-			if (tag != null) {
-				distinct.add(tag);
-			}
-		}
-		return new ArrayList<>(distinct);
+	static ThreadFactory daemonThreads(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	@Override
+	public String toString() {
+		return "TieredStore[" + this.context.redis().keys().base() + ", " + this.caches.size() + " caches]";
 	}
 
 	private record Registration(Type valueType, TieredCache cache) {
 	}
 
+	/** Builds a {@link TieredStore}: the Redis tier, the codec, the key renderer and the rest. */
+	public static final class Builder {
+
+		private final RedisConnectionFactory connectionFactory;
+
+		private StoreOptions options = StoreOptions.defaults();
+
+		private @Nullable ObjectMapper mapper;
+
+		private @Nullable ValueCodec codec;
+
+		private StoreObserver observer = StoreObserver.NONE;
+
+		private @Nullable StoreErrorHandler errorHandler;
+
+		private @Nullable String instanceId;
+
+		private Builder(RedisConnectionFactory connectionFactory) {
+			this.connectionFactory = connectionFactory;
+		}
+
+		public Builder options(StoreOptions options) {
+			this.options = options;
+			return this;
+		}
+
+		/**
+		 * The JSON mapper of keys and, unless {@link #codec} says otherwise, of values.
+		 * @param mapper the application's mapper
+		 * @return this builder
+		 */
+		public Builder mapper(ObjectMapper mapper) {
+			this.mapper = mapper;
+			return this;
+		}
+
+		/**
+		 * The codec of values; by default JSON through {@link #mapper}.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(ValueCodec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		public Builder observer(StoreObserver observer) {
+			this.observer = observer;
+			return this;
+		}
+
+		/**
+		 * Where failures are reported; a {@link LoggingStoreErrorHandler} by default.
+		 * @param errorHandler the handler
+		 * @return this builder
+		 */
+		public Builder errorHandler(StoreErrorHandler errorHandler) {
+			this.errorHandler = errorHandler;
+			return this;
+		}
+
+		/**
+		 * This process's id, carried by its invalidation messages; random by default.
+		 * @param instanceId the id
+		 * @return this builder
+		 */
+		public Builder instanceId(String instanceId) {
+			this.instanceId = instanceId;
+			return this;
+		}
+
+		public TieredStore build() {
+			StoreOptions options = this.options;
+			CircuitBreaker breaker = new CircuitBreaker(options.breakerFailureThreshold(),
+					options.breakerOpenDuration(), System::nanoTime);
+			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(),
+					breaker);
+			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace()),
+					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString());
+			ObjectMapper mapper = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();
+			ValueCodec codec = (this.codec != null) ? this.codec : new JacksonValueCodec(mapper);
+			StoreErrorHandler errorHandler = (this.errorHandler != null) ? this.errorHandler
+					: new LoggingStoreErrorHandler();
+			return new TieredStore(redis, codec, new KeyRenderer(mapper), options, this.observer, errorHandler);
+		}
+
+	}
 
 }

@@ -1,4 +1,4 @@
--- Invalidate tags (DESIGN.md, Correctness rule 1): one sequence number for all of them, and the
+-- Invalidate tags ([I1] in docs/correctness.md): one sequence number for all of them, and the
 -- publish in the same atomic step, so messages leave in sequence order.
 -- KEYS[1] seq hash, KEYS[2..] tag keys
 -- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys (max-ttl),

@@ -1,4 +1,4 @@
--- Read an entry and, on a miss, prepare its load (DESIGN.md, Correctness rules 2, 4 and 6) and
+-- Read an entry and, on a miss, prepare its load ([I2] and [I4] in docs/correctness.md) and
 -- try to take the load lease, so that one process loads while the others wait for its entry.
 -- KEYS[1] seq hash, KEYS[2] entry, KEYS[3] lease, KEYS[4..] tag keys known from the arguments
 -- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys created here,

@@ -1,4 +1,4 @@
--- Store an entry only if it is valid now (DESIGN.md, Correctness rules 3 and 4), and release the
+-- Store an entry only if it is valid now ([I3] in docs/correctness.md), and release the
 -- load lease if this load holds it.
 -- KEYS[1] seq hash, KEYS[2] entry, KEYS[3] lease, KEYS[4..] keys of all the entry's tags
 -- ARGV[1] epoch of the load, ARGV[2] loadSeq, ARGV[3] entry TTL (ms), ARGV[4] envelope,

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +58,26 @@ class ConfigurationMetadataTests {
 			}
 		}
 		assertThat(missing).as("properties missing from README.md").isEmpty();
+	}
+
+	@Test
+	void theDefaultsShownToIdesAreTheDefaults() throws IOException {
+		// The defaults live in StoreOptions, which the annotation processor cannot read, so the
+		// additional metadata states them: binding what it states must give the real defaults.
+		Map<String, String> stated = new LinkedHashMap<>();
+		for (JsonNode property : properties()) {
+			String name = property.get("name").asString();
+			JsonNode defaultValue = property.get("defaultValue");
+			if (name.startsWith("tiercache.") && defaultValue != null && !defaultValue.isArray()) {
+				stated.put(name, defaultValue.asString());
+			}
+		}
+		assertThat(stated).containsKeys("tiercache.lease.timeout", "tiercache.redis.command-timeout",
+				"tiercache.local.maximum-size", "tiercache.redis.max-value-size");
+		TierCacheProperties bound = new Binder(new MapConfigurationPropertySource(stated))
+			.bind("tiercache", TierCacheProperties.class)
+			.get();
+		assertThat(bound).usingRecursiveComparison().isEqualTo(new TierCacheProperties());
 	}
 
 	private static List<String> names() throws IOException {

@@ -41,7 +41,7 @@ class TierCacheActuatorAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class, TierCacheMetricsAutoConfiguration.class,
 				TierCacheActuatorAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties())
 		.withPropertyValues("tiercache.redis.breaker.open-duration=100ms", "tiercache.fanout.check-interval=100ms")

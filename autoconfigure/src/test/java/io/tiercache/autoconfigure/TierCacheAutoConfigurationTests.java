@@ -12,18 +12,18 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.fanout.InvalidationSubscriber;
-import io.tiercache.fanout.InvalidationView;
 import io.tiercache.interceptor.CachedOperation;
 import io.tiercache.interceptor.TierCacheAdvisor;
 import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.interceptor.TierCacheInterceptor;
 import io.tiercache.interceptor.TierCacheOperationSource;
 import io.tiercache.metrics.MicrometerStoreObserver;
-import io.tiercache.redis.RedisTier;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.Jitter;
 import io.tiercache.store.StoreObserver;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.StoreErrorHandler;
 import io.tiercache.store.TieredStore;
 import io.tiercache.store.ValueCodec;
 import io.tiercache.test.RedisServerExtension;
@@ -44,6 +44,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.util.ReflectionUtils;
@@ -63,13 +64,14 @@ class TierCacheAutoConfigurationTests {
 	 * Every type of bean that the auto-configuration may define, for the cases in which it
 	 * must define none.
 	 */
-	private static final List<Class<?>> TIERCACHE_BEAN_TYPES = List.of(InvalidationView.class, RedisTier.class,
+	private static final List<Class<?>> TIERCACHE_BEAN_TYPES = List.of(StoreErrorHandler.class,
 			ValueCodec.class, TieredStore.class, InvalidationSubscriber.class, StoreObserver.class,
 			TierCacheOperationSource.class, TierCacheInterceptor.class, TierCacheAdvisor.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class))
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				TierCacheMetricsAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties());
 
 	@BeforeEach
@@ -82,8 +84,7 @@ class TierCacheAutoConfigurationTests {
 	void definesEveryBeanAndBindsDefaultProperties() {
 		this.contextRunner.withUserConfiguration(SquaresConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(InvalidationView.class)
-				.hasSingleBean(RedisTier.class)
+			assertThat(context).hasSingleBean(StoreErrorHandler.class)
 				.hasSingleBean(TieredStore.class)
 				.hasSingleBean(InvalidationSubscriber.class)
 				.hasSingleBean(TierCacheOperationSource.class)
@@ -93,9 +94,9 @@ class TierCacheAutoConfigurationTests {
 			assertThat(context).getBean(ValueCodec.class).isInstanceOf(JacksonValueCodec.class);
 			assertThat(context.getBean(InvalidationSubscriber.class).isRunning()).isTrue();
 			// The container confirms the subscription to our listener on another thread
-			InvalidationView view = context.getBean(InvalidationView.class);
-			await().atMost(Duration.ofSeconds(5)).until(view::trusted);
-			assertThat(context.getBean(RedisTier.class).keys().base()).isEqualTo("tc:v1:");
+			LocalTrust trust = context.getBean(TieredStore.class).trust();
+			await().atMost(Duration.ofSeconds(5)).until(trust::trusted);
+			assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("tc:v1:");
 			TierCacheProperties properties = context.getBean(TierCacheProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.getNamespace()).isEqualTo("v1");
@@ -145,7 +146,7 @@ class TierCacheAutoConfigurationTests {
 				assertThat(products.getNullTtl()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(products.getLocal()).isFalse();
 				assertThat(products.getEnabled()).isFalse();
-				assertThat(context.getBean(RedisTier.class).keys().base()).isEqualTo("app:v2:");
+				assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("app:v2:");
 				// tiercache.caches.products.* wins over @Cached(name = "products", ttl = "10m")
 				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(
 						new CacheSettings("products", Duration.ofSeconds(30), Jitter.parse("10%"), Duration.ofSeconds(5),
@@ -199,8 +200,13 @@ class TierCacheAutoConfigurationTests {
 		List<String> withoutConditionalOnMissingBean = new ArrayList<>();
 		List<Class<?>> configurations = new ArrayList<>();
 		for (Class<?> autoConfiguration : List.of(TierCacheAutoConfiguration.class,
-				TierCacheSpringCacheAutoConfiguration.class, TierCacheActuatorAutoConfiguration.class)) {
+				TierCacheMetricsAutoConfiguration.class, TierCacheSpringCacheAutoConfiguration.class,
+				TierCacheActuatorAutoConfiguration.class)) {
 			configurations.add(autoConfiguration);
+			Import imports = autoConfiguration.getAnnotation(Import.class);
+			if (imports != null) {
+				configurations.addAll(List.of(imports.value()));
+			}
 			for (Class<?> nested : autoConfiguration.getDeclaredClasses()) {
 				if (nested.isAnnotationPresent(Configuration.class)) {
 					configurations.add(nested);
@@ -217,7 +223,8 @@ class TierCacheAutoConfigurationTests {
 				}
 			});
 		}
-		assertThat(beanMethods).contains("tierCacheValueCodec", "tieredStore", "tierCacheAdvisor", "tierCacheMetrics",
+		assertThat(beanMethods).contains("tierCacheValueCodec", "tierCacheErrorHandler", "tierCacheStore",
+				"tierCacheInvalidationSubscriber", "tierCacheAdvisor", "tierCacheMetrics", "tierCacheFanoutMeters",
 				"tierCacheTemplate", "cacheManager", "tierCacheEndpoint", "tiercacheHealthIndicator");
 		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}

@@ -42,7 +42,8 @@ class TierCacheConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class))
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				TierCacheMetricsAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties());
 
 	@BeforeEach

@@ -38,7 +38,7 @@ class TierCacheSpringCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class, TierCacheMetricsAutoConfiguration.class,
 				TierCacheSpringCacheAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties())
 		.withPropertyValues("tiercache.spring-cache.trusted-packages=io.tiercache.autoconfigure");

@@ -2,36 +2,28 @@ package io.tiercache.cache;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.tiercache.fanout.InvalidationSubscriber;
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.redis.CircuitBreaker;
-import io.tiercache.redis.RedisKeys;
-import io.tiercache.redis.RedisScriptRunner;
-import io.tiercache.redis.RedisTier;
 import io.tiercache.store.CacheSettings;
-import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.Jitter;
-import io.tiercache.store.KeyRenderer;
+import io.tiercache.store.LocalTrust;
 import io.tiercache.store.StoreObserver;
+import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerHandle;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * One process's worth of tiercache with a template and a Spring cache manager, wired by hand
- * against a real Redis.
+ * One process's worth of tiercache with a template and a Spring cache manager against a real
+ * Redis, wired by the store's builder as the auto-configuration wires it.
  */
 public final class BridgeFixture implements AutoCloseable {
 
-	public final InvalidationView view = new InvalidationView();
+	public final LocalTrust trust;
 
 	public final TieredStore store;
 
@@ -50,21 +42,22 @@ public final class BridgeFixture implements AutoCloseable {
 				new RedisStandaloneConfiguration(server.host(), server.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
-		CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofMillis(200), System::nanoTime);
-		RedisTier redis = new RedisTier(new RedisScriptRunner(this.connectionFactory, Duration.ofMillis(500), breaker),
-				new RedisKeys("tc", "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
-		JsonMapper mapper = JsonMapper.builder().build();
-		this.store = new TieredStore(redis, this.view,
-				new SpringCacheValueCodec(new JacksonValueCodec(mapper), List.of("io.tiercache")),
-				new KeyRenderer(mapper),
-				new TieredStore.Options(1000, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis),
-				observer);
-		this.subscriber = new InvalidationSubscriber(this.connectionFactory, redis, this.view,
+		this.store = TieredStore.builder(this.connectionFactory)
+			.options(StoreOptions.builder()
+				.localMaximumSize(1000)
+				.maxTtl(Duration.ofHours(1))
+				.breaker(1, Duration.ofMillis(200))
+				.build())
+			.observer(observer)
+			.build();
+		this.trust = this.store.trust();
+		this.subscriber = new InvalidationSubscriber(this.connectionFactory, this.store,
 				InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100));
 		this.subscriber.start();
-		this.template = new TierCacheTemplate(this.store, new KeyRenderer(mapper),
+		this.template = new TierCacheTemplate(this.store,
 				(name) -> new CacheSettings(name, Duration.ofMinutes(10), Jitter.NONE, null, true, true));
-		this.cacheManager = new TierCacheCacheManager(this.template, allowNullValues, this.executor);
+		this.cacheManager = new TierCacheCacheManager(this.template, new SpringCacheValueCodec(List.of("io.tiercache")),
+				allowNullValues, this.executor);
 	}
 
 	@Override

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.tiercache.store.CacheObserver;
+import io.tiercache.store.CacheSettings;
+import io.tiercache.store.Jitter;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -232,19 +235,37 @@ class TierCacheSpringCacheIntegrationTests {
 
 	@Test
 	void classesOutsideTrustedPackagesAreNeverDeserialized() {
-		// java.awt is not trusted
-		this.cache.put("k", new java.awt.Point(1, 2));
-		// This instance holds it locally; another must read it from Redis, and refuse it
-		assertThat(other().get("k")).isNull();
+		AtomicInteger undecodable = new AtomicInteger();
+		CacheObserver counting = new CacheObserver() {
+
+			@Override
+			public void remoteUndecodable() {
+				undecodable.incrementAndGet();
+			}
+
+		};
+		try (BridgeFixture third = new BridgeFixture(redis, new StoreObserver() {
+
+			@Override
+			public CacheObserver cache(String cacheName) {
+				return counting;
+			}
+
+		}, true)) {
+			// java.awt is not trusted
+			this.cache.put("k", new java.awt.Point(1, 2));
+			// This instance holds it locally; another must read it from Redis, and refuse it
+			assertThat(third.cacheManager.getCache("books").get("k")).isNull();
+			assertThat(undecodable).as("the entry reached Redis and was refused there").hasValue(1);
+		}
 	}
 
 	@Test
 	void disabledCacheStoresNothing() {
 		TierCacheTemplate template = new TierCacheTemplate(this.first.store,
-				new io.tiercache.store.KeyRenderer(tools.jackson.databind.json.JsonMapper.builder().build()),
-				(name) -> new io.tiercache.store.CacheSettings(name, Duration.ofMinutes(1),
-						io.tiercache.store.Jitter.NONE, null, true, false));
-		Cache disabled = new TierCacheCacheManager(template, true, Runnable::run).getCache("disabled");
+				(name) -> new CacheSettings(name, Duration.ofMinutes(1), Jitter.NONE, null, true, false));
+		Cache disabled = new TierCacheCacheManager(template, new SpringCacheValueCodec(List.of()), true,
+				Runnable::run).getCache("disabled");
 		disabled.put("k", "v");
 		assertThat(disabled.get("k")).isNull();
 		assertThat(disabled.get("k", () -> "loaded")).isEqualTo("loaded");

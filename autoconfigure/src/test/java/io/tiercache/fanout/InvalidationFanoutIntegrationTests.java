@@ -2,22 +2,15 @@ package io.tiercache.fanout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import io.tiercache.fanout.InvalidationView.ClearReason;
-import io.tiercache.redis.CircuitBreaker;
-import io.tiercache.redis.RedisKeys;
-import io.tiercache.redis.RedisScriptRunner;
-import io.tiercache.redis.RedisTier;
 import io.tiercache.store.CacheLoad;
 import io.tiercache.store.CacheSettings;
-import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.Jitter;
-import io.tiercache.store.KeyRenderer;
-import io.tiercache.store.StoreObserver;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.ClearReason;
+import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerExtension;
@@ -26,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -85,12 +77,12 @@ class InvalidationFanoutIntegrationTests {
 		this.a.store.invalidate(List.of("warm-up"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
 		read(cacheB, version, loads);
-		long generation = this.b.view.generation();
+		long generation = this.b.trust.generation();
 		// An invalidation whose message is lost: bump the sequence without publishing.
 		redis.command("HINCRBY", "tc:v1:seq", "n", "1");
 		this.a.store.invalidate(List.of("unrelated"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
-		assertThat(this.b.view.generation()).isGreaterThan(generation);
+		assertThat(this.b.trust.generation()).isGreaterThan(generation);
 		assertThat(this.b.clears.get()).isPositive();
 		assertThat(cacheB.getLocal(1L)).isSameAs(TieredCache.MISS);
 	}
@@ -110,10 +102,10 @@ class InvalidationFanoutIntegrationTests {
 		AtomicInteger loads = new AtomicInteger();
 		TieredCache cacheB = this.b.cache();
 		read(cacheB, version, loads);
-		long generation = this.b.view.generation();
+		long generation = this.b.trust.generation();
 		assertThat(redis.killClients("pubsub")).isPositive();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.view.generation() > generation);
-		await().atMost(Duration.ofSeconds(10)).until(this.b.view::trusted);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.trust.generation() > generation);
+		await().atMost(Duration.ofSeconds(10)).until(this.b.trust::trusted);
 		assertThat(cacheB.getLocal(1L)).as("cleared before it was trusted again").isSameAs(TieredCache.MISS);
 		version.set(2);
 		this.a.store.invalidate(List.of("product:1"));
@@ -144,7 +136,7 @@ class InvalidationFanoutIntegrationTests {
 		read(cacheB, version, loads);
 		redis.command("HSET", "tc:v1:seq", "epoch", "a-new-epoch", "n", "1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
-		assertThat(this.b.view.epoch()).isEqualTo("a-new-epoch");
+		assertThat(this.b.trust.epoch()).isEqualTo("a-new-epoch");
 	}
 
 	@Test
@@ -152,7 +144,7 @@ class InvalidationFanoutIntegrationTests {
 		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
 		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.malformed.get() == 2);
-		assertThat(this.b.view.trusted()).isTrue();
+		assertThat(this.b.trust.trusted()).isTrue();
 	}
 
 	private static Object read(TieredCache cache, AtomicLong version, AtomicInteger loads) throws Throwable {
@@ -199,11 +191,11 @@ class InvalidationFanoutIntegrationTests {
 
 		final AtomicLong lastLagMicros = new AtomicLong(-1);
 
-		final InvalidationView view = new InvalidationView();
-
 		final LettuceConnectionFactory connectionFactory;
 
 		final TieredStore store;
+
+		final LocalTrust trust;
 
 		final InvalidationSubscriber subscriber;
 
@@ -212,24 +204,20 @@ class InvalidationFanoutIntegrationTests {
 					new RedisStandaloneConfiguration(redis.host(), redis.port()));
 			this.connectionFactory.afterPropertiesSet();
 			this.connectionFactory.start();
-			RedisTier tier = new RedisTier(
-					new RedisScriptRunner(this.connectionFactory, Duration.ofMillis(500),
-							new CircuitBreaker(3, Duration.ofSeconds(1), System::nanoTime)),
-					new RedisKeys("tc", "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
-			JsonMapper mapper = JsonMapper.builder().build();
-			this.store = new TieredStore(tier, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
-					new TieredStore.Options(100, Duration.ofMinutes(5), Ticker.systemTicker(), System::currentTimeMillis),
-					StoreObserver.NONE);
-			this.view.addClearListener((reason) -> {
+			this.store = TieredStore.builder(this.connectionFactory)
+				.options(StoreOptions.builder().localMaximumSize(100).maxTtl(Duration.ofHours(1)).build())
+				.build();
+			this.trust = this.store.trust();
+			this.trust.addClearListener((reason) -> {
 				if (reason == ClearReason.GAP) {
 					this.clears.incrementAndGet();
 				}
 			});
-			this.subscriber = new InvalidationSubscriber(this.connectionFactory, tier, this.view, this, Duration.ofSeconds(5),
-					Duration.ofMillis(100));
-			assertThat(this.view.trusted()).as("not trusted before the subscription is confirmed").isFalse();
+			this.subscriber = new InvalidationSubscriber(this.connectionFactory, this.store, this,
+					Duration.ofSeconds(5), Duration.ofMillis(100));
+			assertThat(this.trust.trusted()).as("not trusted before the subscription is confirmed").isFalse();
 			this.subscriber.start();
-			assertThat(this.view.trusted()).as("trusted once start returns").isTrue();
+			assertThat(this.trust.trusted()).as("trusted once start returns").isTrue();
 		}
 
 		TieredCache cache() {

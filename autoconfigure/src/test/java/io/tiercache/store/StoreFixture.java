@@ -4,7 +4,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -12,29 +12,26 @@ import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tiercache.fanout.InvalidationSubscriber;
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.redis.CircuitBreaker;
-import io.tiercache.redis.RedisKeys;
-import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.test.RedisServerHandle;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * One process's worth of tiercache wired by hand against a real Redis: tests create several to
- * play several instances sharing one server.
+ * One process's worth of tiercache against a real Redis, wired by the same builder as the
+ * auto-configuration: tests create several to play several instances sharing one server.
+ * Time is fake: the local tier, load durations and lease waits read {@link #ticker}, which a
+ * lease wait advances by the time it sleeps (for real, unless {@link #fakeSleeps}).
  */
 final class StoreFixture implements AutoCloseable {
 
 	final LettuceConnectionFactory connectionFactory;
 
-	final InvalidationView view = new InvalidationView();
-
 	final TieredStore store;
+
+	final LocalTrust trust;
 
 	final RedisTier redis;
 
@@ -44,46 +41,49 @@ final class StoreFixture implements AutoCloseable {
 
 	private final @Nullable InvalidationSubscriber subscriber;
 
-	StoreFixture(RedisServerHandle server, boolean subscribe) {
-		this(server, subscribe, "tc", Duration.ofMinutes(5));
+	StoreFixture(RedisServerHandle server) {
+		this(server, UnaryOperator.identity(), false);
 	}
 
-	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl) {
-		this(server, subscribe, prefix, localMaxTtl, UnaryOperator.identity());
+	StoreFixture(RedisServerHandle server, UnaryOperator<StoreOptions.Builder> options) {
+		this(server, options, false);
 	}
 
-	StoreFixture(RedisServerHandle server, UnaryOperator<TieredStore.Options> options) {
-		this(server, false, "tc", Duration.ofMinutes(5), options, 1);
-	}
-
-	StoreFixture(RedisServerHandle server, int breakerThreshold) {
-		this(server, false, "tc", Duration.ofMinutes(5), UnaryOperator.identity(), breakerThreshold);
-	}
-
-	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl,
-			UnaryOperator<TieredStore.Options> options) {
-		this(server, subscribe, prefix, localMaxTtl, options, 1);
-	}
-
-	StoreFixture(RedisServerHandle server, boolean subscribe, String prefix, Duration localMaxTtl,
-			UnaryOperator<TieredStore.Options> options, int breakerThreshold) {
-		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+	/**
+	 * Create a process.
+	 * @param server the Redis server
+	 * @param options changes to the fixture's options: local tier of 1000 entries, breaker
+	 * opening after one failure for 200 ms, a 300 ms command timeout
+	 * @param subscribe whether to subscribe to invalidations
+	 */
+	StoreFixture(RedisServerHandle server, UnaryOperator<StoreOptions.Builder> options, boolean subscribe) {
+		this.connectionFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
-		CircuitBreaker breaker = new CircuitBreaker(breakerThreshold, Duration.ofMillis(200), System::nanoTime);
-		this.redis = new RedisTier(new RedisScriptRunner(this.connectionFactory, Duration.ofMillis(300), breaker),
-				new RedisKeys(prefix, "v1"), Duration.ofHours(1), UUID.randomUUID().toString());
-		JsonMapper mapper = JsonMapper.builder().build();
-		this.store = new TieredStore(this.redis, this.view, new JacksonValueCodec(mapper), new KeyRenderer(mapper),
-				options.apply(new TieredStore.Options(1000, localMaxTtl, this.ticker, System::currentTimeMillis)),
-				this.events);
-		this.subscriber = subscribe
-				? new InvalidationSubscriber(this.connectionFactory, this.redis, this.view,
-						InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100))
-				: null;
+		StoreOptions.Builder defaults = StoreOptions.builder()
+			.localMaximumSize(1000)
+			.maxTtl(Duration.ofHours(1))
+			.breaker(1, Duration.ofMillis(200))
+			.commandTimeout(Duration.ofMillis(300))
+			.time(this.ticker, this.ticker::sleep);
+		this.store = TieredStore.builder(this.connectionFactory)
+			.options(options.apply(defaults).build())
+			.observer(this.events)
+			.build();
+		this.trust = this.store.trust();
+		this.redis = this.store.redis();
+		this.subscriber = subscribe ? new InvalidationSubscriber(this.connectionFactory, this.store,
+				InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100)) : null;
 		if (this.subscriber != null) {
 			this.subscriber.start();
 		}
+	}
+
+	/** Lease waits advance the fake clock without sleeping: a wait of any length is instant. */
+	StoreFixture fakeSleeps() {
+		this.ticker.realSleeps = false;
+		return this;
 	}
 
 	TieredCache cache(String name, Type type) {
@@ -226,6 +226,8 @@ final class StoreFixture implements AutoCloseable {
 
 		private final AtomicLong nanos = new AtomicLong();
 
+		volatile boolean realSleeps = true;
+
 		@Override
 		public long read() {
 			return this.nanos.get();
@@ -233,6 +235,17 @@ final class StoreFixture implements AutoCloseable {
 
 		void advance(Duration duration) {
 			this.nanos.addAndGet(duration.toNanos());
+		}
+
+		void sleep(long nanos) throws InterruptedException {
+			if (this.realSleeps) {
+				TimeUnit.NANOSECONDS.sleep(nanos);
+			}
+			else {
+				// Let the other processes of the test run meanwhile.
+				Thread.yield();
+			}
+			this.nanos.addAndGet(nanos);
 		}
 
 	}

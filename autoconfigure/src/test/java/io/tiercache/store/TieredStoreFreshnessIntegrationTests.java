@@ -147,8 +147,9 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void aResultThatIsNotCachedReleasesTheLeaseForTheWaitingProcesses() throws Exception {
-		UnaryOperator<TieredStore.Options> longLease = (options) -> options.withFreshness(Duration.ofSeconds(30),
-				Duration.ofSeconds(30), 1.0, 1);
+		UnaryOperator<StoreOptions.Builder> longLease = (options) -> options
+			.lease(Duration.ofSeconds(30), Duration.ofSeconds(30))
+			.refreshThreads(1);
 		TieredCache cacheA = fixture(longLease).cache("absent", String.class);
 		StoreFixture b = fixture(longLease);
 		TieredCache cacheB = b.cache("absent", String.class);
@@ -174,8 +175,9 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void whenTheLeaseHolderHangsPastItsLeaseAWaitingProcessTakesOver() throws Exception {
-		UnaryOperator<TieredStore.Options> shortLease = (options) -> options.withFreshness(Duration.ofMillis(300),
-				Duration.ofSeconds(10), 1.0, 1);
+		UnaryOperator<StoreOptions.Builder> shortLease = (options) -> options
+			.lease(Duration.ofMillis(300), Duration.ofSeconds(10))
+			.refreshThreads(1);
 		TieredCache cacheA = fixture(shortLease).cache("products", String.class);
 		StoreFixture b = fixture(shortLease);
 		TieredCache cacheB = b.cache("products", String.class);
@@ -200,10 +202,14 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void noCallerWaitsPastTheBound() throws Exception {
-		UnaryOperator<TieredStore.Options> longLease = (options) -> options.withFreshness(Duration.ofSeconds(30),
-				Duration.ofMillis(200), 1.0, 1);
+		// A 30 s bound, waited on the fake clock: the waiter gives up once its clock says so,
+		// in no real time, while the holder still holds a 60 s lease.
+		UnaryOperator<StoreOptions.Builder> longLease = (options) -> options
+			.lease(Duration.ofSeconds(60), Duration.ofSeconds(30))
+			.refreshThreads(1);
 		TieredCache cacheA = fixture(longLease).cache("products", String.class);
-		TieredCache cacheB = fixture(longLease).cache("products", String.class);
+		StoreFixture b = fixture(longLease).fakeSleeps();
+		TieredCache cacheB = b.cache("products", String.class);
 		CountDownLatch holding = new CountDownLatch(1);
 		CountDownLatch hang = new CountDownLatch(1);
 		Future<Object> holder = this.threads.submit(() -> read(cacheA, () -> {
@@ -217,6 +223,9 @@ class TieredStoreFreshnessIntegrationTests {
 			return "loaded after waiting the bound";
 		}));
 		assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("loaded after waiting the bound");
+		assertThat(b.ticker.read()).as("waited the whole bound on its clock")
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(30).toNanos());
+		assertThat(b.events.leaseWaits).hasPositiveValue();
 		assertThat(holder).isNotDone();
 		hang.countDown();
 		holder.get(5, TimeUnit.SECONDS);
@@ -224,8 +233,8 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void afterTheSoftExpiryTheOldValueIsServedAtOnceWhileExactlyOneRefreshRuns() throws Exception {
-		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
-			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		AtomicLong version = new AtomicLong(1);
 		CountDownLatch refreshMayFinish = new CountDownLatch(1);
@@ -251,8 +260,8 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void anInvalidatedEntryIsNeverServedStale() throws Throwable {
-		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
-			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		AtomicLong version = new AtomicLong(1);
 		StoreFixture.Loader loader = () -> {
@@ -269,8 +278,8 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void aFailedRefreshKeepsTheOldValueUntilItsHardExpiry() throws Throwable {
-		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.5)
-			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		StoreFixture.Loader loader = () -> {
 			if (this.loads.incrementAndGet() > 1) {
@@ -290,8 +299,8 @@ class TieredStoreFreshnessIntegrationTests {
 	@Test
 	void aReadCloseToExpiryRefreshesEarlyWhenTheDrawSaysSo() throws Throwable {
 		// U close to 1 makes -ln(1 - U) large: the draw refreshes even far from expiry.
-		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.999999)
-			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 1.0, 1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.999999)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(1.0).refreshThreads(1));
 		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
 				String.class);
 		AtomicLong version = new AtomicLong(1);
@@ -312,8 +321,8 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void earlyRefreshIsOffWithBetaZero() throws Throwable {
-		StoreFixture a = fixture((options) -> options.withClock(this.clock::get, () -> 0.999999)
-			.withFreshness(Duration.ofSeconds(2), Duration.ofSeconds(3), 0, 1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.999999)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
 		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
 				String.class);
 		StoreFixture.Loader loader = () -> {
@@ -382,7 +391,7 @@ class TieredStoreFreshnessIntegrationTests {
 		}
 	}
 
-	private StoreFixture fixture(UnaryOperator<TieredStore.Options> options) {
+	private StoreFixture fixture(UnaryOperator<StoreOptions.Builder> options) {
 		StoreFixture fixture = new StoreFixture(redis, options);
 		this.fixtures.add(fixture);
 		return fixture;

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The store against a real Redis: both tiers, tag invalidation, the read-populates-stale race,
- * eviction and restart safety, time to live and failure behaviour (DESIGN.md, Correctness).
+ * eviction and restart safety, time to live and failure behaviour ([I1] to [I4] in docs/correctness.md).
  */
 class TieredStoreIntegrationTests {
 
@@ -270,7 +270,7 @@ class TieredStoreIntegrationTests {
 
 	@Test
 	void whileItsInvalidationIsPendingTheWriterDoesNotServeTheOldEntryFromRedis() throws Throwable {
-		StoreFixture writer = new StoreFixture(redis, 100);
+		StoreFixture writer = new StoreFixture(redis, (options) -> options.breaker(100, Duration.ofMillis(200)));
 		this.fixtures.add(writer);
 		TieredCache cache = writer.cache("products", Product.class);
 		read(cache, 1);
@@ -324,7 +324,7 @@ class TieredStoreIntegrationTests {
 
 	@Test
 	void localMaxTtlCapsLocalEntries() throws Throwable {
-		StoreFixture capped = new StoreFixture(redis, false, "tc", Duration.ofSeconds(30));
+		StoreFixture capped = new StoreFixture(redis, (options) -> options.localMaxTtl(Duration.ofSeconds(30)));
 		this.fixtures.add(capped);
 		TieredCache cache = capped.cache("products", Product.class);
 		read(cache, 1);
@@ -377,7 +377,7 @@ class TieredStoreIntegrationTests {
 
 	@Test
 	void aValueAboveTheSizeLimitIsReturnedButNotCached() throws Throwable {
-		StoreFixture small = new StoreFixture(redis, (options) -> options.withMaxValueBytes(64));
+		StoreFixture small = new StoreFixture(redis, (options) -> options.maxValueBytes(64));
 		this.fixtures.add(small);
 		TieredCache cache = small.cache("large", String.class);
 		String large = "x".repeat(100);
@@ -458,7 +458,7 @@ class TieredStoreIntegrationTests {
 	}
 
 	private StoreFixture fixture() {
-		StoreFixture fixture = new StoreFixture(redis, false);
+		StoreFixture fixture = new StoreFixture(redis);
 		this.fixtures.add(fixture);
 		return fixture;
 	}

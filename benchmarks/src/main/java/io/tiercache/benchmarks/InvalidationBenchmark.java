@@ -133,7 +133,7 @@ public class InvalidationBenchmark {
 			// L1 on, as by default, and big enough to hold every entry
 			this.context = BenchmarkContext.start(TiercacheApplication.class, "tiercache.local.maximum-size=20000");
 			this.store = this.context.bean(TieredStore.class);
-			BenchmarkContext.await(() -> this.store.view().trusted(), Duration.ofSeconds(30),
+			BenchmarkContext.await(() -> this.store.trust().trusted(), Duration.ofSeconds(30),
 					"the invalidation subscription");
 			this.products = this.context.bean(GroupedProducts.class);
 			// The invalidation reaches entries carrying the tag (in another group, so that the

@@ -392,7 +392,7 @@ public class LocalHitBenchmark {
 	static TiercacheProducts startTiercache(BenchmarkContext context, String what) {
 		TieredStore store = context.bean(TieredStore.class);
 		// L1 serves nothing until the invalidation subscription is confirmed
-		BenchmarkContext.await(() -> store.view().trusted(), Duration.ofSeconds(30),
+		BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
 				"the invalidation subscription (L1 trusted)");
 		TiercacheProducts products = context.bean(TiercacheProducts.class);
 		preload(products);

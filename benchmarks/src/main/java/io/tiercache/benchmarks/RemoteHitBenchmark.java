@@ -190,7 +190,7 @@ public class RemoteHitBenchmark {
 		public void start() {
 			this.context = BenchmarkContext.start(TiercacheApplication.class, "tiercache.caches.products.local=false");
 			TieredStore store = this.context.bean(TieredStore.class);
-			BenchmarkContext.await(() -> store.view().trusted(), Duration.ofSeconds(30),
+			BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
 					"the invalidation subscription");
 			this.products = startSpring(this.context, TiercacheProducts.class, "tiercacheL2Hit");
 			TieredCache cache = store.caches().get("products");

@@ -634,10 +634,10 @@ public final class StampedeBenchmark {
 			super(redis, count, TiercacheApplication.class, TiercacheProducts.class);
 			for (BenchmarkContext context : this.contexts) {
 				TieredStore store = context.bean(TieredStore.class);
-				BenchmarkContext.await(() -> store.view().trusted(), Duration.ofSeconds(30),
+				BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
 						"the invalidation subscription");
 				AtomicLong counter = new AtomicLong();
-				store.view().addApplyListener((epoch, seq, tags) -> {
+				store.trust().addApplyListener((epoch, seq, tags) -> {
 					if (tags.contains(TAG)) {
 						counter.incrementAndGet();
 					}
@@ -663,8 +663,8 @@ public final class StampedeBenchmark {
 			}
 			for (int i = 0; i < this.stores.size(); i++) {
 				TieredStore store = this.stores.get(i);
-				BenchmarkContext.check(store.view().trusted() && store.pendingInvalidations() == 0,
-						what + ": context " + i + " is not in a steady state: " + store.view());
+				BenchmarkContext.check(store.trust().trusted() && store.pendingInvalidations() == 0,
+						what + ": context " + i + " is not in a steady state: " + store.trust());
 				TieredCache cache = store.caches().get("products");
 				BenchmarkContext.check(cache != null && cache.getLocal(ID) == TieredCache.MISS,
 						what + ": context " + i + "'s local tier still serves the invalidated entry");

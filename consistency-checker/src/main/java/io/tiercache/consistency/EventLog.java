@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
  * What one instance's invalidation view did and when: every invalidation it applied (its own,
@@ -70,9 +70,9 @@ final class EventLog {
 
 	/**
 	 * Start listening to a view.
-	 * @param view the instance's invalidation view
+	 * @param view the instance's local trust state
 	 */
-	void attach(InvalidationView view) {
+	void attach(LocalTrust view) {
 		view.addApplyListener(this::applied);
 		view.addClearListener(this::cleared);
 	}

@@ -4,7 +4,8 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiercache.fanout.InvalidationSubscriber;
-import io.tiercache.fanout.InvalidationView;
+import io.tiercache.store.ConsistencyCheckerSeam;
+import io.tiercache.store.LocalTrust;
 import io.tiercache.store.TieredStore;
 
 import org.springframework.boot.Banner;
@@ -49,10 +50,10 @@ final class Instance implements AutoCloseable {
 			.properties("spring.application.name=checked-" + index)
 			.run();
 		EventLog events = new EventLog(epochs);
-		InvalidationView view = context.getBean(InvalidationView.class);
-		events.attach(view);
+		LocalTrust trust = context.getBean(TieredStore.class).trust();
+		events.attach(trust);
 		if (broken) {
-			view.setTrustChecksEnabled(false);
+			ConsistencyCheckerSeam.disableLocalChecks(trust);
 		}
 		return new Instance(index, context, events);
 	}
@@ -69,8 +70,8 @@ final class Instance implements AutoCloseable {
 		return this.context.getBean(InvalidationSubscriber.class);
 	}
 
-	InvalidationView view() {
-		return this.context.getBean(InvalidationView.class);
+	LocalTrust trust() {
+		return this.context.getBean(TieredStore.class).trust();
 	}
 
 	TieredStore store() {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
  * The library's own account of what it did, read from its Micrometer meters: the checker

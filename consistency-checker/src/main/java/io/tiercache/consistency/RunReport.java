@@ -3,7 +3,7 @@ package io.tiercache.consistency;
 import java.util.Locale;
 import java.util.Map;
 
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
  * The human-readable report of a run: what was done, what the checker found, what the faults

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust.ClearReason;
 import org.jspecify.annotations.Nullable;
 
 /**

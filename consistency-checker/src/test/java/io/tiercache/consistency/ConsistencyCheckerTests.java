@@ -3,7 +3,7 @@ package io.tiercache.consistency;
 import java.time.Duration;
 import java.util.List;
 
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.LocalTrust.ClearReason;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.InvalidationView.ClearReason;
+import io.tiercache.store.ConsistencyCheckerSeam;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.ClearReason;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The checker's semantics on hand-made histories, independent of the library: which stale
  * reads the delivery window admits and which it does not. Events go through real
- * {@link InvalidationView}s and {@link EventLog}s, in the order a test writes them.
+ * {@link LocalTrust}s and {@link EventLog}s, in the order a test writes them.
  */
 class HistoryAnalysisTests {
 
@@ -22,7 +23,7 @@ class HistoryAnalysisTests {
 
 	private final Epochs epochs = new Epochs();
 
-	private final List<InvalidationView> views = new ArrayList<>();
+	private final List<LocalTrust> views = new ArrayList<>();
 
 	private final List<EventLog> logs = new ArrayList<>();
 
@@ -39,7 +40,7 @@ class HistoryAnalysisTests {
 	@BeforeEach
 	void setUp() {
 		for (int i = 0; i < 2; i++) {
-			InvalidationView view = new InvalidationView();
+			LocalTrust view = ConsistencyCheckerSeam.detachedTrust();
 			EventLog log = new EventLog(this.epochs);
 			log.attach(view);
 			this.views.add(view);

@@ -24,8 +24,7 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import io.tiercache.fanout.InvalidationView;
-import io.tiercache.fanout.TagState;
+import io.tiercache.store.TagState;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -367,9 +366,9 @@ class ProductRepositoryCachingIntegrationTests {
 					.isEqualByComparingTo(newPrice));
 			assertThat(readsB.count()).as("B re-read the shared database: " + readsB.describe()).isEqualTo(2);
 			// B never invalidated anything itself: the invalidation reached it on the channel.
-			assertThat(b.getBean(InvalidationView.class).snapshot()).filteredOn((tag) -> tag.name().equals("product:3"))
+			assertThat(b.getBean(TieredStore.class).trust().tags().snapshot()).filteredOn((tag) -> tag.name().equals("product:3"))
 				.singleElement()
-				.extracting(TagState::invalidatedAt)
+				.extracting(TagState::invalidatedSeq)
 				.isEqualTo(invalidation);
 		}
 	}

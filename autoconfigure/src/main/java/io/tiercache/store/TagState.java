@@ -1,4 +1,4 @@
-package io.tiercache.fanout;
+package io.tiercache.store;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -8,21 +8,21 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * whether an invalidation of it made here has not reached Redis yet.
  * <p>
  * Local entries hold their tags' states directly, so checking an entry compares longs and
- * never looks a tag up.
+ * never looks a tag up ([I5] in {@code docs/correctness.md}).
  *
  * @since 0.1.0
  */
 public final class TagState {
 
 	private static final AtomicLongFieldUpdater<TagState> INVALIDATED = AtomicLongFieldUpdater
-		.newUpdater(TagState.class, "invalidatedAt");
+		.newUpdater(TagState.class, "invalidatedSeq");
 
 	private static final AtomicIntegerFieldUpdater<TagState> PENDING = AtomicIntegerFieldUpdater
 		.newUpdater(TagState.class, "pending");
 
 	private final String name;
 
-	private volatile long invalidatedAt;
+	private volatile long invalidatedSeq;
 
 	private volatile int pending;
 
@@ -40,8 +40,8 @@ public final class TagState {
 	 * @return whether the tag was invalidated after the load began, or has an invalidation
 	 * pending
 	 */
-	public boolean invalidates(long loadSeq) {
-		return this.pending != 0 || this.invalidatedAt > loadSeq;
+	boolean invalidates(long loadSeq) {
+		return this.pending != 0 || this.invalidatedSeq > loadSeq;
 	}
 
 	/** Whether an invalidation of this tag made in this process has not reached Redis yet. */
@@ -50,14 +50,14 @@ public final class TagState {
 	}
 
 	/** The highest invalidation sequence seen for this tag. */
-	public long invalidatedAt() {
-		return this.invalidatedAt;
+	public long invalidatedSeq() {
+		return this.invalidatedSeq;
 	}
 
 	void advance(long seq) {
 		long current;
 		do {
-			current = this.invalidatedAt;
+			current = this.invalidatedSeq;
 			if (seq <= current) {
 				return;
 			}
@@ -75,7 +75,7 @@ public final class TagState {
 
 	@Override
 	public String toString() {
-		return this.name + "@" + this.invalidatedAt + ((this.pending != 0) ? " (pending)" : "");
+		return this.name + "@" + this.invalidatedSeq + ((this.pending != 0) ? " (pending)" : "");
 	}
 
 }

@@ -1,0 +1,112 @@
+package io.tiercache.autoconfigure;
+
+import io.tiercache.cache.TierCacheOperations;
+import io.tiercache.cache.TierCacheTemplate;
+import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.store.JacksonValueCodec;
+import io.tiercache.store.LoggingStoreErrorHandler;
+import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
+import io.tiercache.store.StoreOptions;
+import io.tiercache.store.TieredStore;
+import io.tiercache.store.ValueCodec;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The store, its invalidation subscriber and the programmatic API, over the application's
+ * Redis connection factory, which must be Lettuce's.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBean(RedisConnectionFactory.class)
+class TierCacheRedisConfiguration {
+
+	private static final boolean lettucePresent = ClassUtils.isPresent("io.lettuce.core.RedisClient",
+			TierCacheRedisConfiguration.class.getClassLoader());
+
+	@Bean
+	@ConditionalOnMissingBean(StoreErrorHandler.class)
+	LoggingStoreErrorHandler tierCacheErrorHandler() {
+		return new LoggingStoreErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ValueCodec.class)
+	JacksonValueCodec tierCacheValueCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JacksonValueCodec(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper));
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	TieredStore tierCacheStore(RedisConnectionFactory connectionFactory, TierCacheProperties properties,
+			ValueCodec codec, StoreErrorHandler errorHandler, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<StoreObserver> observer) {
+		requireLettuce(connectionFactory);
+		return TieredStore.builder(connectionFactory)
+			.options(storeOptions(properties))
+			.mapper(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper))
+			.codec(codec)
+			.errorHandler(errorHandler)
+			.observer(observer.getIfAvailable(() -> StoreObserver.NONE))
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InvalidationSubscriber tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory,
+			TieredStore store, ObjectProvider<InvalidationSubscriber.Observer> observer,
+			TierCacheProperties properties) {
+		return new InvalidationSubscriber(connectionFactory, store,
+				observer.getIfAvailable(() -> InvalidationSubscriber.Observer.NONE),
+				properties.getFanout().getSubscribeTimeout(), properties.getFanout().getCheckInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TierCacheOperations.class)
+	TierCacheTemplate tierCacheTemplate(TieredStore store, TierCacheProperties properties,
+			ObjectProvider<TierCacheCustomizer> customizers) {
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+		return new TierCacheTemplate(store, (name) -> policy.forProgrammaticCache(name, null));
+	}
+
+	/** The properties as the store's options: the defaults live in {@link StoreOptions}. */
+	static StoreOptions storeOptions(TierCacheProperties properties) {
+		TierCacheProperties.Redis redis = properties.getRedis();
+		return StoreOptions.builder()
+			.localMaximumSize(properties.getLocal().getMaximumSize())
+			.localMaxTtl(properties.getLocal().getMaxTtl())
+			.maxTtl(properties.getMaxTtl())
+			.keyPrefix(redis.getKeyPrefix())
+			.namespace(properties.getNamespace())
+			.commandTimeout(redis.getCommandTimeout())
+			.breaker(redis.getBreaker().getFailureThreshold(), redis.getBreaker().getOpenDuration())
+			.maxValueBytes(redis.getMaxValueSize().toBytes())
+			.lease(properties.getLease().getTimeout(), properties.getLease().getMaxWait())
+			.earlyRefreshBeta(properties.getRefresh().getBeta())
+			.refreshThreads(properties.getRefresh().getThreads())
+			.build();
+	}
+
+	private static void requireLettuce(RedisConnectionFactory connectionFactory) {
+		if (!lettucePresent || !(connectionFactory instanceof LettuceConnectionFactory)) {
+			throw new TierCacheConfigurationException(
+					"tiercache needs Lettuce, but the RedisConnectionFactory is a "
+							+ connectionFactory.getClass().getName() + ".",
+					"Use Lettuce, the client of spring-boot-starter-data-redis: remove the other client (such as "
+							+ "Jedis) or set spring.data.redis.client-type=lettuce, or set tiercache.enabled=false.");
+		}
+	}
+
+	private static JsonMapper defaultMapper() {
+		return JsonMapper.builder().build();
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.tiercache.fanout;
+
+import io.tiercache.redis.RedisTier.SequenceState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What this process knows of the invalidation sequence, and the decisions taken from it: is a
+ * message the next one, or was one lost (a gap)? Have messages stopped arriving (a stall)? Pure
+ * and synchronized: the subscriber feeds it subscriptions, messages and periodic reads of
+ * Redis's sequence, and acts on its answers ([I10] in {@code docs/correctness.md}).
+ *
+ * <h2>States</h2>
+ * <table>
+ * <caption>Transitions</caption>
+ * <tr><th>state</th><th>event</th><th>answer, next state</th></tr>
+ * <tr><td>any</td><td>{@link #subscribed()}</td><td>"cleared" if it is a re-subscription (messages
+ * published meanwhile are gone); NEEDS_BASELINE</td></tr>
+ * <tr><td>NEEDS_BASELINE</td><td>{@link #baseline} with Redis's sequence</td><td>"established";
+ * FOLLOWING from that number (or from 0 of no epoch yet)</td></tr>
+ * <tr><td>NEEDS_BASELINE</td><td>a message</td><td>never a gap (applied, but trust waits for the
+ * baseline)</td></tr>
+ * <tr><td>FOLLOWING</td><td>a message of the known epoch</td><td>a gap if its number is above the
+ * last + 1; the last number moves up</td></tr>
+ * <tr><td>FOLLOWING</td><td>a message of an epoch not met</td><td>a gap if messages of that epoch
+ * came before it; follows the new epoch</td></tr>
+ * <tr><td>FOLLOWING</td><td>{@link #check} with Redis ahead of the last number</td><td>expects
+ * that number by the next check</td></tr>
+ * <tr><td>FOLLOWING, expecting n</td><td>{@link #check}, last number still below n</td><td>"stalled";
+ * nothing expected</td></tr>
+ * <tr><td>FOLLOWING</td><td>{@link #check} with a new epoch</td><td>follows it from its start,
+ * expecting what Redis already has</td></tr>
+ * </table>
+ */
+final class SequenceTracker {
+
+	// All guarded by this.
+	private boolean subscribedOnce;
+
+	private boolean needsBaseline = true;
+
+	private @Nullable String lastEpoch;
+
+	private long lastSeq;
+
+	/** The number the next check expects to have been received, or -1 for none. */
+	private long expectedSeq = -1;
+
+	/**
+	 * The subscription was confirmed; a baseline must be read before it is trusted.
+	 * @return whether this is a re-subscription, after which the local tier must be cleared
+	 */
+	synchronized boolean subscribed() {
+		this.needsBaseline = true;
+		boolean again = this.subscribedOnce;
+		this.subscribedOnce = true;
+		return again;
+	}
+
+	/** Whether a subscription is waiting for its baseline. */
+	synchronized boolean awaitsBaseline() {
+		return this.needsBaseline && this.subscribedOnce;
+	}
+
+	synchronized boolean hasBaseline() {
+		return !this.needsBaseline;
+	}
+
+	/**
+	 * Take where Redis's sequence stands as the baseline, if one is needed.
+	 * @param current Redis's sequence, or {@code null} if it has none yet
+	 * @return whether the baseline was established now (and the local tier may be trusted)
+	 */
+	synchronized boolean baseline(@Nullable SequenceState current) {
+		if (!this.needsBaseline) {
+			return false;
+		}
+		this.needsBaseline = false;
+		this.expectedSeq = -1;
+		if (current == null) {
+			// No sequence yet: every message of the epoch about to start is expected.
+			this.lastEpoch = null;
+			this.lastSeq = 0;
+		}
+		else if (!current.epoch().equals(this.lastEpoch)) {
+			this.lastEpoch = current.epoch();
+			this.lastSeq = current.seq();
+		}
+		else {
+			// Messages applied since the subscription are at least as recent as the read.
+			this.lastSeq = Math.max(this.lastSeq, current.seq());
+		}
+		return true;
+	}
+
+	/**
+	 * A message arrived, in the order Redis sent it.
+	 * @param epoch its epoch
+	 * @param seq its number
+	 * @param epochStart the number its epoch started at, 0 if unknown
+	 * @return whether messages were lost before it
+	 */
+	synchronized boolean onMessage(String epoch, long seq, long epochStart) {
+		if (this.needsBaseline) {
+			return false;
+		}
+		if (epoch.equals(this.lastEpoch)) {
+			boolean gap = seq > this.lastSeq + 1;
+			this.lastSeq = Math.max(this.lastSeq, seq);
+			return gap;
+		}
+		// An epoch this process has not met: every message since its start is expected.
+		this.lastEpoch = epoch;
+		this.lastSeq = seq;
+		this.expectedSeq = -1;
+		return epochStart > 0 && seq > epochStart + 1;
+	}
+
+	/**
+	 * The periodic read of Redis's sequence.
+	 * @param current Redis's sequence
+	 * @return whether messages that should have arrived by now have not
+	 */
+	synchronized boolean check(SequenceState current) {
+		if (this.needsBaseline) {
+			return false;
+		}
+		if (!current.epoch().equals(this.lastEpoch)) {
+			// A new epoch with no message received yet: expect all of them.
+			this.lastEpoch = current.epoch();
+			this.lastSeq = (current.start() > 0) ? current.start() : current.seq();
+			this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
+			return false;
+		}
+		if (this.expectedSeq >= 0 && this.lastSeq < this.expectedSeq) {
+			this.expectedSeq = -1;
+			return true;
+		}
+		this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
+		return false;
+	}
+
+	/** The highest sequence received in {@link #epoch()}. */
+	synchronized long lastSequence() {
+		return this.lastSeq;
+	}
+
+	/** The epoch being followed, {@code null} before the first. */
+	synchronized @Nullable String epoch() {
+		return this.lastEpoch;
+	}
+
+	/**
+	 * How many invalidations Redis has published that this process has not received.
+	 * @param current Redis's sequence now
+	 * @return the lag, 0 if the epochs differ
+	 */
+	synchronized long lag(SequenceState current) {
+		return current.epoch().equals(this.lastEpoch) ? Math.max(0, current.seq() - this.lastSeq) : 0;
+	}
+
+}

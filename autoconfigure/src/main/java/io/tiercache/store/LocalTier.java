@@ -1,0 +1,188 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The local tier of one cache: entries held in Caffeine, served only while
+ * {@link LocalEntry#isServable} holds ([I5] in {@code docs/correctness.md}). A cache declared
+ * {@code local = false} gets {@link #disabled()}, which holds nothing.
+ */
+abstract class LocalTier {
+
+	/** Returned by {@link #get} when the local tier has no servable entry. */
+	static final Object MISS = new Object();
+
+	/** A local tier that holds nothing, for caches that keep no local entries. */
+	static LocalTier disabled() {
+		return Disabled.INSTANCE;
+	}
+
+	/**
+	 * A local tier on Caffeine.
+	 * @param options the store's options: size, longest local lifetime, ticker
+	 * @param trust this process's local trust state
+	 * @param observer the cache's observer
+	 * @return the local tier
+	 */
+	static LocalTier create(StoreOptions options, LocalTrust trust, CacheObserver observer) {
+		return new Caffeinated(options, trust, observer);
+	}
+
+	/**
+	 * Allocation-free lookup.
+	 * @param key the key
+	 * @return the value (possibly {@code null} for a cached absent value), or {@link #MISS}
+	 */
+	abstract @Nullable Object get(Object key);
+
+	/** Whether entries are kept: loads resolve their argument tags' states only if so. */
+	abstract boolean enabled();
+
+	/**
+	 * Keep a value stored in Redis, unless something may have been missed since its load began.
+	 * @param key the key
+	 * @param value the value
+	 * @param loadSeq the sequence the value was loaded at
+	 * @param tags all its tags
+	 * @param argumentStates states of the argument tags, resolved before the load's round trip
+	 * @param version the local trust's version when the load began
+	 * @param generation the local trust's generation when the load began
+	 * @param ttl how long the entry stays here
+	 */
+	abstract void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags,
+			TagState[] argumentStates, long version, long generation, Duration ttl);
+
+	/** Drop every entry. */
+	abstract void clear();
+
+	/** Number of entries (approximate). */
+	abstract long size();
+
+	private static final class Caffeinated extends LocalTier {
+
+		private final Cache<Object, LocalEntry> entries;
+
+		private final LocalTrust trust;
+
+		private final CacheObserver observer;
+
+		Caffeinated(StoreOptions options, LocalTrust trust, CacheObserver observer) {
+			Duration maxTtl = options.localMaxTtl();
+			this.entries = Caffeine.newBuilder()
+				.maximumSize(options.localMaximumSize())
+				.ticker(options.ticker())
+				.expireAfter(Expiry.<Object, LocalEntry>writing((key, entry) -> {
+					Duration ttl = Duration.ofNanos(entry.ttlNanos);
+					return (ttl.compareTo(maxTtl) < 0) ? ttl : maxTtl;
+				}))
+				.evictionListener((key, entry, cause) -> observer.localEviction())
+				.build();
+			this.trust = trust;
+			this.observer = observer;
+		}
+
+		@Override
+		@Nullable Object get(Object key) {
+			LocalEntry entry = this.entries.getIfPresent(key);
+			if (entry == null) {
+				this.observer.localMiss();
+				return MISS;
+			}
+			if (!entry.isServable(this.trust)) {
+				this.entries.asMap().remove(key, entry);
+				this.observer.localInvalid();
+				return MISS;
+			}
+			this.observer.localHit();
+			return entry.value;
+		}
+
+		@Override
+		boolean enabled() {
+			return true;
+		}
+
+		@Override
+		void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
+				long version, long generation, Duration ttl) {
+			if (!this.trust.trusted() || ttl.isZero() || ttl.isNegative()) {
+				return;
+			}
+			TagState[] states = new TagState[tags.size()];
+			boolean resolvedLate = false;
+			for (int i = 0; i < states.length; i++) {
+				String tag = tags.get(i);
+				TagState state = find(argumentStates, tag);
+				if (state == null) {
+					state = this.trust.tags().state(tag);
+					resolvedLate = true;
+				}
+				states[i] = state;
+			}
+			// [I7]: a tag resolved only now had no state to record an invalidation applied
+			// during the load, which only the version shows. [I9]: a clear since the load began
+			// means something may have been missed. Either way, skip the local tier this once.
+			if ((resolvedLate && this.trust.version() != version) || this.trust.generation() != generation) {
+				return;
+			}
+			this.entries.put(key, new LocalEntry(value, loadSeq, states, generation, ttl.toNanos()));
+		}
+
+		@Override
+		void clear() {
+			this.entries.invalidateAll();
+		}
+
+		@Override
+		long size() {
+			return this.entries.estimatedSize();
+		}
+
+		private static @Nullable TagState find(TagState[] states, String tag) {
+			for (TagState state : states) {
+				if (state.name().equals(tag)) {
+					return state;
+				}
+			}
+			return null;
+		}
+
+	}
+
+	private static final class Disabled extends LocalTier {
+
+		static final Disabled INSTANCE = new Disabled();
+
+		@Override
+		@Nullable Object get(Object key) {
+			return MISS;
+		}
+
+		@Override
+		boolean enabled() {
+			return false;
+		}
+
+		@Override
+		void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
+				long version, long generation, Duration ttl) {
+		}
+
+		@Override
+		void clear() {
+		}
+
+		@Override
+		long size() {
+			return 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.tiercache.redis.Envelope;
+import io.tiercache.redis.RedisKeys;
+import io.tiercache.redis.RedisTier;
+import io.tiercache.redis.RedisUnavailableException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store's one way into Redis, as Spring's {@code AbstractCacheInvoker} is its cache
+ * abstraction's: each call either returns Redis's answer or, if Redis could not be used, tells
+ * the {@link StoreErrorHandler} and the observer and returns a value that means "without
+ * Redis". No {@link RedisUnavailableException} gets past this class.
+ */
+final class RedisCalls {
+
+	private final RedisTier redis;
+
+	private final StoreErrorHandler errorHandler;
+
+	private final StoreObserver observer;
+
+	RedisCalls(RedisTier redis, StoreErrorHandler errorHandler, StoreObserver observer) {
+		this.redis = redis;
+		this.errorHandler = errorHandler;
+		this.observer = observer;
+	}
+
+	RedisTier tier() {
+		return this.redis;
+	}
+
+	RedisKeys keys() {
+		return this.redis.keys();
+	}
+
+	/** {@link RedisTier#read}, or {@code null} without Redis. */
+	RedisTier.@Nullable ReadResult read(byte[] entryKey, byte[] leaseKey, List<String> argumentTags, Duration tagTtl,
+			Duration lease, String token, boolean refresh) {
+		try {
+			return this.redis.read(entryKey, leaseKey, argumentTags, tagTtl, lease, token, refresh);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
+	/** {@link RedisTier#write}: whether it was stored, or {@code null} without Redis. */
+	@Nullable Boolean write(byte[] entryKey, byte[] leaseKey, String token, Envelope envelope, Duration ttl) {
+		try {
+			return this.redis.write(entryKey, leaseKey, token, envelope, ttl);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
+	/** {@link RedisTier#invalidate}, or {@code null} without Redis. */
+	RedisTier.@Nullable Sequence invalidate(List<String> tags) {
+		try {
+			return this.redis.invalidate(tags);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
+	/** {@link RedisTier#release}, best effort. */
+	void release(byte[] leaseKey, String token) {
+		try {
+			this.redis.release(leaseKey, token);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+		}
+	}
+
+	/** {@link RedisTier#unlink}, best effort. */
+	void unlink(byte[] entryKey) {
+		try {
+			this.redis.unlink(entryKey);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+		}
+	}
+
+	private void failed(RedisUnavailableException ex) {
+		this.observer.redisError(ex.operation());
+		this.errorHandler.handleRedisError(ex.operation(), ex);
+	}
+
+}

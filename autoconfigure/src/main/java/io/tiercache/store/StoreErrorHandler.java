@@ -1,0 +1,102 @@
+package io.tiercache.store;
+
+/**
+ * Where every failure on tiercache's side goes: Redis errors, values that cannot be encoded or
+ * decoded, keys that cannot be rendered, failed background refreshes and expressions that fail
+ * at run time. None of them reaches the caller: the call is answered by the method, without the
+ * cache where needed, and the handler is told. As with Spring's {@code CacheErrorHandler}, an
+ * application may supply its own bean of this type; the default,
+ * {@link LoggingStoreErrorHandler}, logs each kind of failure at most once a minute. Counting
+ * is done separately (the store observer), so a handler only decides what to report.
+ * <p>
+ * A handler must not throw, and must be cheap: it runs on the caller's thread.
+ *
+ * @since 0.1.0
+ */
+public interface StoreErrorHandler {
+
+	/** What failed in a cache's own handling of a value. */
+	enum CacheFailure {
+
+		/** The key could not be rendered as a Redis key: the method was called uncached. */
+		KEY("Cannot render a key of cache '%s'; the method was called uncached"),
+		/** The result could not be serialized: it was returned but not cached. */
+		ENCODE("Cannot serialize a result of cache '%s'; it was returned but not cached"),
+		/** An entry read from Redis could not be decoded: it was removed and the method called. */
+		DECODE("Cannot decode an entry of cache '%s' (changed value type? bump tiercache.namespace); it was removed"),
+		/** Storing a loaded value failed: it was returned but not cached. */
+		STORE("Cannot cache a result of cache '%s'; it was returned but not cached"),
+		/** A background refresh failed: the old value is served until it expires. */
+		REFRESH("A background refresh of cache '%s' failed; the old value is served until it expires");
+
+		private final String message;
+
+		CacheFailure(String message) {
+			this.message = message;
+		}
+
+		/**
+		 * What happened, in a sentence.
+		 * @param cacheName the cache
+		 * @return the sentence
+		 */
+		public String describe(String cacheName) {
+			return String.format(this.message, cacheName);
+		}
+
+	}
+
+	/** What was done instead of an expression that failed. */
+	enum ExpressionConsequence {
+
+		/** The call went to the method without the cache. */
+		CALL_UNCACHED("the call went to the method without the cache"),
+		/** The method's result was returned but not stored. */
+		RESULT_NOT_CACHED("the result was not cached"),
+		/** The expression's tags were not invalidated: the one consequence that may serve stale data. */
+		TAGS_NOT_INVALIDATED(
+				"its tags were NOT invalidated: entries carrying them may be served stale until they expire");
+
+		private final String description;
+
+		ExpressionConsequence(String description) {
+			this.description = description;
+		}
+
+		/** What happened instead, as the end of a sentence. */
+		public String describe() {
+			return this.description;
+		}
+
+	}
+
+	/**
+	 * A Redis operation failed or timed out, or the circuit breaker refused it; the call went on
+	 * without Redis.
+	 * @param operation the operation ({@code read}, {@code write}, {@code invalidate}, ...)
+	 * @param ex the failure
+	 */
+	void handleRedisError(String operation, RuntimeException ex);
+
+	/**
+	 * A cache could not handle a value.
+	 * @param cacheName the cache
+	 * @param failure what failed, and what was done instead
+	 * @param ex the failure
+	 */
+	void handleCacheError(String cacheName, CacheFailure failure, Throwable ex);
+
+	/**
+	 * An expression of an annotation failed at run time.
+	 * @param source the annotated method, such as
+	 * {@code @Cached on com.example.ProductService.findProduct(long)}
+	 * @param attribute the attribute of the expression ({@code key}, {@code condition},
+	 * {@code unless}, {@code tag})
+	 * @param expression the expression's text
+	 * @param consequence what was done instead
+	 * @param ex the failure
+	 */
+	void handleExpressionError(String source, String attribute, String expression, ExpressionConsequence consequence,
+			RuntimeException ex);
+
+}
