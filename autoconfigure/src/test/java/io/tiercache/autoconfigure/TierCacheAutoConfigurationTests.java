@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,9 +22,10 @@ import io.tiercache.metrics.MicrometerStoreObserver;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.Jitter;
-import io.tiercache.store.StoreObserver;
 import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LoggingStoreErrorHandler;
 import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredStore;
 import io.tiercache.store.ValueCodec;
 import io.tiercache.test.RedisServerExtension;
@@ -38,6 +40,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -51,6 +54,7 @@ import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link TierCacheAutoConfiguration}, against a real Redis.
@@ -306,6 +310,35 @@ class TierCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void failsAtStartupNamingTheFixWhenTheConnectionFactoryIsNotLettuce() {
+		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
+			.withBean("redisConnectionFactory", RedisConnectionFactory.class, () -> mock(RedisConnectionFactory.class))
+			.run((context) -> {
+				assertFailureMentions(context, "tiercache needs Lettuce");
+				FailureAnalysis analysis = new TierCacheFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("tiercache needs Lettuce", "RedisConnectionFactory");
+				assertThat(analysis.getAction()).contains("spring.data.redis.client-type=lettuce",
+						"tiercache.enabled=false");
+			});
+	}
+
+	@Test
+	void reportsFailuresToTheApplicationsErrorHandler() {
+		RecordingErrorHandler handler = new RecordingErrorHandler();
+		this.contextRunner.withUserConfiguration(UnserializableConfiguration.class)
+			.withBean(StoreErrorHandler.class, () -> handler)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBean(StoreErrorHandler.class).isSameAs(handler);
+				assertThat(context).doesNotHaveBean(LoggingStoreErrorHandler.class);
+				UnserializableService service = context.getBean(UnserializableService.class);
+				assertThat(service.find(1).id()).isEqualTo(1);
+				assertThat(handler.failures).containsExactly("unserializable:ENCODE");
+			});
+	}
+
+	@Test
 	void failsWithPropertyNameWhenDefaultJitterIsInvalid() {
 		this.contextRunner.withPropertyValues("tiercache.default-jitter=abc")
 			.run((context) -> assertFailureMentions(context, "tiercache.default-jitter", "'abc'"));
@@ -465,6 +498,56 @@ class TierCacheAutoConfigurationTests {
 		@Cached(ttl = "banana")
 		public String find(long id) {
 			return "banana";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnserializableConfiguration {
+
+		@Bean
+		UnserializableService unserializableService() {
+			return new UnserializableService();
+		}
+
+	}
+
+	public static class UnserializableService {
+
+		@Cached(name = "unserializable")
+		public Unserializable find(long id) {
+			return new Unserializable(id);
+		}
+
+	}
+
+	/** A value whose JSON cannot be written: its only property throws. */
+	public record Unserializable(long id) {
+
+		public String getBroken() {
+			throw new IllegalStateException("not serializable");
+		}
+
+	}
+
+	static class RecordingErrorHandler implements StoreErrorHandler {
+
+		final List<String> failures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void handleRedisError(String operation, RuntimeException ex) {
+			this.failures.add("redis:" + operation);
+		}
+
+		@Override
+		public void handleCacheError(String cacheName, CacheFailure failure, Throwable ex) {
+			this.failures.add(cacheName + ":" + failure);
+		}
+
+		@Override
+		public void handleExpressionError(String source, String attribute, String expression,
+				ExpressionConsequence consequence, RuntimeException ex) {
+			this.failures.add(source + ":" + attribute);
 		}
 
 	}
