@@ -106,7 +106,7 @@ public final class RedisScriptRunner {
 	}
 
 	private @Nullable Object execute(String operation, Command command) {
-		if (!this.breaker.allowsCall()) {
+		if (!this.breaker.tryAcquirePermission()) {
 			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {

@@ -26,6 +26,7 @@ import io.tiercache.fanout.InvalidationView;
 import io.tiercache.fanout.InvalidationView.ClearReason;
 import io.tiercache.fanout.InvalidationView.Distrust;
 import io.tiercache.fanout.TagState;
+import io.tiercache.redis.CircuitBreaker;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.redis.RedisUnavailableException;
 import org.slf4j.Logger;
@@ -141,18 +142,18 @@ public class TieredStore {
 				}, new ThreadPoolExecutor.AbortPolicy());
 		this.refreshExecutor.allowCoreThreadTimeOut(true);
 		view.addClearListener(this::clearLocal);
-		redis.breaker().onStateChange((open) -> {
-			if (open) {
+		redis.breaker().addStateListener((from, to) -> {
+			if (from == CircuitBreaker.State.CLOSED && to == CircuitBreaker.State.OPEN) {
 				view.distrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
 			}
-			else {
+			else if (to == CircuitBreaker.State.CLOSED) {
 				view.restoreTrust(Distrust.REDIS_UNREACHABLE, ClearReason.DISCONNECT);
 				this.pending.retrySoon();
 			}
 		});
 		// Redis answering again (after a dropped connection, say) is the moment to retry, not
 		// the end of the backoff: until then Redis still holds what was invalidated.
-		redis.breaker().onSuccess(this.pending::retrySoon);
+		redis.breaker().addSuccessListener(this.pending::retrySoon);
 	}
 
 	/**
