@@ -15,16 +15,16 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * Runs tiercache's Lua scripts on the application's {@link RedisConnectionFactory}, bounded by
  * tiercache's own command timeout and guarded by a {@link CircuitBreaker}.
  * <p>
- * With Lettuce (the starter's client) commands go through the shared native connection's
- * asynchronous API and are abandoned after {@code commandTimeout}, whatever
- * {@code spring.data.redis.timeout} says (Lettuce's default is a minute). Scripts are sent by
- * digest and reloaded on {@code NOSCRIPT}, as after a Redis restart.
+ * Lettuce only (the subscriber relies on its connection events too): commands go through the
+ * shared native connection's asynchronous API and are abandoned after {@code commandTimeout},
+ * whatever {@code spring.data.redis.timeout} says (Lettuce's default is a minute). Any other
+ * client fails every call with an {@link IllegalStateException} as the cause. Scripts are sent
+ * by digest and reloaded on {@code NOSCRIPT}, as after a Redis restart.
  *
  * @since 0.1.0
  */
@@ -96,13 +96,7 @@ public final class RedisScriptRunner {
 	 * @param keys the keys
 	 */
 	public void unlink(byte[]... keys) {
-		execute("unlink", (connection) -> {
-			Object nativeConnection = connection.getNativeConnection();
-			if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?>) {
-				return await(asyncCommands(nativeConnection).unlink(keys));
-			}
-			return connection.keyCommands().unlink(keys);
-		});
+		execute("unlink", (connection) -> await(asyncCommands(connection).unlink(keys)));
 	}
 
 	private @Nullable Object execute(String operation, Command command) {
@@ -125,31 +119,30 @@ public final class RedisScriptRunner {
 	}
 
 	private @Nullable Object eval(RedisConnection connection, Script script, byte[][] keys, byte[][] args) {
-		Object nativeConnection = connection.getNativeConnection();
-		if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?>) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(nativeConnection);
-			try {
-				return await(commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args));
-			}
-			catch (NoScriptException ex) {
-				return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args));
-			}
-		}
-		byte[][] keysAndArgs = concat(keys, args);
+		RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
 		try {
-			return connection.scriptingCommands().evalSha(script.sha(), ReturnType.MULTI, keys.length, keysAndArgs);
+			return await(commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args));
 		}
-		catch (RuntimeException ex) {
-			if (!String.valueOf(ex.getMessage()).contains("NOSCRIPT")) {
-				throw ex;
-			}
-			return connection.scriptingCommands().eval(script.source(), ReturnType.MULTI, keys.length, keysAndArgs);
+		catch (NoScriptException ex) {
+			return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args));
 		}
 	}
 
+	/**
+	 * The asynchronous Lettuce API of a connection: the only way to bound a command by
+	 * tiercache's timeout rather than the client's.
+	 * @param connection the connection
+	 * @return its native commands
+	 * @throws IllegalStateException if the connection is not Lettuce's
+	 */
 	@SuppressWarnings("unchecked")
-	private static RedisClusterAsyncCommands<byte[], byte[]> asyncCommands(Object nativeConnection) {
-		return (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
+	private static RedisClusterAsyncCommands<byte[], byte[]> asyncCommands(RedisConnection connection) {
+		Object nativeConnection = connection.getNativeConnection();
+		if (nativeConnection instanceof RedisClusterAsyncCommands<?, ?>) {
+			return (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
+		}
+		throw new IllegalStateException("tiercache needs Lettuce (spring.data.redis.client-type=lettuce, the default "
+				+ "of spring-boot-starter-data-redis), not " + connection.getClass().getName());
 	}
 
 	private <T> T await(Future<T> future) {
@@ -172,16 +165,6 @@ public final class RedisScriptRunner {
 			}
 			throw new RedisUnavailableException("", "Redis failed: " + ex.getCause(), ex.getCause());
 		}
-	}
-
-	private static byte[][] concat(byte[][] keys, byte[][] args) {
-		if (args.length == 0) {
-			return keys;
-		}
-		byte[][] all = new byte[keys.length + args.length][];
-		System.arraycopy(keys, 0, all, 0, keys.length);
-		System.arraycopy(args, 0, all, keys.length, args.length);
-		return all;
 	}
 
 	@FunctionalInterface
