@@ -53,6 +53,12 @@ class EnvelopeTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Envelope.decode(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
+	@Test
+	void aTagLengthPastTheEndIsRejectedEvenWhereTheBoundsCheckWouldOverflow() {
+		byte[] bytes = ("1\ne\n1\n2\n3\n4\n0\n1\n" + Integer.MAX_VALUE + "\ntag").getBytes(StandardCharsets.UTF_8);
+		assertThatIllegalArgumentException().isThrownBy(() -> Envelope.decode(bytes));
+	}
+
 	private static void assertRoundTrip(Envelope envelope) {
 		Envelope decoded = Envelope.decode(envelope.encode());
 		assertThat(decoded.epoch()).isEqualTo(envelope.epoch());
