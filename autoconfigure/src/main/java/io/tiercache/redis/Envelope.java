@@ -115,7 +115,8 @@ public record Envelope(String epoch, long loadSeq, long createdMillis, long soft
 		}
 
 		String bytes(int length) {
-			if (length < 0 || this.position + length > this.bytes.length) {
+			// Not position + length: that overflows for a length near Integer.MAX_VALUE.
+			if (length < 0 || length > this.bytes.length - this.position) {
 				throw new IllegalArgumentException("Truncated envelope");
 			}
 			String value = new String(this.bytes, this.position, length, StandardCharsets.UTF_8);

@@ -1,0 +1,99 @@
+package io.tiercache.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Messages of the invalidation channel, in the form the invalidate script publishes them
+ * ({@code cjson.encode}), and probes.
+ */
+class InvalidationMessageTests {
+
+	private static final String INVALIDATION = "{\"v\":1,\"e\":\"8f3a9c\",\"b\":\"1700000000000\","
+			+ "\"s\":\"1700000000042\",\"o\":\"instance-1\",\"t\":\"1767225600123456\","
+			+ "\"g\":[\"product:1\",\"path:\\/a\\/b\",\"prix:\\u20ac\"]}";
+
+	@Test
+	void aPublishedMessageDecodesToEveryField() {
+		InvalidationMessage message = InvalidationMessage.decode(bytes(INVALIDATION));
+		assertThat(message).isEqualTo(new InvalidationMessage("8f3a9c", 1_700_000_000_000L, 1_700_000_000_042L,
+				List.of("product:1", "path:/a/b", "prix:€"), "instance-1", 1_767_225_600_123_456L));
+	}
+
+	@Test
+	void aMessageWithoutTheEpochStartHasStartZero() {
+		InvalidationMessage message = InvalidationMessage
+			.decode(bytes("{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}"));
+		assertThat(message).isNotNull();
+		assertThat(message.epochStart()).isZero();
+		assertThat(message.seq()).isEqualTo(5);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "garbage", "[]", "\"text\"", "null", "{}",
+			"{\"v\":2,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\"}",
+			"{\"v\":1,\"e\":\"e\",\"s\":5,\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"five\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"b\":\"x\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":{}}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\",7]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":\"a\"}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]" })
+	void malformedBodiesDecodeToNull(String body) {
+		assertThat(InvalidationMessage.decode(bytes(body))).isNull();
+	}
+
+	@Test
+	void aBodyAboveTheSizeLimitIsDroppedUnread() {
+		String tag = "t".repeat(InvalidationMessage.MAX_BYTES);
+		String body = "{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"" + tag + "\"]}";
+		assertThat(InvalidationMessage.decode(bytes(body))).isNull();
+	}
+
+	@Test
+	void aProbeRoundTripsItsNonce() {
+		for (String nonce : List.of("3b6f0c2e-8d1a-4f7e-9c55-0a1b2c3d4e5f", "", "quote\" back\\slash", "é\n€")) {
+			assertThat(InvalidationMessage.probeNonce(bytes(InvalidationMessage.probe(nonce)))).isEqualTo(nonce);
+		}
+	}
+
+	@Test
+	void aProbeIsNotMistakenForAnInvalidation() {
+		assertThat(InvalidationMessage.decode(bytes(InvalidationMessage.probe("nonce")))).isNull();
+	}
+
+	@Test
+	void anInvalidationIsNotMistakenForAProbe() {
+		assertThat(InvalidationMessage.probeNonce(bytes(INVALIDATION))).isNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "garbage", "[]", "{}", "{\"v\":2,\"p\":\"nonce\"}", "{\"p\":\"nonce\"}",
+			"{\"v\":1,\"p\":7}", "{\"v\":1,\"p\":\"nonce\"" })
+	void otherBodiesAreNotProbes(String body) {
+		assertThat(InvalidationMessage.probeNonce(bytes(body))).isNull();
+	}
+
+	@Test
+	void aBodyAboveTheProbeSizeIsNotAProbe() {
+		assertThat(InvalidationMessage.probeNonce(bytes(InvalidationMessage.probe("n".repeat(1024))))).isNull();
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
