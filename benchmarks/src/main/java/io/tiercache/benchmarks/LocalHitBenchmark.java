@@ -34,12 +34,14 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
 /**
  * Cost of a cache hit in this process, for {@code Product find(long id)} called through the
@@ -301,7 +303,10 @@ public class LocalHitBenchmark {
 	@EnableAutoConfiguration
 	static class ProxiedApplication {
 
+		// Infrastructure, like tiercache's and Spring's cache advisors: without AspectJ on the
+		// class path Boot's auto-proxy creator applies only infrastructure advisors
 		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static Advisor passThroughAdvisor() {
 			return new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(PassThrough.class),
 					(MethodInterceptor) MethodInvocation::proceed);
