@@ -9,6 +9,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
+import io.tiercache.store.TieredCache;
+import io.tiercache.store.TieredStore;
 import io.tiercache.test.EmbeddedRedis;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +23,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * An embedded Redis and a Spring Boot application context connected to it: what each
- * benchmark state starts in its trial setup and closes in its trial teardown.
+ * benchmark state starts in its trial setup and closes in its trial teardown
+ * ({@link BenchmarkState}). Uses of tiercache's internals are all in
+ * {@link TiercacheInternals}.
  */
 final class BenchmarkContext implements AutoCloseable {
 
@@ -82,6 +86,15 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
+	 * What the benchmarks look at inside tiercache, beyond its annotations, its programmatic
+	 * API and the beans they look up by type.
+	 * @return tiercache's internals in this context
+	 */
+	TiercacheInternals tiercache() {
+		return new TiercacheInternals(bean(TieredStore.class));
+	}
+
+	/**
 	 * Commands Redis has processed so far ({@code INFO stats}), counting this one: tells
 	 * whether a series of calls went to Redis.
 	 * @return the number of commands
@@ -102,6 +115,16 @@ final class BenchmarkContext implements AutoCloseable {
 			if (this.redis != null) {
 				this.redis.close();
 			}
+		}
+	}
+
+	/**
+	 * Call the bean once with every id of {@link ProductIds}, so that each one is cached.
+	 * @param products the bean
+	 */
+	static void preload(ProductSource products) {
+		for (int i = 0; i < ProductIds.COUNT; i++) {
+			products.find(ProductIds.id(i));
 		}
 	}
 
@@ -134,6 +157,92 @@ final class BenchmarkContext implements AutoCloseable {
 			check(commands >= calls,
 					what + ": only " + commands + " Redis commands for " + calls + " calls: not Redis hits");
 		}
+	}
+
+	/**
+	 * The only code of the benchmarks that uses tiercache's internal types (the store's caches
+	 * and its invalidation view): when they move or change, this class is what to adapt. Apart
+	 * from it the benchmarks use tiercache's annotations, {@code TierCacheOperations} and beans
+	 * looked up by their public type.
+	 */
+	static final class TiercacheInternals {
+
+		private final TieredStore store;
+
+		private TiercacheInternals(TieredStore store) {
+			this.store = store;
+		}
+
+		/**
+		 * Wait until this process trusts its local tier: it serves nothing before the
+		 * invalidation subscription is confirmed.
+		 */
+		void awaitLocalTierTrusted() {
+			await(() -> this.store.trust().trusted(), Duration.ofSeconds(30),
+					"the invalidation subscription (local tier trusted)");
+		}
+
+		/**
+		 * Whether this process trusts its local tier and has no invalidation waiting for Redis.
+		 * @return whether it is in a steady state
+		 */
+		boolean steady() {
+			return this.store.trust().trusted() && this.store.pendingInvalidations() == 0;
+		}
+
+		/**
+		 * The local tier of a cache.
+		 * @param cache the cache name
+		 * @return the local tier, or {@code null} if the cache does not exist (yet)
+		 */
+		@Nullable LocalTier localTier(String cache) {
+			TieredCache tiered = this.store.caches().get(cache);
+			return (tiered != null) ? new LocalTier(tiered.settings().local(), tiered.localSize(), tiered.toString())
+					: null;
+		}
+
+		/**
+		 * Whether the local tier would serve a key, without looking anything up in Redis.
+		 * @param cache the cache name, of an existing cache
+		 * @param key the key
+		 * @return whether the local tier holds a servable entry
+		 */
+		boolean servesLocally(String cache, Object key) {
+			TieredCache tiered = this.store.caches().get(cache);
+			check(tiered != null, "no cache '" + cache + "'");
+			return tiered.getLocal(key) != TieredCache.MISS;
+		}
+
+		/**
+		 * Run an action every time this process applies an invalidation of a tag (its own, on
+		 * return, and each one received from the channel).
+		 * @param tag the tag
+		 * @param action what to run, on the thread that applies it
+		 */
+		void onInvalidationApplied(String tag, Runnable action) {
+			this.store.trust().addApplyListener((epoch, seq, tags) -> {
+				if (tags.contains(tag)) {
+					action.run();
+				}
+			});
+		}
+
+		/** The invalidation view's state, for messages. */
+		@Override
+		public String toString() {
+			return this.store.trust().toString();
+		}
+
+	}
+
+	/**
+	 * A cache's local tier.
+	 *
+	 * @param enabled whether the cache keeps entries locally at all
+	 * @param size the number of entries it holds
+	 * @param cache the cache, for messages
+	 */
+	record LocalTier(boolean enabled, long size, String cache) {
 	}
 
 	/** Where {@link #verifyHits} expects hits to come from. */

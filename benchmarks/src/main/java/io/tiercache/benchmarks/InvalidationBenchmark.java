@@ -18,7 +18,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -115,12 +114,10 @@ public class InvalidationBenchmark {
 	}
 
 	@State(Scope.Benchmark)
-	public static class TiercacheState {
+	public static class TiercacheState extends BenchmarkState {
 
 		@Param({ "1", "100", "10000" })
 		public int entries;
-
-		BenchmarkContext context;
 
 		GroupedProducts products;
 
@@ -128,14 +125,16 @@ public class InvalidationBenchmark {
 
 		final List<String> tags = List.of(TAG);
 
-		@Setup(Level.Trial)
-		public void start() {
+		public TiercacheState() {
 			// L1 on, as by default, and big enough to hold every entry
-			this.context = BenchmarkContext.start(TiercacheApplication.class, "tiercache.local.maximum-size=20000");
-			this.store = this.context.bean(TieredStore.class);
-			BenchmarkContext.await(() -> this.store.trust().trusted(), Duration.ofSeconds(30),
-					"the invalidation subscription");
-			this.products = this.context.bean(GroupedProducts.class);
+			super(TiercacheApplication.class, "tiercache.local.maximum-size=20000");
+		}
+
+		@Override
+		void started(BenchmarkContext context) {
+			this.store = context.bean(TieredStore.class);
+			context.tiercache().awaitLocalTierTrusted();
+			this.products = context.bean(GroupedProducts.class);
 			// The invalidation reaches entries carrying the tag (in another group, so that the
 			// iterations' own checks stay exact)
 			this.products.find("check", 1);
@@ -163,20 +162,13 @@ public class InvalidationBenchmark {
 			BenchmarkContext.check(this.products.loads() == before, "tiercache: entries were not cached");
 		}
 
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
-		}
-
 	}
 
 	@State(Scope.Benchmark)
-	public static class NaiveState {
+	public static class NaiveState extends BenchmarkState {
 
 		@Param({ "1", "100", "10000" })
 		public int entries;
-
-		BenchmarkContext context;
 
 		NaiveTagIndex index;
 
@@ -184,10 +176,13 @@ public class InvalidationBenchmark {
 
 		String value;
 
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(NaiveApplication.class, "tiercache.enabled=false");
-			this.index = this.context.bean(NaiveTagIndex.class);
+		public NaiveState() {
+			super(NaiveApplication.class, "tiercache.enabled=false");
+		}
+
+		@Override
+		void started(BenchmarkContext context) {
+			this.index = context.bean(NaiveTagIndex.class);
 			this.keys = new ArrayList<>(this.entries);
 			for (int i = 0; i < this.entries; i++) {
 				this.keys.add("naive:e:grouped:" + i);
@@ -209,11 +204,6 @@ public class InvalidationBenchmark {
 		@Setup(Level.Invocation)
 		public void restore() {
 			this.index.putAll(this.keys, this.value, TTL, TAG);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
 		}
 
 	}

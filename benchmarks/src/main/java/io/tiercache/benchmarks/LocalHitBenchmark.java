@@ -11,10 +11,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tiercache.annotation.Cached;
+import io.tiercache.benchmarks.BenchmarkContext.LocalTier;
 import io.tiercache.benchmarks.BenchmarkContext.Tier;
-import io.tiercache.store.TieredCache;
-import io.tiercache.store.TieredStore;
+import io.tiercache.benchmarks.BenchmarkContext.TiercacheInternals;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,12 +33,13 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
 /**
  * Cost of a cache hit in this process, for {@code Product find(long id)} called through the
@@ -103,55 +103,6 @@ public class LocalHitBenchmark {
 	@Benchmark
 	public Product proxiedPlainMethod(ProxiedPlainState state, ProductIds ids) {
 		return state.products.find(ids.next());
-	}
-
-	static void preload(ProductSource products) {
-		for (int i = 0; i < ProductIds.COUNT; i++) {
-			products.find(ProductIds.id(i));
-		}
-	}
-
-	/**
-	 * The {@code @Cached} lookup.
-	 */
-	public static class TiercacheProducts implements ProductSource {
-
-		// Plain field: a single benchmark thread, and only read between iterations
-		private long loads;
-
-		@Override
-		@Cached(name = "products", ttl = "10m", tags = "'p:' + #id")
-		public Product find(long id) {
-			this.loads++;
-			return Product.load(id);
-		}
-
-		@Override
-		public long loads() {
-			return this.loads;
-		}
-
-	}
-
-	/**
-	 * The {@code @Cacheable} lookup.
-	 */
-	public static class SpringProducts implements ProductSource {
-
-		private long loads;
-
-		@Override
-		@Cacheable("products")
-		public Product find(long id) {
-			this.loads++;
-			return Product.load(id);
-		}
-
-		@Override
-		public long loads() {
-			return this.loads;
-		}
-
 	}
 
 	/**
@@ -240,8 +191,8 @@ public class LocalHitBenchmark {
 	static class TiercacheApplication {
 
 		@Bean
-		TiercacheProducts tiercacheProducts() {
-			return new TiercacheProducts();
+		Products.Tiercache tiercacheProducts() {
+			return new Products.Tiercache(Product::load);
 		}
 
 	}
@@ -256,8 +207,8 @@ public class LocalHitBenchmark {
 		}
 
 		@Bean
-		TiercacheProducts tiercacheProducts() {
-			return new TiercacheProducts();
+		Products.Tiercache tiercacheProducts() {
+			return new Products.Tiercache(Product::load);
 		}
 
 	}
@@ -275,8 +226,8 @@ public class LocalHitBenchmark {
 		}
 
 		@Bean
-		SpringProducts springProducts() {
-			return new SpringProducts();
+		Products.Spring springProducts() {
+			return new Products.Spring(Product::load);
 		}
 
 	}
@@ -301,7 +252,10 @@ public class LocalHitBenchmark {
 	@EnableAutoConfiguration
 	static class ProxiedApplication {
 
+		// Infrastructure, like tiercache's and Spring's cache advisors: without AspectJ on the
+		// class path Boot's auto-proxy creator applies only infrastructure advisors
 		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static Advisor passThroughAdvisor() {
 			return new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(PassThrough.class),
 					(MethodInterceptor) MethodInvocation::proceed);
@@ -314,23 +268,30 @@ public class LocalHitBenchmark {
 
 	}
 
-	@State(Scope.Benchmark)
-	public static class TiercacheState {
+	/**
+	 * The tiercache variants: L1 hits, and after every iteration hardly any Redis command (a
+	 * cleared or distrusted L1 would send every call to Redis).
+	 */
+	public abstract static class TiercacheL1State extends HitState {
 
-		BenchmarkContext context;
+		Products.Tiercache products;
 
-		long loadsAfterSetup;
+		private long redisCommands;
 
-		TiercacheProducts products;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(TiercacheApplication.class);
-			this.products = startTiercache(this.context, "tiercacheL1Hit");
-			this.loadsAfterSetup = this.products.loads();
+		TiercacheL1State(String what, Class<?> application) {
+			super(what, application);
 		}
 
-		long redisCommands;
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			TiercacheInternals tiercache = context.tiercache();
+			tiercache.awaitLocalTierTrusted();
+			this.products = preloaded(context.bean(Products.Tiercache.class), Tier.LOCAL);
+			LocalTier local = tiercache.localTier("products");
+			BenchmarkContext.check(local != null && local.size() >= ProductIds.COUNT,
+					this.what + ": L1 holds " + ((local != null) ? local.size() : 0) + " entries");
+			return this.products;
+		}
 
 		@Setup(Level.Iteration)
 		public void countRedisCommands() {
@@ -338,177 +299,114 @@ public class LocalHitBenchmark {
 		}
 
 		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("tiercacheL1Hit", this.products, this.loadsAfterSetup);
-			this.context.checkFewRedisCommands("tiercacheL1Hit", this.redisCommands);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		public void checkFewRedisCommands() {
+			this.context.checkFewRedisCommands(this.what, this.redisCommands);
 		}
 
 	}
 
 	@State(Scope.Benchmark)
-	public static class TiercacheWithMetricsState {
+	public static class TiercacheState extends TiercacheL1State {
 
-		BenchmarkContext context;
+		public TiercacheState() {
+			super("tiercacheL1Hit", TiercacheApplication.class);
+		}
 
-		long loadsAfterSetup;
+	}
 
-		TiercacheProducts products;
+	@State(Scope.Benchmark)
+	public static class TiercacheWithMetricsState extends TiercacheL1State {
 
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(TiercacheWithMetricsApplication.class);
-			this.products = startTiercache(this.context, "tiercacheL1HitWithMetrics");
-			MeterRegistry registry = this.context.bean(MeterRegistry.class);
+		public TiercacheWithMetricsState() {
+			super("tiercacheL1HitWithMetrics", TiercacheWithMetricsApplication.class);
+		}
+
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			ProductSource products = super.prepare(context);
+			MeterRegistry registry = context.bean(MeterRegistry.class);
 			BenchmarkContext.check(!registry.find("cache.gets").meters().isEmpty(),
-					"tiercacheL1HitWithMetrics: no cache.gets meter registered");
-			this.loadsAfterSetup = this.products.loads();
-		}
-
-		long redisCommands;
-
-		@Setup(Level.Iteration)
-		public void countRedisCommands() {
-			this.redisCommands = this.context.redisCommandsProcessed();
-		}
-
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("tiercacheL1HitWithMetrics", this.products, this.loadsAfterSetup);
-			this.context.checkFewRedisCommands("tiercacheL1HitWithMetrics", this.redisCommands);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
-		}
-
-	}
-
-	static TiercacheProducts startTiercache(BenchmarkContext context, String what) {
-		TieredStore store = context.bean(TieredStore.class);
-		// L1 serves nothing until the invalidation subscription is confirmed
-		BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
-				"the invalidation subscription (L1 trusted)");
-		TiercacheProducts products = context.bean(TiercacheProducts.class);
-		preload(products);
-		context.verifyHits(what, products::loads, products::find, Tier.LOCAL);
-		TieredCache cache = store.caches().get("products");
-		BenchmarkContext.check(cache != null && cache.localSize() >= ProductIds.COUNT,
-				what + ": L1 holds " + ((cache != null) ? cache.localSize() : 0) + " entries");
-		return products;
-	}
-
-	@State(Scope.Benchmark)
-	public static class SpringCaffeineState {
-
-		BenchmarkContext context;
-
-		long loadsAfterSetup;
-
-		SpringProducts products;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(SpringCaffeineApplication.class, "tiercache.enabled=false");
-			this.products = this.context.bean(SpringProducts.class);
-			preload(this.products);
-			this.context.verifyHits("springCacheableCaffeine", this.products::loads, this.products::find,
-					Tier.LOCAL);
-			this.loadsAfterSetup = this.products.loads();
-		}
-
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("springCacheableCaffeine", this.products, this.loadsAfterSetup);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+					this.what + ": no cache.gets meter registered");
+			return products;
 		}
 
 	}
 
 	@State(Scope.Benchmark)
-	public static class HandWrittenState {
+	public static class SpringCaffeineState extends HitState {
 
-		BenchmarkContext context;
+		Products.Spring products;
 
-		long loadsAfterSetup;
+		public SpringCaffeineState() {
+			super("springCacheableCaffeine", SpringCaffeineApplication.class, "tiercache.enabled=false");
+		}
+
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			this.products = preloaded(context.bean(Products.Spring.class), Tier.LOCAL);
+			return this.products;
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class HandWrittenState extends HitState {
 
 		HandWrittenProducts products;
 
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(UncachedApplication.class, "tiercache.enabled=false");
-			this.products = this.context.bean(HandWrittenProducts.class);
-			preload(this.products);
-			this.context.verifyHits("handWrittenCaffeine", this.products::loads, this.products::find, Tier.LOCAL);
-			this.loadsAfterSetup = this.products.loads();
+		public HandWrittenState() {
+			super("handWrittenCaffeine", UncachedApplication.class, "tiercache.enabled=false");
 		}
 
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("handWrittenCaffeine", this.products, this.loadsAfterSetup);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			this.products = preloaded(context.bean(HandWrittenProducts.class), Tier.LOCAL);
+			return this.products;
 		}
 
 	}
 
-	@State(Scope.Benchmark)
-	public static class ProxiedPlainState {
+	/**
+	 * Fail unless one round of all ids ran the method every time: the uncached variants.
+	 */
+	static void checkEveryCallLoads(String what, ProductSource products) {
+		long before = products.loads();
+		BenchmarkContext.preload(products);
+		BenchmarkContext.check(products.loads() - before == ProductIds.COUNT,
+				what + ": the method should run on every call");
+	}
 
-		BenchmarkContext context;
+	@State(Scope.Benchmark)
+	public static class ProxiedPlainState extends BenchmarkState {
 
 		ProxiedPlainProducts products;
 
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(ProxiedApplication.class, "tiercache.enabled=false");
-			this.products = this.context.bean(ProxiedPlainProducts.class);
-			BenchmarkContext.check(AopUtils.isAopProxy(this.products), "proxiedPlainMethod: the bean is not proxied");
-			long before = this.products.loads();
-			preload(this.products);
-			BenchmarkContext.check(this.products.loads() - before == ProductIds.COUNT,
-					"proxiedPlainMethod: the method should run on every call");
+		public ProxiedPlainState() {
+			super(ProxiedApplication.class, "tiercache.enabled=false");
 		}
 
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		@Override
+		void started(BenchmarkContext context) {
+			this.products = context.bean(ProxiedPlainProducts.class);
+			BenchmarkContext.check(AopUtils.isAopProxy(this.products), "proxiedPlainMethod: the bean is not proxied");
+			checkEveryCallLoads("proxiedPlainMethod", this.products);
 		}
 
 	}
 
 	@State(Scope.Benchmark)
-	public static class PlainState {
-
-		BenchmarkContext context;
+	public static class PlainState extends BenchmarkState {
 
 		PlainProducts products;
 
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(UncachedApplication.class, "tiercache.enabled=false");
-			this.products = this.context.bean(PlainProducts.class);
-			long before = this.products.loads();
-			preload(this.products);
-			BenchmarkContext.check(this.products.loads() - before == ProductIds.COUNT,
-					"plainMethod: the method should run on every call");
+		public PlainState() {
+			super(UncachedApplication.class, "tiercache.enabled=false");
 		}
 
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		@Override
+		void started(BenchmarkContext context) {
+			this.products = context.bean(PlainProducts.class);
+			checkEveryCallLoads("plainMethod", this.products);
 		}
 
 	}

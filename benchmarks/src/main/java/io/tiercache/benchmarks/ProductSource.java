@@ -14,8 +14,8 @@ public interface ProductSource {
 	Product find(long id);
 
 	/**
-	 * Number of times the body loaded a product. A plain field, not synchronized: the
-	 * benchmarks run one thread and read it between iterations.
+	 * Number of times the body loaded a product. The hit benchmarks read it between
+	 * iterations only.
 	 * @return the number of loads
 	 */
 	long loads();

@@ -3,26 +3,21 @@ package io.tiercache.benchmarks;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.tiercache.annotation.Cached;
+import io.tiercache.benchmarks.BenchmarkContext.LocalTier;
 import io.tiercache.benchmarks.BenchmarkContext.Tier;
-import io.tiercache.store.TieredCache;
-import io.tiercache.store.TieredStore;
+import io.tiercache.benchmarks.BenchmarkContext.TiercacheInternals;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -71,55 +66,14 @@ public class RemoteHitBenchmark {
 		return state.products.find(ids.next());
 	}
 
-	/**
-	 * The {@code @Cached} lookup; its cache is made Redis-only by a property.
-	 */
-	public static class TiercacheProducts implements ProductSource {
-
-		private long loads;
-
-		@Override
-		@Cached(name = "products", ttl = "10m", tags = "'p:' + #id")
-		public Product find(long id) {
-			this.loads++;
-			return Product.load(id);
-		}
-
-		@Override
-		public long loads() {
-			return this.loads;
-		}
-
-	}
-
-	/**
-	 * The {@code @Cacheable} lookup.
-	 */
-	public static class SpringProducts implements ProductSource {
-
-		private long loads;
-
-		@Override
-		@Cacheable("products")
-		public Product find(long id) {
-			this.loads++;
-			return Product.load(id);
-		}
-
-		@Override
-		public long loads() {
-			return this.loads;
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class TiercacheApplication {
 
+		// Redis-only through tiercache.caches.products.local=false
 		@Bean
-		TiercacheProducts tiercacheProducts() {
-			return new TiercacheProducts();
+		Products.Tiercache tiercacheProducts() {
+			return new Products.Tiercache(Product::load);
 		}
 
 	}
@@ -145,8 +99,8 @@ public class RemoteHitBenchmark {
 		}
 
 		@Bean
-		SpringProducts springProducts() {
-			return new SpringProducts();
+		Products.Spring springProducts() {
+			return new Products.Spring(Product::load);
 		}
 
 	}
@@ -164,105 +118,64 @@ public class RemoteHitBenchmark {
 		}
 
 		@Bean
-		SpringProducts springProducts() {
-			return new SpringProducts();
-		}
-
-	}
-
-	static <T extends ProductSource> T startSpring(BenchmarkContext context, Class<T> type, String what) {
-		T products = context.bean(type);
-		LocalHitBenchmark.preload(products);
-		context.verifyHits(what, products::loads, products::find, Tier.REDIS);
-		return products;
-	}
-
-	@State(Scope.Benchmark)
-	public static class TiercacheState {
-
-		BenchmarkContext context;
-
-		long loadsAfterSetup;
-
-		TiercacheProducts products;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(TiercacheApplication.class, "tiercache.caches.products.local=false");
-			TieredStore store = this.context.bean(TieredStore.class);
-			BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
-					"the invalidation subscription");
-			this.products = startSpring(this.context, TiercacheProducts.class, "tiercacheL2Hit");
-			TieredCache cache = store.caches().get("products");
-			BenchmarkContext.check(cache != null && !cache.settings().local() && cache.localSize() == 0,
-					"tiercacheL2Hit: the cache should have no local tier: " + cache);
-			this.loadsAfterSetup = this.products.loads();
-		}
-
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("tiercacheL2Hit", this.products, this.loadsAfterSetup);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		Products.Spring springProducts() {
+			return new Products.Spring(Product::load);
 		}
 
 	}
 
 	@State(Scope.Benchmark)
-	public static class SpringJsonState {
+	public static class TiercacheState extends HitState {
 
-		BenchmarkContext context;
+		Products.Tiercache products;
 
-		long loadsAfterSetup;
-
-		SpringProducts products;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(SpringJsonApplication.class, "tiercache.enabled=false");
-			this.products = startSpring(this.context, SpringProducts.class, "springRedisCacheJson");
-			this.loadsAfterSetup = this.products.loads();
+		public TiercacheState() {
+			super("tiercacheL2Hit", TiercacheApplication.class, "tiercache.caches.products.local=false");
 		}
 
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("springRedisCacheJson", this.products, this.loadsAfterSetup);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			TiercacheInternals tiercache = context.tiercache();
+			tiercache.awaitLocalTierTrusted();
+			this.products = preloaded(context.bean(Products.Tiercache.class), Tier.REDIS);
+			LocalTier local = tiercache.localTier("products");
+			BenchmarkContext.check(local != null && !local.enabled() && local.size() == 0,
+					this.what + ": the cache should have no local tier: " + local);
+			return this.products;
 		}
 
 	}
 
 	@State(Scope.Benchmark)
-	public static class SpringJdkState {
+	public static class SpringJsonState extends HitState {
 
-		BenchmarkContext context;
+		Products.Spring products;
 
-		long loadsAfterSetup;
-
-		SpringProducts products;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.context = BenchmarkContext.start(SpringJdkApplication.class, "tiercache.enabled=false");
-			this.products = startSpring(this.context, SpringProducts.class, "springRedisCacheJdk");
-			this.loadsAfterSetup = this.products.loads();
+		public SpringJsonState() {
+			super("springRedisCacheJson", SpringJsonApplication.class, "tiercache.enabled=false");
 		}
 
-		@TearDown(Level.Iteration)
-		public void checkAllHit() {
-			this.loadsAfterSetup = BenchmarkContext.checkNoLoads("springRedisCacheJdk", this.products, this.loadsAfterSetup);
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			this.products = preloaded(context.bean(Products.Spring.class), Tier.REDIS);
+			return this.products;
 		}
 
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.context.close();
+	}
+
+	@State(Scope.Benchmark)
+	public static class SpringJdkState extends HitState {
+
+		Products.Spring products;
+
+		public SpringJdkState() {
+			super("springRedisCacheJdk", SpringJdkApplication.class, "tiercache.enabled=false");
+		}
+
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			this.products = preloaded(context.bean(Products.Spring.class), Tier.REDIS);
+			return this.products;
 		}
 
 	}

@@ -25,9 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.tiercache.annotation.Cached;
 import io.tiercache.autoconfigure.TierCacheProperties;
-import io.tiercache.store.TieredCache;
+import io.tiercache.benchmarks.BenchmarkContext.TiercacheInternals;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.EmbeddedRedis;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +34,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
-import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -315,10 +313,12 @@ public final class StampedeBenchmark {
 	record Stampede(long[] latencies, long skewNanos) {
 	}
 
-	/** The slow "database query" behind every variant's cached method. */
-	static Product query(long id, AtomicInteger loads) {
+	/**
+	 * The slow "database query" behind every variant's cached method (each bean also counts its
+	 * own calls).
+	 */
+	static Product query(long id) {
 		INVOCATIONS.incrementAndGet();
-		loads.incrementAndGet();
 		try {
 			Thread.sleep(loadMillis);
 		}
@@ -329,58 +329,13 @@ public final class StampedeBenchmark {
 		return Product.load(id);
 	}
 
-	/** Products through a cache, with this context's own invocation count. */
-	abstract static class CountingProducts implements ProductSource {
-
-		final AtomicInteger loads = new AtomicInteger();
-
-		@Override
-		public long loads() {
-			return this.loads.get();
-		}
-
-	}
-
-	/** tiercache. */
-	public static class TiercacheProducts extends CountingProducts {
-
-		@Override
-		@Cached(name = "products", ttl = "10m", tags = "'p:' + #id")
-		public Product find(long id) {
-			return query(id, this.loads);
-		}
-
-	}
-
-	/** Spring's cache abstraction, synchronized as far as the cache supports it. */
-	public static class SpringSyncProducts extends CountingProducts {
-
-		@Override
-		@Cacheable(cacheNames = "products", sync = true)
-		public Product find(long id) {
-			return query(id, this.loads);
-		}
-
-	}
-
-	/** Spring's cache abstraction, no synchronization asked for. */
-	public static class SpringProducts extends CountingProducts {
-
-		@Override
-		@Cacheable("products")
-		public Product find(long id) {
-			return query(id, this.loads);
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class TiercacheApplication {
 
 		@Bean
-		TiercacheProducts tiercacheProducts() {
-			return new TiercacheProducts();
+		Products.Tiercache tiercacheProducts() {
+			return new Products.Tiercache(StampedeBenchmark::query);
 		}
 
 	}
@@ -401,8 +356,8 @@ public final class StampedeBenchmark {
 		}
 
 		@Bean
-		SpringSyncProducts springSyncProducts() {
-			return new SpringSyncProducts();
+		Products.SpringSync springSyncProducts() {
+			return new Products.SpringSync(StampedeBenchmark::query);
 		}
 
 	}
@@ -418,8 +373,8 @@ public final class StampedeBenchmark {
 		}
 
 		@Bean
-		SpringProducts springProducts() {
-			return new SpringProducts();
+		Products.Spring springProducts() {
+			return new Products.Spring(StampedeBenchmark::query);
 		}
 
 	}
@@ -437,8 +392,8 @@ public final class StampedeBenchmark {
 		}
 
 		@Bean
-		SpringSyncProducts springSyncProducts() {
-			return new SpringSyncProducts();
+		Products.SpringSync springSyncProducts() {
+			return new Products.SpringSync(StampedeBenchmark::query);
 		}
 
 	}
@@ -456,14 +411,15 @@ public final class StampedeBenchmark {
 		SPRING_SYNC("spring-sync", "(b) Spring `@Cacheable(sync = true)`, `RedisCacheManager`") {
 			@Override
 			Cluster start(EmbeddedRedis redis, int contexts) {
-				return new SpringCluster(redis, contexts, SpringSyncApplication.class, SpringSyncProducts.class, false);
+				return new SpringCluster(redis, contexts, SpringSyncApplication.class, Products.SpringSync.class,
+						false);
 			}
 		},
 
 		SPRING("spring", "(c) Spring `@Cacheable`, `RedisCacheManager`") {
 			@Override
 			Cluster start(EmbeddedRedis redis, int contexts) {
-				return new SpringCluster(redis, contexts, PlainSpringApplication.class, SpringProducts.class, false);
+				return new SpringCluster(redis, contexts, PlainSpringApplication.class, Products.Spring.class, false);
 			}
 		},
 
@@ -472,7 +428,7 @@ public final class StampedeBenchmark {
 			@Override
 			Cluster start(EmbeddedRedis redis, int contexts) {
 				return new SpringCluster(redis, contexts, SpringSyncLockingApplication.class,
-						SpringSyncProducts.class, true);
+						Products.SpringSync.class, true);
 			}
 		};
 
@@ -504,9 +460,9 @@ public final class StampedeBenchmark {
 
 		final List<BenchmarkContext> contexts = new ArrayList<>();
 
-		final List<CountingProducts> products = new ArrayList<>();
+		final List<Products.Counting> products = new ArrayList<>();
 
-		Cluster(EmbeddedRedis redis, int count, Class<?> configuration, Class<? extends CountingProducts> type,
+		Cluster(EmbeddedRedis redis, int count, Class<?> configuration, Class<? extends Products.Counting> type,
 				String... properties) {
 			try {
 				for (int i = 0; i < count; i++) {
@@ -582,7 +538,7 @@ public final class StampedeBenchmark {
 
 		/** Read the key once in every context, one after the other. */
 		void touch() {
-			for (CountingProducts products : this.products) {
+			for (Products.Counting products : this.products) {
 				Product product = products.find(ID);
 				BenchmarkContext.check(EXPECTED.equals(product), "wrong value " + product);
 			}
@@ -622,7 +578,7 @@ public final class StampedeBenchmark {
 		private static final Set<String> SCRIPT_COMMANDS = Set.of("evalsha", "eval", "script", "info", "get", "set",
 				"hmget", "hset", "hincrby", "pttl", "unlink", "del", "pexpire", "time", "publish");
 
-		private final List<TieredStore> stores = new ArrayList<>();
+		private final List<TiercacheInternals> tiercaches = new ArrayList<>();
 
 		// Invalidations of TAG each context has applied (its own and those from the channel)
 		private final List<AtomicLong> applied = new ArrayList<>();
@@ -631,18 +587,13 @@ public final class StampedeBenchmark {
 		int localHits;
 
 		TiercacheCluster(EmbeddedRedis redis, int count) {
-			super(redis, count, TiercacheApplication.class, TiercacheProducts.class);
+			super(redis, count, TiercacheApplication.class, Products.Tiercache.class);
 			for (BenchmarkContext context : this.contexts) {
-				TieredStore store = context.bean(TieredStore.class);
-				BenchmarkContext.await(() -> store.trust().trusted(), Duration.ofSeconds(30),
-						"the invalidation subscription");
+				TiercacheInternals tiercache = context.tiercache();
+				tiercache.awaitLocalTierTrusted();
 				AtomicLong counter = new AtomicLong();
-				store.trust().addApplyListener((epoch, seq, tags) -> {
-					if (tags.contains(TAG)) {
-						counter.incrementAndGet();
-					}
-				});
-				this.stores.add(store);
+				tiercache.onInvalidationApplied(TAG, counter::incrementAndGet);
+				this.tiercaches.add(tiercache);
 				this.applied.add(counter);
 			}
 			TierCacheProperties.Lease lease = this.contexts.get(0).bean(TierCacheProperties.class).getLease();
@@ -653,20 +604,19 @@ public final class StampedeBenchmark {
 		@Override
 		void makeCold(String what) {
 			long[] before = this.applied.stream().mapToLong(AtomicLong::get).toArray();
-			this.stores.get(0).invalidate(List.of(TAG));
-			for (int i = 0; i < this.stores.size(); i++) {
+			this.contexts.get(0).bean(TieredStore.class).invalidate(List.of(TAG));
+			for (int i = 0; i < this.tiercaches.size(); i++) {
 				// The invalidating context applies it twice: on return, and again from the channel
 				long expected = before[i] + ((i == 0) ? 2 : 1);
 				AtomicLong counter = this.applied.get(i);
 				BenchmarkContext.await(() -> counter.get() >= expected, AWAIT,
 						what + ": context " + i + " to apply the invalidation");
 			}
-			for (int i = 0; i < this.stores.size(); i++) {
-				TieredStore store = this.stores.get(i);
-				BenchmarkContext.check(store.trust().trusted() && store.pendingInvalidations() == 0,
-						what + ": context " + i + " is not in a steady state: " + store.trust());
-				TieredCache cache = store.caches().get("products");
-				BenchmarkContext.check(cache != null && cache.getLocal(ID) == TieredCache.MISS,
+			for (int i = 0; i < this.tiercaches.size(); i++) {
+				TiercacheInternals tiercache = this.tiercaches.get(i);
+				BenchmarkContext.check(tiercache.steady(),
+						what + ": context " + i + " is not in a steady state: " + tiercache);
+				BenchmarkContext.check(!tiercache.servesLocally("products", ID),
 						what + ": context " + i + "'s local tier still serves the invalidated entry");
 			}
 		}
@@ -686,9 +636,8 @@ public final class StampedeBenchmark {
 		@Override
 		void verifyHit(int round) {
 			if (round >= 0) {
-				for (TieredStore store : this.stores) {
-					TieredCache cache = store.caches().get("products");
-					this.localHits += (cache != null && cache.getLocal(ID) != TieredCache.MISS) ? 1 : 0;
+				for (TiercacheInternals tiercache : this.tiercaches) {
+					this.localHits += tiercache.servesLocally("products", ID) ? 1 : 0;
 				}
 			}
 			super.verifyHit(round);
@@ -698,7 +647,7 @@ public final class StampedeBenchmark {
 
 	static final class SpringCluster extends Cluster {
 
-		SpringCluster(EmbeddedRedis redis, int count, Class<?> configuration, Class<? extends CountingProducts> type,
+		SpringCluster(EmbeddedRedis redis, int count, Class<?> configuration, Class<? extends Products.Counting> type,
 				boolean locking) {
 			super(redis, count, configuration, type, "tiercache.enabled=false");
 			this.locking = locking;
