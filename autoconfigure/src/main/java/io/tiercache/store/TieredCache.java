@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.tiercache.redis.Envelope;
@@ -171,7 +170,8 @@ public final class TieredCache {
 			return uncached(load, async);
 		}
 		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
-				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async);
+				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async,
+				this.context.trust(), this.local.enabled());
 		StoreOptions options = this.context.options();
 		long deadline = options.ticker().read() + options.leaseMaxWait().toNanos();
 		long backoff = FIRST_BACKOFF_NANOS;
@@ -351,8 +351,8 @@ public final class TieredCache {
 		if (refreshLoad == null) {
 			return;
 		}
-		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad,
-				this.context.trust().version(), call.async);
+		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad, this.context.trust().version(),
+				call.async, this.context.trust(), this.local.enabled());
 		this.context.refresher()
 			.submit(this.settings.name(), call.key, () -> refresh(refresh),
 					(stored) -> this.observer.refreshed(early, stored));
@@ -418,50 +418,6 @@ public final class TieredCache {
 	@Override
 	public String toString() {
 		return "TieredCache[" + this.settings + "]";
-	}
-
-	/** What one load needs to know, captured before its first round trip. */
-	private final class Call {
-
-		final Object key;
-
-		final byte[] entryKey;
-
-		final byte[] leaseKey;
-
-		final CacheLoad load;
-
-		final List<String> argumentTags;
-
-		// Held strongly for the whole load ([I6]), resolved before the round trip ([I7]).
-		final TagState[] argumentStates;
-
-		final long version;
-
-		// Read before the round trip ([I9]).
-		final long generation;
-
-		// Only needs to differ from other loads' tokens: a lease token guards against another
-		// loader's release, not against an adversary.
-		final String token = Long.toHexString(ThreadLocalRandom.current().nextLong())
-				+ Long.toHexString(ThreadLocalRandom.current().nextLong());
-
-		final boolean async;
-
-		Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async) {
-			LocalTrust trust = TieredCache.this.context.trust();
-			this.async = async;
-			this.key = key;
-			this.entryKey = entryKey;
-			this.leaseKey = leaseKey;
-			this.load = load;
-			this.version = version;
-			this.generation = trust.generation();
-			this.argumentTags = TagInvalidations.distinct(load.argumentTags());
-			this.argumentStates = TieredCache.this.local.enabled() ? trust.tags().states(this.argumentTags)
-					: TagTable.NO_STATES;
-		}
-
 	}
 
 }
