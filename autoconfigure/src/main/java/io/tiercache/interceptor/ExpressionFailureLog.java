@@ -52,7 +52,7 @@ final class ExpressionFailureLog {
 			long unreported = acquire();
 			if (unreported >= 0) {
 				this.logger.warn(StringUtils.capitalize(attribute) + " expression '" + expression.getExpressionString() + "' of @Cached on "
-						+ TierCacheOperationSource.describe(method) + " failed, so " + consequence
+						+ TierCacheAnnotationParser.describe(method) + " failed, so " + consequence
 						+ suffix(unreported), ex);
 			}
 		}
@@ -70,7 +70,7 @@ final class ExpressionFailureLog {
 			long unreported = acquire();
 			if (unreported >= 0) {
 				this.logger.error("Tag expression '" + expression.getExpressionString() + "' of @InvalidatesTags on "
-						+ TierCacheOperationSource.describe(method)
+						+ TierCacheAnnotationParser.describe(method)
 						+ " failed, so its tags were NOT invalidated: entries carrying them may be served stale until they expire"
 						+ suffix(unreported), ex);
 			}

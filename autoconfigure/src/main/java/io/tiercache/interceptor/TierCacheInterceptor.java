@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import io.tiercache.interceptor.TierCacheOperationSource.MethodOperations;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -58,8 +57,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TierCacheInterceptor.class.getClassLoader());
 
-	private static final InterceptedMethod NOT_INTERCEPTED = new InterceptedMethod(
-			new MethodOperations(null, null));
+	private static final InterceptedMethod NOT_INTERCEPTED = new InterceptedMethod(MethodOperations.NONE);
 
 	private final TierCacheOperationSource operationSource;
 
