@@ -24,8 +24,6 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.expression.BeanResolver;
 import org.springframework.expression.Expression;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -57,8 +55,6 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TierCacheInterceptor.class.getClassLoader());
 
-	private static final InterceptedMethod NOT_INTERCEPTED = new InterceptedMethod(MethodOperations.NONE);
-
 	private final TierCacheOperationSource operationSource;
 
 	private final SingletonSupplier<TieredStore> store;
@@ -77,20 +73,21 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 * interceptor does not create the store
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store) {
-		this.operationSource = operationSource;
-		this.store = SingletonSupplier.of(store);
-		this.invalidator = (tags) -> this.store.obtain().invalidate(tags);
+		this(operationSource, store, null);
 	}
 
 	/**
-	 * Create an interceptor that sends invalidations to the given {@link Invalidator} rather
-	 * than to the store, so that tests can observe them.
+	 * Create an interceptor.
+	 * @param operationSource the source of operations
+	 * @param store supplies the store on the first call that needs it
+	 * @param invalidator where invalidations go, or {@code null} for the store; tests pass
+	 * their own to observe them
 	 */
 	TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
-			Invalidator invalidator) {
+			@Nullable Invalidator invalidator) {
 		this.operationSource = operationSource;
 		this.store = SingletonSupplier.of(store);
-		this.invalidator = invalidator;
+		this.invalidator = (invalidator != null) ? invalidator : (tags) -> this.store.obtain().invalidate(tags);
 	}
 
 	@Override
@@ -123,9 +120,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		Map<Method, InterceptedMethod> methods = this.interceptedMethods.get(targetClass);
 		InterceptedMethod intercepted = (methods != null) ? methods.get(method) : null;
 		if (intercepted == null) {
-			MethodOperations operations = this.operationSource.getOperations(method, targetClass);
-			intercepted = (operations.cached() != null || operations.invalidatesTags() != null)
-					? new InterceptedMethod(operations) : NOT_INTERCEPTED;
+			// A method without operations is cached too: invoke() lets it proceed
+			intercepted = new InterceptedMethod(this.operationSource.getOperations(method, targetClass));
 			InterceptedMethod existing = this.interceptedMethods
 				.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
 				.putIfAbsent(method, intercepted);
@@ -322,40 +318,6 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		@Override
 		public AccessibleObject getStaticPart() {
 			return this.delegate.getStaticPart();
-		}
-
-	}
-
-	/**
-	 * Kept apart so that spring-tx is only loaded when present.
-	 */
-	private static final class TransactionSupport {
-
-		/**
-		 * Run the action after the current transaction commits.
-		 * @return whether it was registered; {@code false} outside a transaction
-		 */
-		static boolean runAfterCommit(Runnable action) {
-			if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-				return false;
-			}
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-
-				@Override
-				public void afterCommit() {
-					action.run();
-				}
-
-				@Override
-				public void afterCompletion(int status) {
-					// The commit may have succeeded: invalidating too much is safe, too little is not
-					if (status == STATUS_UNKNOWN) {
-						action.run();
-					}
-				}
-
-			});
-			return true;
 		}
 
 	}

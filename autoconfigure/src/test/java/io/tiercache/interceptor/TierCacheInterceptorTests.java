@@ -112,10 +112,13 @@ class TierCacheInterceptorTests {
 
 	@Test
 	void failingInvalidationDoesNotReachCaller() {
+		List<List<String>> attempts = new ArrayList<>();
 		ProductService service = proxy(new ProductService(), defaults, (tags) -> {
+			attempts.add(List.copyOf(tags));
 			throw new IllegalStateException("Redis is down");
 		});
-		service.update(new Product(1, 7));
+		assertThat(service.create("lamp")).isEqualTo(new Product(42, 7));
+		assertThat(attempts).containsExactly(List.of("product:42"));
 	}
 
 	@Test
