@@ -24,6 +24,7 @@ import io.tiercache.store.ValueCodec;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.tiercache.interceptor.Durations;
 import io.tiercache.interceptor.TierCacheAdvisor;
 import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.interceptor.TierCacheInterceptor;
@@ -182,7 +183,7 @@ public final class TierCacheAutoConfiguration {
 			return Jitter.NONE;
 		}
 		try {
-			return Jitter.parse(value);
+			return Durations.parseJitter(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);

@@ -171,14 +171,14 @@ final class TierCacheAnnotationParser {
 				: method.getDeclaringClass().getSimpleName() + "." + method.getName();
 		CacheSettings settings;
 		try {
-			Duration ttl = StringUtils.hasText(cached.ttl()) ? Jitter.parseDuration("ttl", cached.ttl())
+			Duration ttl = StringUtils.hasText(cached.ttl()) ? Durations.parse("ttl", cached.ttl())
 					: this.defaults.defaultTtl();
-			Jitter jitter = StringUtils.hasText(cached.jitter()) ? Jitter.parse(cached.jitter())
+			Jitter jitter = StringUtils.hasText(cached.jitter()) ? Durations.parseJitter(cached.jitter())
 					: this.defaults.defaultJitter();
-			Duration nullTtl = StringUtils.hasText(cached.nullTtl()) ? Jitter.parseDuration("nullTtl", cached.nullTtl())
+			Duration nullTtl = StringUtils.hasText(cached.nullTtl()) ? Durations.parse("nullTtl", cached.nullTtl())
 					: null;
 			Duration staleWhileRevalidate = StringUtils.hasText(cached.staleWhileRevalidate())
-					? Jitter.parseDuration("staleWhileRevalidate", cached.staleWhileRevalidate()) : Duration.ZERO;
+					? Durations.parse("staleWhileRevalidate", cached.staleWhileRevalidate()) : Duration.ZERO;
 			settings = this.defaults.overrides()
 				.apply(new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate));
 		}

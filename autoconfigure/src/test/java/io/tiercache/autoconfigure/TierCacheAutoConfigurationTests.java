@@ -148,12 +148,12 @@ class TierCacheAutoConfigurationTests {
 				assertThat(context.getBean(RedisTier.class).keys().base()).isEqualTo("app:v2:");
 				// tiercache.caches.products.* wins over @Cached(name = "products", ttl = "10m")
 				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(
-						new CacheSettings("products", Duration.ofSeconds(30), Jitter.parse("10%"), Duration.ofSeconds(5),
+						new CacheSettings("products", Duration.ofSeconds(30), Jitter.ofPercent(10), Duration.ofSeconds(5),
 								false, false));
 				// a method of another cache keeps tiercache.default-*
 				assertThat(settings(context, ProductsService.class, "findName", long.class)).isEqualTo(
-						new CacheSettings("ProductsService.findName", Duration.ofMinutes(20), Jitter.parse("5s"), null,
-								true, true));
+						new CacheSettings("ProductsService.findName", Duration.ofMinutes(20),
+								Jitter.of(Duration.ofSeconds(5)), null, true, true));
 				ProductsService service = context.getBean(ProductsService.class);
 				service.find(1);
 				service.find(1);

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class TierCacheOperationSourceTests {
 
 	private static final TierCacheDefaults defaults = new TierCacheDefaults(Duration.ofMinutes(10),
-			Jitter.parse("10%"), Duration.ofHours(1));
+			Jitter.ofPercent(10), Duration.ofHours(1));
 
 	private final TierCacheOperationSource source = new TierCacheOperationSource(defaults);
 
@@ -36,7 +36,7 @@ class TierCacheOperationSourceTests {
 	void unsetAttributesTakeDefaults() {
 		CachedOperation operation = cachedOperation(ProductService.class, "findProduct", long.class);
 		assertThat(operation.settings()).isEqualTo(new CacheSettings("ProductService.findProduct",
-				Duration.ofMinutes(10), Jitter.parse("10%"), null, true, true));
+				Duration.ofMinutes(10), Jitter.ofPercent(10), null, true, true));
 	}
 
 	@Test
