@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import io.tiercache.store.CacheSettings;
-import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,29 +54,17 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 	 * @throws IllegalStateException if they are invalid
 	 */
 	CacheSettings forProgrammaticCache(String name, @Nullable Duration nullTtl) {
-		CacheSettings settings = apply(new CacheSettings(name, this.properties.getDefaultTtl(),
+		CacheSettings settings = new CacheSettings(name, this.properties.getDefaultTtl(),
 				TierCacheAutoConfiguration.parseJitter("tiercache.default-jitter", this.properties.getDefaultJitter()),
-				nullTtl, true, true));
-		validate(settings, this.properties.getMaxTtl());
+				nullTtl, true, true);
+		try {
+			settings = apply(settings);
+			settings.validate(this.properties.getMaxTtl());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid settings of cache '" + name + "': " + ex.getMessage());
+		}
 		return settings;
-	}
-
-	static void validate(CacheSettings settings, Duration maxTtl) {
-		String cache = "Invalid settings of cache '" + settings.name() + "': ";
-		Duration ttl = settings.ttl();
-		if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(maxTtl) > 0) {
-			throw new IllegalStateException(
-					cache + "ttl " + ttl + " must be positive and at most tiercache.max-ttl (" + maxTtl + ")");
-		}
-		Duration nullTtl = settings.nullTtl();
-		if (nullTtl != null && (nullTtl.isNegative() || nullTtl.compareTo(maxTtl) > 0)) {
-			throw new IllegalStateException(
-					cache + "null-ttl " + nullTtl + " must be between 0 and tiercache.max-ttl (" + maxTtl + ")");
-		}
-		Jitter jitter = settings.jitter();
-		if (jitter.exceeds(ttl)) {
-			throw new IllegalStateException(cache + "jitter " + jitter + " exceeds its ttl " + ttl);
-		}
 	}
 
 }

@@ -169,7 +169,7 @@ final class TierCacheAnnotationParser {
 	private CacheSettings resolveSettings(Cached cached, Method method, String description) {
 		String name = StringUtils.hasText(cached.name()) ? cached.name()
 				: method.getDeclaringClass().getSimpleName() + "." + method.getName();
-		CacheSettings settings;
+		CacheSettings declared;
 		try {
 			Duration ttl = StringUtils.hasText(cached.ttl()) ? Durations.parse("ttl", cached.ttl())
 					: this.defaults.defaultTtl();
@@ -179,37 +179,19 @@ final class TierCacheAnnotationParser {
 					: null;
 			Duration staleWhileRevalidate = StringUtils.hasText(cached.staleWhileRevalidate())
 					? Durations.parse("staleWhileRevalidate", cached.staleWhileRevalidate()) : Duration.ZERO;
-			settings = this.defaults.overrides()
-				.apply(new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate));
+			declared = new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate);
 		}
 		catch (IllegalArgumentException ex) {
 			throw invalid(description, ex.getMessage());
 		}
-		validate(settings, description);
-		return settings;
-	}
-
-	private void validate(CacheSettings settings, String description) {
-		// Settings may come from tiercache.caches.<name>.* as well as from the annotation
-		String cache = " of cache '" + settings.name() + "'";
-		Duration ttl = settings.ttl();
-		Duration maxTtl = this.defaults.maxTtl();
-		if (ttl.isZero() || ttl.isNegative()) {
-			throw invalid(description, "ttl " + ttl + cache + " must be greater than zero");
+		try {
+			CacheSettings settings = this.defaults.overrides().apply(declared);
+			settings.validate(this.defaults.maxTtl());
+			return settings;
 		}
-		if (ttl.compareTo(maxTtl) > 0) {
-			throw invalid(description, "ttl " + ttl + cache + " exceeds tiercache.max-ttl " + maxTtl);
-		}
-		if (ttl.plus(settings.staleWhileRevalidate()).compareTo(maxTtl) > 0) {
-			throw invalid(description, "ttl " + ttl + " plus staleWhileRevalidate " + settings.staleWhileRevalidate()
-					+ cache + " exceeds tiercache.max-ttl " + maxTtl);
-		}
-		Duration nullTtl = settings.nullTtl();
-		if (nullTtl != null && nullTtl.compareTo(maxTtl) > 0) {
-			throw invalid(description, "nullTtl " + nullTtl + cache + " exceeds tiercache.max-ttl " + maxTtl);
-		}
-		if (settings.jitter().exceeds(ttl)) {
-			throw invalid(description, "jitter " + settings.jitter() + cache + " exceeds its ttl " + ttl);
+		catch (IllegalArgumentException ex) {
+			// Named: the settings may come from tiercache.caches.<name>.* or a customizer
+			throw invalid(description + " of cache '" + name + "'", ex.getMessage());
 		}
 	}
 

@@ -29,6 +29,7 @@ import org.springframework.core.annotation.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -72,6 +73,26 @@ class TierCacheConfigurationTests {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
 			.withBean(TierCacheCustomizer.class, () -> (settings) -> settings.withTtl(Duration.ofDays(30)))
 			.run((context) -> assertFailureMentions(context, "PricesService.price(long)", "exceeds tiercache.max-ttl"));
+	}
+
+	@Test
+	void theProgrammaticApiRefusesSettingsAsAnAnnotatedMethodIsRefused() {
+		// The default ttl, 1h, plus this window exceeds tiercache.max-ttl
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("tiercache.max-ttl=1h")
+			.withBean(TierCacheCustomizer.class,
+					() -> (settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(30)));
+		String problem = "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H";
+		runner.withUserConfiguration(PricesConfiguration.class)
+			.run((context) -> assertFailureMentions(context,
+					"Invalid @Cached on " + PricesService.class.getName() + ".price(long) of cache 'prices': " + problem));
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			TierCacheOperations operations = context.getBean(TierCacheOperations.class);
+			assertThatIllegalStateException()
+				.isThrownBy(() -> operations.get("reports", 1, String.class, () -> "report"))
+				.withMessage("Invalid settings of cache 'reports': " + problem);
+			assertThat(context.getBean(TieredStore.class).caches()).doesNotContainKey("reports");
+		});
 	}
 
 	@Test

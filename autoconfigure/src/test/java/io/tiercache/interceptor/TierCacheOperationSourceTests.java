@@ -65,8 +65,20 @@ class TierCacheOperationSourceTests {
 				Jitter.NONE, Duration.ofHours(1), (settings) -> settings.withTtl(Duration.ofHours(2))));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
-			.withMessageContaining(ProductService.class.getName() + ".findProduct(long)")
-			.withMessageContaining("ttl PT2H of cache 'ProductService.findProduct' exceeds tiercache.max-ttl PT1H");
+			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
+					+ " of cache 'ProductService.findProduct': ttl PT2H exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void overriddenStaleWhileRevalidateIsValidatedWithTheTtl() {
+		TierCacheOperationSource source = new TierCacheOperationSource(new TierCacheDefaults(Duration.ofMinutes(10),
+				Jitter.NONE, Duration.ofHours(1),
+				(settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(55))));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
+			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
+					+ " of cache 'ProductService.findProduct': ttl PT10M plus staleWhileRevalidate PT55M"
+					+ " exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test
