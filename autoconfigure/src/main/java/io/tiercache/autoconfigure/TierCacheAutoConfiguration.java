@@ -24,13 +24,9 @@ import io.tiercache.store.ValueCodec;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.tiercache.interceptor.Durations;
 import io.tiercache.interceptor.TierCacheAdvisor;
-import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.interceptor.TierCacheInterceptor;
 import io.tiercache.interceptor.TierCacheOperationSource;
-import io.tiercache.store.Jitter;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,7 +44,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
@@ -126,8 +121,7 @@ public final class TierCacheAutoConfiguration {
 			TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
 		ObjectMapper mapper = jsonMapper.getIfAvailable(TierCacheAutoConfiguration::defaultMapper);
 		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
-		return new TierCacheTemplate(store, new KeyRenderer(mapper),
-				(name) -> policy.forProgrammaticCache(name, null));
+		return new TierCacheTemplate(store, new KeyRenderer(mapper), policy::forProgrammaticCache);
 	}
 
 	@Bean
@@ -153,10 +147,9 @@ public final class TierCacheAutoConfiguration {
 		// when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment)
 			.bindOrCreate("tiercache", TierCacheProperties.class);
-		TierCachePropertiesValidator.validate(properties);
-		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
-				parseJitter("tiercache.default-jitter", properties.getDefaultJitter()), properties.getMaxTtl(),
-				new CacheSettingsPolicy(properties, customizers)));
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+		TierCachePropertiesValidator.validate(properties, policy);
+		return new TierCacheOperationSource(policy.defaults());
 	}
 
 	@Bean
@@ -176,18 +169,6 @@ public final class TierCacheAutoConfiguration {
 	@ConditionalOnBean(RedisTier.class)
 	static TierCacheAdvisor tierCacheAdvisor(TierCacheOperationSource operationSource, TierCacheInterceptor interceptor) {
 		return new TierCacheAdvisor(operationSource, interceptor);
-	}
-
-	static Jitter parseJitter(String property, @Nullable String value) {
-		if (!StringUtils.hasText(value)) {
-			return Jitter.NONE;
-		}
-		try {
-			return Durations.parseJitter(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
-		}
 	}
 
 	private static JsonMapper defaultMapper() {

@@ -103,11 +103,26 @@ class TierCacheSpringCacheAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				String message = "Invalid settings of cache 'books': "
 						+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H";
-				assertThatIllegalStateException().isThrownBy(() -> context.getBean(CacheManager.class).getCache("books"))
-					.withMessage(message);
+				CacheManager cacheManager = context.getBean(CacheManager.class);
+				assertThatIllegalStateException().isThrownBy(() -> cacheManager.getCache("books")).withMessage(message);
 				BookService service = context.getBean(BookService.class);
 				assertThatIllegalStateException().isThrownBy(() -> service.find(1)).withMessage(message);
 				assertThat(service.loads()).isZero();
+			});
+	}
+
+	@Test
+	void aPerCacheStaleWhileRevalidateBeyondMaxTtlFailsStartupForABridgeCache() {
+		this.contextRunner
+			.withPropertyValues("tiercache.spring-cache.enabled=true", "tiercache.max-ttl=1h",
+					"tiercache.caches.books.stale-while-revalidate=30m")
+			.withUserConfiguration(BooksConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessage("Invalid tiercache.caches.books: "
+							+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H");
 			});
 	}
 

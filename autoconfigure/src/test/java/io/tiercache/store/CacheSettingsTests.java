@@ -63,7 +63,8 @@ class CacheSettingsTests {
 	void fixedJitterMustNotExceedTtl() {
 		assertThatNoException()
 			.isThrownBy(() -> this.settings.withJitter(Jitter.of(Duration.ofHours(1))).validate(MAX_TTL));
-		assertInvalid(this.settings.withJitter(Jitter.of(Duration.ofMinutes(61))), "jitter PT1H1M exceeds its ttl PT1H");
+		assertInvalid(this.settings.withJitter(Jitter.of(Duration.ofMinutes(61))),
+				"jitter PT1H1M exceeds its ttl PT1H");
 	}
 
 	private static void assertInvalid(CacheSettings settings, String message) {
