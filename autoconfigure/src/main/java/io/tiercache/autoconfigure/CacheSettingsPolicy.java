@@ -1,47 +1,119 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.tiercache.autoconfigure.TierCacheProperties.CacheSpec;
+import io.tiercache.interceptor.Durations;
+import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.StringUtils;
 
 /**
  * How the settings of a cache are resolved, in order: the annotation's attributes (or the
  * defaults for a cache named only in code), then {@code tiercache.caches.<name>.*}, then every
- * {@link TierCacheCustomizer} in order.
+ * {@link TierCacheCustomizer} in order. The result is checked by
+ * {@link CacheSettings#validate}: for an annotated method by the operation source, otherwise
+ * by {@link #forProgrammaticCache}.
  */
 final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 
-	private final TierCacheProperties properties;
+	private final Duration defaultTtl;
 
-	private final CacheSpecOverrides overrides;
+	private final Jitter defaultJitter;
+
+	private final Duration maxTtl;
+
+	private final Map<String, CacheSpec> specs;
 
 	private final ObjectProvider<TierCacheCustomizer> customizers;
 
+	/**
+	 * Create a policy.
+	 * @param properties the properties
+	 * @param customizers the customizers, asked for each time a cache is resolved
+	 * @throws IllegalStateException naming {@code tiercache.default-jitter} if it is not a jitter
+	 */
 	CacheSettingsPolicy(TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
-		this.properties = properties;
-		this.overrides = new CacheSpecOverrides(properties.getCaches());
+		this.defaultTtl = properties.getDefaultTtl();
+		this.defaultJitter = parseJitter("tiercache.default-jitter", properties.getDefaultJitter());
+		this.maxTtl = properties.getMaxTtl();
+		this.specs = properties.getCaches();
 		this.customizers = customizers;
+	}
+
+	/**
+	 * The defaults of annotated methods, with this policy as their overrides.
+	 * @return the defaults
+	 */
+	TierCacheDefaults defaults() {
+		return new TierCacheDefaults(this.defaultTtl, this.defaultJitter, this.maxTtl, this);
+	}
+
+	/**
+	 * The settings of a cache that sets nothing itself.
+	 * @param name the cache name
+	 * @return the settings, not validated
+	 */
+	CacheSettings defaultSettings(String name) {
+		return new CacheSettings(name, this.defaultTtl, this.defaultJitter, null, true, true);
 	}
 
 	@Override
 	public CacheSettings apply(CacheSettings settings) {
-		CacheSettings result = this.overrides.apply(settings);
+		CacheSettings result = applySpec(settings);
 		for (TierCacheCustomizer customizer : this.customizers.orderedStream().toList()) {
 			CacheSettings customized = customizer.customize(result);
 			if (customized == null) {
-				throw new IllegalStateException(
-						"TierCacheCustomizer " + customizer + " returned null for cache '" + result.name() + "'");
+				throw new IllegalArgumentException(
+						"TierCacheCustomizer " + customizer + " returned null; return the settings to use");
 			}
 			if (!customized.name().equals(result.name())) {
-				throw new IllegalStateException("TierCacheCustomizer " + customizer + " renamed cache '"
-						+ result.name() + "' to '" + customized.name() + "'; a customizer cannot rename a cache");
+				throw new IllegalArgumentException("TierCacheCustomizer " + customizer + " renamed the cache to '"
+						+ customized.name() + "'; a customizer cannot rename a cache");
 			}
 			result = customized;
+		}
+		return result;
+	}
+
+	/**
+	 * Apply {@code tiercache.caches.<name>.*}: each property that is set wins over the
+	 * settings so far.
+	 * @param settings the settings of the annotation, or the defaults
+	 * @return the settings with the properties of that cache applied
+	 * @throws IllegalStateException naming the property if its jitter is not a jitter
+	 */
+	CacheSettings applySpec(CacheSettings settings) {
+		CacheSpec spec = this.specs.get(settings.name());
+		if (spec == null) {
+			return settings;
+		}
+		CacheSettings result = settings;
+		if (spec.getTtl() != null) {
+			result = result.withTtl(spec.getTtl());
+		}
+		if (spec.getJitter() != null) {
+			result = result
+				.withJitter(parseJitter("tiercache.caches." + settings.name() + ".jitter", spec.getJitter()));
+		}
+		if (spec.getNullTtl() != null) {
+			Duration nullTtl = spec.getNullTtl();
+			result = result.withNullTtl(nullTtl.isZero() ? null : nullTtl);
+		}
+		if (spec.getStaleWhileRevalidate() != null) {
+			result = result.withStaleWhileRevalidate(spec.getStaleWhileRevalidate());
+		}
+		if (spec.getLocal() != null) {
+			result = result.withLocal(spec.getLocal());
+		}
+		if (spec.getEnabled() != null) {
+			result = result.withEnabled(spec.getEnabled());
 		}
 		return result;
 	}
@@ -50,33 +122,29 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 	 * Settings of a cache that no annotation declares (the programmatic API and the Spring
 	 * Cache bridge): the defaults, then the overrides and customizers, validated.
 	 * @param name the cache name
-	 * @param nullTtl time to live of absent values, {@code null} not to cache them
 	 * @return the settings
-	 * @throws IllegalStateException if they are invalid
+	 * @throws IllegalStateException naming the cache if they are invalid
 	 */
-	CacheSettings forProgrammaticCache(String name, @Nullable Duration nullTtl) {
-		CacheSettings settings = apply(new CacheSettings(name, this.properties.getDefaultTtl(),
-				TierCacheAutoConfiguration.parseJitter("tiercache.default-jitter", this.properties.getDefaultJitter()),
-				nullTtl, true, true));
-		validate(settings, this.properties.getMaxTtl());
-		return settings;
+	CacheSettings forProgrammaticCache(String name) {
+		try {
+			CacheSettings settings = apply(defaultSettings(name));
+			settings.validate(this.maxTtl);
+			return settings;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid settings of cache '" + name + "': " + ex.getMessage());
+		}
 	}
 
-	static void validate(CacheSettings settings, Duration maxTtl) {
-		String cache = "Invalid settings of cache '" + settings.name() + "': ";
-		Duration ttl = settings.ttl();
-		if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(maxTtl) > 0) {
-			throw new IllegalStateException(
-					cache + "ttl " + ttl + " must be positive and at most tiercache.max-ttl (" + maxTtl + ")");
+	private static Jitter parseJitter(String property, @Nullable String value) {
+		if (!StringUtils.hasText(value)) {
+			return Jitter.NONE;
 		}
-		Duration nullTtl = settings.nullTtl();
-		if (nullTtl != null && (nullTtl.isNegative() || nullTtl.compareTo(maxTtl) > 0)) {
-			throw new IllegalStateException(
-					cache + "null-ttl " + nullTtl + " must be between 0 and tiercache.max-ttl (" + maxTtl + ")");
+		try {
+			return Durations.parseJitter(value);
 		}
-		Jitter jitter = settings.jitter();
-		if (jitter.exceeds(ttl)) {
-			throw new IllegalStateException(cache + "jitter " + jitter + " exceeds its ttl " + ttl);
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
 		}
 	}
 

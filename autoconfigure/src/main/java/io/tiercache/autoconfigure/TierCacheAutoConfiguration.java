@@ -1,8 +1,6 @@
 package io.tiercache.autoconfigure;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tiercache.store.Jitter;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -10,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
@@ -28,17 +25,5 @@ import org.springframework.util.StringUtils;
 @EnableConfigurationProperties(TierCacheProperties.class)
 @Import({ TierCacheRedisConfiguration.class, TierCacheProxyConfiguration.class })
 public final class TierCacheAutoConfiguration {
-
-	static Jitter parseJitter(String property, @Nullable String value) {
-		if (!StringUtils.hasText(value)) {
-			return Jitter.NONE;
-		}
-		try {
-			return Jitter.parse(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
-		}
-	}
 
 }

@@ -2,7 +2,7 @@ package io.tiercache.autoconfigure;
 
 import java.time.Duration;
 
-import io.tiercache.autoconfigure.TierCacheProperties.CacheSpec;
+import io.tiercache.store.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -16,20 +16,20 @@ final class TierCachePropertiesValidator {
 	private TierCachePropertiesValidator() {
 	}
 
-	static void validate(TierCacheProperties properties) {
+	/**
+	 * Check the properties.
+	 * @param properties the properties
+	 * @param policy the policy over these properties, which applies
+	 * {@code tiercache.caches.<name>.*} to the defaults
+	 * @throws IllegalStateException naming the first invalid property
+	 */
+	static void validate(TierCacheProperties properties, CacheSettingsPolicy policy) {
 		Duration maxTtl = properties.getMaxTtl();
 		positive("tiercache.max-ttl", maxTtl);
 		notBlank("tiercache.namespace", properties.getNamespace());
-		positive("tiercache.default-ttl", properties.getDefaultTtl());
-		if (properties.getDefaultTtl().compareTo(maxTtl) > 0) {
-			throw invalid("tiercache.default-ttl", properties.getDefaultTtl(),
-					"must be at most tiercache.max-ttl (" + maxTtl + ")");
-		}
-		var jitter = TierCacheAutoConfiguration.parseJitter("tiercache.default-jitter", properties.getDefaultJitter());
-		if (jitter.exceeds(properties.getDefaultTtl())) {
-			throw invalid("tiercache.default-jitter", properties.getDefaultJitter(),
-					"exceeds tiercache.default-ttl (" + properties.getDefaultTtl() + ")");
-		}
+		// The defaults are the settings of a cache that sets nothing itself
+		validateSettings("tiercache.default-ttl and tiercache.default-jitter", policy.defaultSettings("defaults"),
+				maxTtl);
 		if (properties.getLocal().getMaximumSize() < 0) {
 			throw invalid("tiercache.local.maximum-size", properties.getLocal().getMaximumSize(),
 					"must be zero or more");
@@ -55,28 +55,19 @@ final class TierCachePropertiesValidator {
 		if (properties.getRefresh().getThreads() < 1) {
 			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1");
 		}
-		properties.getCaches().forEach((name, spec) -> validate(name, spec, maxTtl));
+		// Every entry, whether or not a method of that cache exists yet. Customizers are left
+		// out: their beans are not asked for this early, and caches check what they return.
+		for (String name : properties.getCaches().keySet()) {
+			validateSettings("tiercache.caches." + name, policy.applySpec(policy.defaultSettings(name)), maxTtl);
+		}
 	}
 
-	/**
-	 * Check every {@code tiercache.caches.<name>.*}, whether or not a method of that cache
-	 * exists yet.
-	 */
-	private static void validate(String name, CacheSpec spec, Duration maxTtl) {
-		String prefix = "tiercache.caches." + name + ".";
-		TierCacheAutoConfiguration.parseJitter(prefix + "jitter", spec.getJitter());
-		if (spec.getTtl() != null
-				&& (spec.getTtl().isNegative() || spec.getTtl().isZero() || spec.getTtl().compareTo(maxTtl) > 0)) {
-			throw new IllegalStateException("Invalid " + prefix + "ttl: " + spec.getTtl()
-					+ " must be positive and at most tiercache.max-ttl (" + maxTtl + ")");
+	private static void validateSettings(String properties, CacheSettings settings, Duration maxTtl) {
+		try {
+			settings.validate(maxTtl);
 		}
-		if (spec.getStaleWhileRevalidate() != null && spec.getStaleWhileRevalidate().isNegative()) {
-			throw new IllegalStateException("Invalid " + prefix + "stale-while-revalidate: "
-					+ spec.getStaleWhileRevalidate() + " must not be negative");
-		}
-		if (spec.getNullTtl() != null && (spec.getNullTtl().isNegative() || spec.getNullTtl().compareTo(maxTtl) > 0)) {
-			throw new IllegalStateException("Invalid " + prefix + "null-ttl: " + spec.getNullTtl()
-					+ " must be between 0 and tiercache.max-ttl (" + maxTtl + ")");
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid " + properties + ": " + ex.getMessage());
 		}
 	}
 

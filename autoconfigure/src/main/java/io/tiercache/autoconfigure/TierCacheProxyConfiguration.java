@@ -1,9 +1,9 @@
 package io.tiercache.autoconfigure;
 
 import io.tiercache.interceptor.TierCacheAdvisor;
-import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.interceptor.TierCacheInterceptor;
 import io.tiercache.interceptor.TierCacheOperationSource;
+import io.tiercache.store.StoreErrorHandler;
 import io.tiercache.store.TieredStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,20 +37,19 @@ class TierCacheProxyConfiguration {
 		// when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment)
 			.bindOrCreate("tiercache", TierCacheProperties.class);
-		TierCachePropertiesValidator.validate(properties);
-		return new TierCacheOperationSource(new TierCacheDefaults(properties.getDefaultTtl(),
-				TierCacheAutoConfiguration.parseJitter("tiercache.default-jitter", properties.getDefaultJitter()),
-				properties.getMaxTtl(), new CacheSettingsPolicy(properties, customizers)));
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+		TierCachePropertiesValidator.validate(properties, policy);
+		return new TierCacheOperationSource(policy.defaults());
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource operationSource,
-			ObjectProvider<TieredStore> store) {
-		// The store is resolved on first use: this bean is created with the other
-		// infrastructure, before Redis and Jackson should be.
-		return new TierCacheInterceptor(operationSource, store::getObject);
+			ObjectProvider<TieredStore> store, ObjectProvider<StoreErrorHandler> errorHandler) {
+		// The store and the error handler are resolved on first use: this bean is created with
+		// the other infrastructure, before Redis and Jackson should be.
+		return new TierCacheInterceptor(operationSource, store::getObject, errorHandler::getObject);
 	}
 
 	@Bean

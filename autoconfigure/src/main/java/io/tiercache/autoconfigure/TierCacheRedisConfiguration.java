@@ -74,7 +74,7 @@ class TierCacheRedisConfiguration {
 	TierCacheTemplate tierCacheTemplate(TieredStore store, TierCacheProperties properties,
 			ObjectProvider<TierCacheCustomizer> customizers) {
 		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
-		return new TierCacheTemplate(store, (name) -> policy.forProgrammaticCache(name, null));
+		return new TierCacheTemplate(store, policy::forProgrammaticCache);
 	}
 
 	/** The properties as the store's options: the defaults live in {@link StoreOptions}. */

@@ -13,12 +13,11 @@ import java.util.function.Function;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.CacheTags;
 import io.tiercache.store.KeyRenderer;
+import io.tiercache.store.StoreErrorHandler.CacheFailure;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
 import io.tiercache.store.ValueCodec;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -31,8 +30,6 @@ import org.springframework.core.ParameterizedTypeReference;
  * @since 0.1.0
  */
 public class TierCacheTemplate implements TierCacheOperations {
-
-	private static final Logger logger = LoggerFactory.getLogger(TierCacheTemplate.class);
 
 	private final TieredStore store;
 
@@ -162,7 +159,7 @@ public class TierCacheTemplate implements TierCacheOperations {
 			return CacheTags.key(cacheName, this.keyRenderer.render(key));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Cannot render a key of cache '{}'; it is not cached: {}", cacheName, ex.toString());
+			this.store.errorHandler().handleCacheError(cacheName, CacheFailure.KEY, ex);
 			return null;
 		}
 	}

@@ -209,7 +209,7 @@ public final class CachedOperation {
 
 	@Override
 	public String toString() {
-		return "CachedOperation[" + TierCacheOperationSource.describe(this.method) + " -> " + this.settings.name()
+		return "CachedOperation[" + TierCacheAnnotationParser.describe(this.method) + " -> " + this.settings.name()
 				+ "]";
 	}
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.tiercache.store.CacheLoad;
+import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +29,7 @@ final class InvocationCacheLoad implements CacheLoad {
 
 	private final Collection<String> argumentTags;
 
-	private final ExpressionFailureLog failureLog;
+	private final ExpressionFailures failures;
 
 	private boolean resultTagsEvaluated;
 
@@ -38,12 +39,12 @@ final class InvocationCacheLoad implements CacheLoad {
 	private @Nullable Set<String> resultTags;
 
 	InvocationCacheLoad(CachedOperation operation, MethodInvocation invocation, InvocationEvaluation evaluation,
-			Collection<String> argumentTags, ExpressionFailureLog failureLog) {
+			Collection<String> argumentTags, ExpressionFailures failures) {
 		this.operation = operation;
 		this.invocation = invocation;
 		this.evaluation = evaluation;
 		this.argumentTags = argumentTags;
-		this.failureLog = failureLog;
+		this.failures = failures;
 	}
 
 	@Override
@@ -61,7 +62,7 @@ final class InvocationCacheLoad implements CacheLoad {
 		// A clone proceeds through the rest of the chain again, on the refresh thread.
 		if (this.invocation instanceof ProxyMethodInvocation proxyInvocation) {
 			return new InvocationCacheLoad(this.operation, proxyInvocation.invocableClone(), this.evaluation,
-					this.argumentTags, this.failureLog);
+					this.argumentTags, this.failures);
 		}
 		return null;
 	}
@@ -97,8 +98,7 @@ final class InvocationCacheLoad implements CacheLoad {
 				this.evaluation.addTags(expression, result, tags);
 			}
 			catch (RuntimeException ex) {
-				this.failureLog.cacheSkipped(this.operation.method(), "tag", expression, "the result was not cached",
-						ex);
+				this.failures.cacheSkipped("tag", expression, ExpressionConsequence.RESULT_NOT_CACHED, ex);
 				return null;
 			}
 		}
@@ -114,7 +114,7 @@ final class InvocationCacheLoad implements CacheLoad {
 			return this.evaluation.isTrue(unless, result);
 		}
 		catch (RuntimeException ex) {
-			this.failureLog.cacheSkipped(this.operation.method(), "unless", unless, "the result was not cached", ex);
+			this.failures.cacheSkipped("unless", unless, ExpressionConsequence.RESULT_NOT_CACHED, ex);
 			return true;
 		}
 	}

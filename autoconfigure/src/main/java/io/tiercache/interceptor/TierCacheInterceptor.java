@@ -6,13 +6,16 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import io.tiercache.interceptor.TierCacheOperationSource.MethodOperations;
 import io.tiercache.store.TieredCache;
+import io.tiercache.store.LoggingStoreErrorHandler;
+import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 import io.tiercache.store.TieredStore;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -25,8 +28,6 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.expression.BeanResolver;
 import org.springframework.expression.Expression;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
@@ -58,14 +59,13 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
 			TierCacheInterceptor.class.getClassLoader());
 
-	private static final InterceptedMethod NOT_INTERCEPTED = new InterceptedMethod(
-			new MethodOperations(null, null));
-
 	private final TierCacheOperationSource operationSource;
 
 	private final SingletonSupplier<TieredStore> store;
 
 	private final Invalidator invalidator;
+
+	private final SingletonSupplier<StoreErrorHandler> errorHandler;
 
 	// Per target class, then per method: no key object is allocated on the hot path
 	private final Map<Class<?>, Map<Method, InterceptedMethod>> interceptedMethods = new ConcurrentHashMap<>(64);
@@ -79,20 +79,36 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 * interceptor does not create the store
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store) {
-		this.operationSource = operationSource;
-		this.store = SingletonSupplier.of(store);
-		this.invalidator = (tags) -> this.store.obtain().invalidate(tags);
+		this(operationSource, store, LoggingStoreErrorHandler::new, null);
 	}
 
 	/**
-	 * Create an interceptor that sends invalidations to the given {@link Invalidator} rather
-	 * than to the store, so that tests can observe them.
+	 * Create an interceptor.
+	 * @param operationSource the source of operations
+	 * @param store supplies the store on the first call that needs it, so that creating the
+	 * interceptor does not create the store
+	 * @param errorHandler supplies, on the first failure, where expressions that fail at run time
+	 * are reported
+	 */
+	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
+			Supplier<StoreErrorHandler> errorHandler) {
+		this(operationSource, store, errorHandler, null);
+	}
+
+	/**
+	 * Create an interceptor.
+	 * @param operationSource the source of operations
+	 * @param store supplies the store on the first call that needs it
+	 * @param errorHandler supplies where expressions that fail at run time are reported
+	 * @param invalidator where invalidations go, or {@code null} for the store; tests pass
+	 * their own to observe them
 	 */
 	TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
-			Invalidator invalidator) {
+			Supplier<StoreErrorHandler> errorHandler, @Nullable Invalidator invalidator) {
 		this.operationSource = operationSource;
 		this.store = SingletonSupplier.of(store);
-		this.invalidator = invalidator;
+		this.errorHandler = SingletonSupplier.of(errorHandler);
+		this.invalidator = (invalidator != null) ? invalidator : (tags) -> this.store.obtain().invalidate(tags);
 	}
 
 	@Override
@@ -125,9 +141,9 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		Map<Method, InterceptedMethod> methods = this.interceptedMethods.get(targetClass);
 		InterceptedMethod intercepted = (methods != null) ? methods.get(method) : null;
 		if (intercepted == null) {
-			MethodOperations operations = this.operationSource.getOperations(method, targetClass);
-			intercepted = (operations.cached() != null || operations.invalidatesTags() != null)
-					? new InterceptedMethod(operations) : NOT_INTERCEPTED;
+			// A method without operations is cached too: invoke() lets it proceed
+			intercepted = new InterceptedMethod(this.operationSource.getOperations(method, targetClass),
+					this.errorHandler);
 			InterceptedMethod existing = this.interceptedMethods
 				.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
 				.putIfAbsent(method, intercepted);
@@ -158,8 +174,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			if (keyExpression == null) {
 				throw ex;
 			}
-			intercepted.cacheFailureLog.cacheSkipped(operation.method(), "key", keyExpression,
-					"the call went to the method without the cache", ex);
+			intercepted.cachedFailures().cacheSkipped("key", keyExpression, ExpressionConsequence.CALL_UNCACHED, ex);
 			return invocation.proceed();
 		}
 		TieredCache cache = intercepted.getCache(operation, this.store);
@@ -175,7 +190,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			return invocation.proceed();
 		}
 		InvocationCacheLoad load = new InvocationCacheLoad(operation, invocation, evaluation, argumentTags,
-				intercepted.cacheFailureLog);
+				intercepted.cachedFailures());
 		return operation.async() ? cache.getAsync(key, load) : cache.get(key, load);
 	}
 
@@ -189,8 +204,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			return evaluation.isTrue(condition);
 		}
 		catch (RuntimeException ex) {
-			intercepted.cacheFailureLog.cacheSkipped(operation.method(), "condition", condition,
-					"the call went to the method without the cache", ex);
+			intercepted.cachedFailures()
+				.cacheSkipped("condition", condition, ExpressionConsequence.CALL_UNCACHED, ex);
 			return false;
 		}
 	}
@@ -208,8 +223,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 				evaluation.addTags(expression, tags);
 			}
 			catch (RuntimeException ex) {
-				intercepted.cacheFailureLog.cacheSkipped(operation.method(), "tag", expression,
-						"the call went to the method without the cache", ex);
+				intercepted.cachedFailures().cacheSkipped("tag", expression, ExpressionConsequence.CALL_UNCACHED, ex);
 				return null;
 			}
 		}
@@ -226,7 +240,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			}
 			catch (RuntimeException ex) {
 				// The other tags are still invalidated: invalidating more is always safe
-				intercepted.invalidationFailureLog.invalidationSkipped(operation.method(), expression, ex);
+				intercepted.invalidationFailures().invalidationSkipped(expression, ex);
 			}
 		}
 		if (tags.isEmpty()) {
@@ -262,15 +276,27 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 		private final @Nullable InvalidatesTagsOperation invalidatesTags;
 
-		private final ExpressionFailureLog cacheFailureLog = new ExpressionFailureLog(logger);
+		private final @Nullable ExpressionFailures cachedFailures;
 
-		private final ExpressionFailureLog invalidationFailureLog = new ExpressionFailureLog(logger);
+		private final @Nullable ExpressionFailures invalidationFailures;
 
 		private volatile @Nullable TieredCache cache;
 
-		InterceptedMethod(MethodOperations operations) {
+		InterceptedMethod(MethodOperations operations, Supplier<StoreErrorHandler> errorHandler) {
 			this.cached = operations.cached();
 			this.invalidatesTags = operations.invalidatesTags();
+			this.cachedFailures = (this.cached != null) ? new ExpressionFailures(this.cached.method(), errorHandler)
+					: null;
+			this.invalidationFailures = (this.invalidatesTags != null)
+					? new ExpressionFailures(this.invalidatesTags.method(), errorHandler) : null;
+		}
+
+		ExpressionFailures cachedFailures() {
+			return Objects.requireNonNull(this.cachedFailures);
+		}
+
+		ExpressionFailures invalidationFailures() {
+			return Objects.requireNonNull(this.invalidationFailures);
 		}
 
 		TieredCache getCache(CachedOperation operation, SingletonSupplier<TieredStore> store) {
@@ -324,40 +350,6 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		@Override
 		public AccessibleObject getStaticPart() {
 			return this.delegate.getStaticPart();
-		}
-
-	}
-
-	/**
-	 * Kept apart so that spring-tx is only loaded when present.
-	 */
-	private static final class TransactionSupport {
-
-		/**
-		 * Run the action after the current transaction commits.
-		 * @return whether it was registered; {@code false} outside a transaction
-		 */
-		static boolean runAfterCommit(Runnable action) {
-			if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-				return false;
-			}
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-
-				@Override
-				public void afterCommit() {
-					action.run();
-				}
-
-				@Override
-				public void afterCompletion(int status) {
-					// The commit may have succeeded: invalidating too much is safe, too little is not
-					if (status == STATUS_UNKNOWN) {
-						action.run();
-					}
-				}
-
-			});
-			return true;
 		}
 
 	}

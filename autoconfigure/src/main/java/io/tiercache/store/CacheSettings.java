@@ -52,4 +52,41 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled, this.staleWhileRevalidate);
 	}
 
+	/**
+	 * Check that a cache can use these settings. Every way of declaring a cache (annotations,
+	 * {@code tiercache.caches.<name>.*}, the programmatic API and the Spring Cache bridge)
+	 * calls this once its overrides and customizers have applied, and adds in front of the
+	 * message which cache or property it was checking.
+	 * @param maxTtl the longest time an entry may live, {@code tiercache.max-ttl}
+	 * @throws IllegalArgumentException naming the setting and the limit it breaks, such as
+	 * {@code "ttl PT2H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT2H"}
+	 */
+	public void validate(Duration maxTtl) {
+		if (this.ttl.isZero() || this.ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl " + this.ttl + " must be greater than zero");
+		}
+		if (this.ttl.compareTo(maxTtl) > 0) {
+			throw new IllegalArgumentException("ttl " + this.ttl + " exceeds tiercache.max-ttl " + maxTtl);
+		}
+		if (this.staleWhileRevalidate.isNegative()) {
+			throw new IllegalArgumentException(
+					"staleWhileRevalidate " + this.staleWhileRevalidate + " must not be negative");
+		}
+		// An entry may be served until then, and invalidated tags are remembered for maxTtl only
+		if (this.ttl.plus(this.staleWhileRevalidate).compareTo(maxTtl) > 0) {
+			throw new IllegalArgumentException("ttl " + this.ttl + " plus staleWhileRevalidate "
+					+ this.staleWhileRevalidate + " exceeds tiercache.max-ttl " + maxTtl);
+		}
+		Duration nullTtl = this.nullTtl;
+		if (nullTtl != null && nullTtl.isNegative()) {
+			throw new IllegalArgumentException("nullTtl " + nullTtl + " must not be negative");
+		}
+		if (nullTtl != null && nullTtl.compareTo(maxTtl) > 0) {
+			throw new IllegalArgumentException("nullTtl " + nullTtl + " exceeds tiercache.max-ttl " + maxTtl);
+		}
+		if (this.jitter.exceeds(this.ttl)) {
+			throw new IllegalArgumentException("jitter " + this.jitter + " exceeds its ttl " + this.ttl);
+		}
+	}
+
 }

@@ -3,12 +3,10 @@ package io.tiercache.store;
 import java.time.Duration;
 import java.util.Objects;
 
-import org.springframework.boot.convert.DurationStyle;
-import org.springframework.util.StringUtils;
-
 /**
  * Random amount taken off a time to live so that entries loaded together do not expire
- * together: either a fixed duration or a fraction of the time to live.
+ * together: either a fixed duration or a fraction of the time to live. Text such as
+ * {@code "10%"} or {@code "30s"} is parsed by {@code io.tiercache.interceptor.Durations}.
  * <p>
  * {@link #apply(Duration, double)} returns a time to live in {@code [ttl - jitter, ttl]}; the
  * amount taken off never exceeds the time to live itself.
@@ -30,30 +28,6 @@ public final class Jitter {
 	}
 
 	/**
-	 * Parse a jitter: a percentage such as {@code "10%"} or a duration such as {@code "30s"}.
-	 * @param text the text to parse
-	 * @return the jitter
-	 * @throws IllegalArgumentException if the text is neither, or is negative, or above 100%
-	 */
-	public static Jitter parse(String text) {
-		String trimmed = text.trim();
-		if (trimmed.endsWith("%")) {
-			double percent;
-			try {
-				percent = Double.parseDouble(trimmed.substring(0, trimmed.length() - 1).trim());
-			}
-			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("jitter '" + text + "' is not a percentage such as '10%'");
-			}
-			if (!(percent >= 0 && percent <= 100)) {
-				throw new IllegalArgumentException("jitter '" + text + "' must be between 0% and 100%");
-			}
-			return (percent == 0) ? NONE : new Jitter(Duration.ZERO, percent / 100);
-		}
-		return of(parseDuration("jitter", text));
-	}
-
-	/**
 	 * A jitter of a fixed duration.
 	 * @param amount the most taken off a time to live
 	 * @return the jitter
@@ -67,28 +41,16 @@ public final class Jitter {
 	}
 
 	/**
-	 * Parse a duration in Spring Boot's formats ({@code "10m"}, {@code "PT10M"}, {@code "500ms"}).
-	 * @param what what the duration is, for the message
-	 * @param text the text
-	 * @return the duration
-	 * @throws IllegalArgumentException naming {@code what} if the text is not a duration or is
-	 * negative
+	 * A jitter of a fraction of the time to live.
+	 * @param percent the most taken off a time to live, in percent of it
+	 * @return the jitter
+	 * @throws IllegalArgumentException if the percentage is not between 0 and 100
 	 */
-	public static Duration parseDuration(String what, String text) {
-		if (!StringUtils.hasText(text)) {
-			throw new IllegalArgumentException(what + " must not be empty");
+	public static Jitter ofPercent(double percent) {
+		if (!(percent >= 0 && percent <= 100)) {
+			throw new IllegalArgumentException("jitter " + percent + "% must be between 0% and 100%");
 		}
-		Duration duration;
-		try {
-			duration = DurationStyle.detectAndParse(text.trim());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(what + " '" + text + "' is not a duration such as '10m', '30s' or 'PT1H'");
-		}
-		if (duration.isNegative()) {
-			throw new IllegalArgumentException(what + " '" + text + "' must not be negative");
-		}
-		return duration;
+		return (percent == 0) ? NONE : new Jitter(Duration.ZERO, percent / 100);
 	}
 
 	/**

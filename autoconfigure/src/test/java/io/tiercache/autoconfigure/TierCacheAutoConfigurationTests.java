@@ -153,12 +153,12 @@ class TierCacheAutoConfigurationTests {
 				assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("app:v2:");
 				// tiercache.caches.products.* wins over @Cached(name = "products", ttl = "10m")
 				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(
-						new CacheSettings("products", Duration.ofSeconds(30), Jitter.parse("10%"), Duration.ofSeconds(5),
-								false, false));
+						new CacheSettings("products", Duration.ofSeconds(30), Jitter.ofPercent(10),
+								Duration.ofSeconds(5), false, false));
 				// a method of another cache keeps tiercache.default-*
 				assertThat(settings(context, ProductsService.class, "findName", long.class)).isEqualTo(
-						new CacheSettings("ProductsService.findName", Duration.ofMinutes(20), Jitter.parse("5s"), null,
-								true, true));
+						new CacheSettings("ProductsService.findName", Duration.ofMinutes(20),
+								Jitter.of(Duration.ofSeconds(5)), null, true, true));
 				ProductsService service = context.getBean(ProductsService.class);
 				service.find(1);
 				service.find(1);
@@ -359,15 +359,15 @@ class TierCacheAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(IllegalStateException.class)
-					.hasMessageContaining("Invalid tiercache.caches.products.ttl: PT48H")
-					.hasMessageContaining("at most tiercache.max-ttl (PT24H)");
+					.hasMessage("Invalid tiercache.caches.products: ttl PT48H exceeds tiercache.max-ttl PT24H");
 			});
 	}
 
 	@Test
 	void failsAtStartupForAnInvalidPerCacheSettingEvenWithoutAMethodOfThatCache() {
 		this.contextRunner.withPropertyValues("tiercache.caches.unused.null-ttl=-5s")
-			.run((context) -> assertFailureMentions(context, "tiercache.caches.unused.null-ttl"));
+			.run((context) -> assertFailureMentions(context,
+					"Invalid tiercache.caches.unused: nullTtl PT-5S must not be negative"));
 	}
 
 	@Test

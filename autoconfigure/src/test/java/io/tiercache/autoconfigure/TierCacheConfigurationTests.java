@@ -29,6 +29,7 @@ import org.springframework.core.annotation.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -76,6 +77,35 @@ class TierCacheConfigurationTests {
 	}
 
 	@Test
+	void theProgrammaticApiRefusesSettingsAsAnAnnotatedMethodIsRefused() {
+		// The default ttl, 1h, plus this window exceeds tiercache.max-ttl
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("tiercache.max-ttl=1h")
+			.withBean(TierCacheCustomizer.class,
+					() -> (settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(30)));
+		String problem = "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H";
+		runner.withUserConfiguration(PricesConfiguration.class)
+			.run((context) -> assertFailureMentions(context, "Invalid @Cached on " + PricesService.class.getName()
+					+ ".price(long) of cache 'prices': " + problem));
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			TierCacheOperations operations = context.getBean(TierCacheOperations.class);
+			assertThatIllegalStateException()
+				.isThrownBy(() -> operations.get("reports", 1, String.class, () -> "report"))
+				.withMessage("Invalid settings of cache 'reports': " + problem);
+			assertThat(context.getBean(TieredStore.class).caches()).doesNotContainKey("reports");
+		});
+	}
+
+	@Test
+	void aPerCacheStaleWhileRevalidateBeyondMaxTtlFailsStartupForACacheOnlyCodeUses() {
+		// No method declares the cache: only the programmatic API would use it
+		this.contextRunner
+			.withPropertyValues("tiercache.max-ttl=1h", "tiercache.caches.reports.stale-while-revalidate=30m")
+			.run((context) -> assertFailureMentions(context, "Invalid tiercache.caches.reports: "
+					+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H"));
+	}
+
+	@Test
 	void definesTheTemplateUnlessTheApplicationDefinesOperations() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(TierCacheTemplate.class));
 		TierCacheOperations own = (TierCacheOperations) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -104,28 +134,30 @@ class TierCacheConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			tiercache.max-ttl=0s                           | tiercache.max-ttl
-			tiercache.default-ttl=-1s                      | tiercache.default-ttl
-			tiercache.default-ttl=2d                       | tiercache.default-ttl
-			tiercache.default-jitter=2h                    | tiercache.default-jitter
-			tiercache.namespace=                           | tiercache.namespace
-			tiercache.local.maximum-size=-1                | tiercache.local.maximum-size
-			tiercache.local.max-ttl=0s                     | tiercache.local.max-ttl
-			tiercache.redis.key-prefix=                    | tiercache.redis.key-prefix
-			tiercache.redis.command-timeout=0ms            | tiercache.redis.command-timeout
-			tiercache.redis.breaker.failure-threshold=0    | tiercache.redis.breaker.failure-threshold
-			tiercache.redis.breaker.open-duration=-1s      | tiercache.redis.breaker.open-duration
-			tiercache.fanout.check-interval=0s             | tiercache.fanout.check-interval
-			tiercache.fanout.subscribe-timeout=0s          | tiercache.fanout.subscribe-timeout
-			tiercache.caches.prices.ttl=0s                 | tiercache.caches.prices.ttl
-			tiercache.caches.prices.jitter=abc             | tiercache.caches.prices.jitter
-			tiercache.caches.prices.null-ttl=-1s           | tiercache.caches.prices.null-ttl
-			tiercache.fanout.check-interval=soon           | tiercache.fanout.check-interval
+			tiercache.max-ttl=0s                               | tiercache.max-ttl
+			tiercache.default-ttl=-1s                          | tiercache.default-ttl and tiercache.default-jitter: ttl PT-1S must be greater than zero
+			tiercache.default-ttl=2d                           | tiercache.default-ttl and tiercache.default-jitter: ttl PT48H exceeds tiercache.max-ttl PT24H
+			tiercache.default-jitter=2h                        | tiercache.default-ttl and tiercache.default-jitter: jitter PT2H exceeds its ttl PT1H
+			tiercache.namespace=                               | tiercache.namespace
+			tiercache.local.maximum-size=-1                    | tiercache.local.maximum-size
+			tiercache.local.max-ttl=0s                         | tiercache.local.max-ttl
+			tiercache.redis.key-prefix=                        | tiercache.redis.key-prefix
+			tiercache.redis.command-timeout=0ms                | tiercache.redis.command-timeout
+			tiercache.redis.breaker.failure-threshold=0        | tiercache.redis.breaker.failure-threshold
+			tiercache.redis.breaker.open-duration=-1s          | tiercache.redis.breaker.open-duration
+			tiercache.fanout.check-interval=0s                 | tiercache.fanout.check-interval
+			tiercache.fanout.subscribe-timeout=0s              | tiercache.fanout.subscribe-timeout
+			tiercache.caches.prices.ttl=0s                     | tiercache.caches.prices: ttl PT0S must be greater than zero
+			tiercache.caches.prices.jitter=abc                 | tiercache.caches.prices.jitter
+			tiercache.caches.prices.null-ttl=-1s               | tiercache.caches.prices: nullTtl PT-1S must not be negative
+			tiercache.caches.prices.stale-while-revalidate=-1s | tiercache.caches.prices: staleWhileRevalidate PT-1S must not be negative
+			tiercache.caches.prices.stale-while-revalidate=1d  | tiercache.caches.prices: ttl PT1H plus staleWhileRevalidate PT24H exceeds tiercache.max-ttl PT24H
+			tiercache.fanout.check-interval=soon               | tiercache.fanout.check-interval
 			""")
-	void anInvalidPropertyFailsStartupNamingIt(String property, String name) {
+	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
 			.withPropertyValues(property)
-			.run((context) -> assertFailureMentions(context, name));
+			.run((context) -> assertFailureMentions(context, message));
 	}
 
 	private static CacheSettings settingsOf(AssertableApplicationContext context, String cache) {

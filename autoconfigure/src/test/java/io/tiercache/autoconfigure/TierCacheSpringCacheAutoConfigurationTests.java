@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -88,6 +89,40 @@ class TierCacheSpringCacheAutoConfigurationTests {
 					.getNativeCache();
 				assertThat(cache.settings().ttl()).isEqualTo(Duration.ofMinutes(8));
 				assertThat(cache.settings().local()).isFalse();
+			});
+	}
+
+	@Test
+	void aBridgeCacheWithInvalidSettingsIsRefusedAsAnAnnotatedMethodIsRefused() {
+		// The default ttl, 1h, plus this window exceeds tiercache.max-ttl
+		this.contextRunner.withPropertyValues("tiercache.spring-cache.enabled=true", "tiercache.max-ttl=1h")
+			.withBean(TierCacheCustomizer.class,
+					() -> (settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(30)))
+			.withUserConfiguration(BooksConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				String message = "Invalid settings of cache 'books': "
+						+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H";
+				CacheManager cacheManager = context.getBean(CacheManager.class);
+				assertThatIllegalStateException().isThrownBy(() -> cacheManager.getCache("books")).withMessage(message);
+				BookService service = context.getBean(BookService.class);
+				assertThatIllegalStateException().isThrownBy(() -> service.find(1)).withMessage(message);
+				assertThat(service.loads()).isZero();
+			});
+	}
+
+	@Test
+	void aPerCacheStaleWhileRevalidateBeyondMaxTtlFailsStartupForABridgeCache() {
+		this.contextRunner
+			.withPropertyValues("tiercache.spring-cache.enabled=true", "tiercache.max-ttl=1h",
+					"tiercache.caches.books.stale-while-revalidate=30m")
+			.withUserConfiguration(BooksConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessage("Invalid tiercache.caches.books: "
+							+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H");
 			});
 	}
 

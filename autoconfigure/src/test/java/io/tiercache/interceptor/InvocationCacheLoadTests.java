@@ -7,8 +7,9 @@ import java.util.Optional;
 
 import io.tiercache.annotation.Cached;
 import io.tiercache.store.Jitter;
+import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 import org.aopalliance.intercept.MethodInvocation;
-import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.ReflectionUtils;
@@ -16,6 +17,7 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.contains;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.mock;
@@ -30,7 +32,7 @@ class InvocationCacheLoadTests {
 
 	private final MethodInvocation invocation = mock();
 
-	private final Log logger = mock();
+	private final StoreErrorHandler errorHandler = mock();
 
 	@Test
 	void loadProceedsWithInvocation() throws Throwable {
@@ -72,11 +74,12 @@ class InvocationCacheLoadTests {
 
 	@Test
 	void resultWhoseTagsFailIsNotCacheable() {
-		given(this.logger.isWarnEnabled()).willReturn(true);
 		InvocationCacheLoad load = load("find", 7L);
 		assertThat(load.resultTags(null)).isEmpty();
 		assertThat(load.isCacheable(null)).isFalse();
-		then(this.logger).should().warn(contains("the result was not cached"), any(RuntimeException.class));
+		then(this.errorHandler).should()
+			.handleExpressionError(contains(".find(long)"), eq("tag"), eq("'category:' + #result.categoryId"),
+					eq(ExpressionConsequence.RESULT_NOT_CACHED), any(RuntimeException.class));
 	}
 
 	@Test
@@ -95,7 +98,7 @@ class InvocationCacheLoadTests {
 		InvocationEvaluation evaluation = new InvocationEvaluation(operation.method(), new Object[] { argument },
 				new ProductService(), ProductService.class, null);
 		return new InvocationCacheLoad(operation, this.invocation, evaluation, argumentTags,
-				new ExpressionFailureLog(this.logger));
+				new ExpressionFailures(operation.method(), () -> this.errorHandler));
 	}
 
 	record Product(long id, long categoryId) {

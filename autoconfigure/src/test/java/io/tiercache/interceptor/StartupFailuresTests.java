@@ -97,25 +97,33 @@ class StartupFailuresTests {
 
 	@Test
 	void fixedJitterLargerThanTtlFails() {
-		assertStartupFailure(JitterAboveTtlService.class, "find(long)", "jitter PT1M of cache '"
-				+ JitterAboveTtlService.class.getSimpleName() + ".find' exceeds its ttl PT10S");
+		assertStartupFailure(JitterAboveTtlService.class, "find(long) of cache '"
+				+ JitterAboveTtlService.class.getSimpleName() + ".find'", "jitter PT1M exceeds its ttl PT10S");
 	}
 
 	@Test
 	void ttlAboveMaxTtlFails() {
-		assertStartupFailure(TtlAboveMaxService.class, "find(long)", "ttl PT2H of cache '"
-				+ TtlAboveMaxService.class.getSimpleName() + ".find' exceeds tiercache.max-ttl PT1H");
+		assertStartupFailure(TtlAboveMaxService.class, "find(long) of cache '"
+				+ TtlAboveMaxService.class.getSimpleName() + ".find'", "ttl PT2H exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void ttlPlusStaleWhileRevalidateAboveMaxTtlFails() {
+		assertStartupFailure(StaleBeyondMaxService.class, "find(long) of cache '"
+				+ StaleBeyondMaxService.class.getSimpleName() + ".find'",
+				"ttl PT50M plus staleWhileRevalidate PT20M exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test
 	void nullTtlAboveMaxTtlFails() {
-		assertStartupFailure(NullTtlAboveMaxService.class, "find(long)", "nullTtl PT2H of cache '"
-				+ NullTtlAboveMaxService.class.getSimpleName() + ".find' exceeds tiercache.max-ttl PT1H");
+		assertStartupFailure(NullTtlAboveMaxService.class, "find(long) of cache '"
+				+ NullTtlAboveMaxService.class.getSimpleName() + ".find'",
+				"nullTtl PT2H exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test
 	void zeroTtlFails() {
-		assertStartupFailure(ZeroTtlService.class, "find(long)", "must be greater than zero");
+		assertStartupFailure(ZeroTtlService.class, "find(long)", "ttl PT0S must be greater than zero");
 	}
 
 	@Test
@@ -344,6 +352,15 @@ class StartupFailuresTests {
 	static class TtlAboveMaxService {
 
 		@Cached(ttl = "2h")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class StaleBeyondMaxService {
+
+		@Cached(ttl = "50m", staleWhileRevalidate = "20m")
 		public String find(long id) {
 			return "product";
 		}

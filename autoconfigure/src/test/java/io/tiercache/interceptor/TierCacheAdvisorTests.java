@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.store.Jitter;
+import io.tiercache.store.LoggingStoreErrorHandler;
 import io.tiercache.store.TieredStore;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +111,7 @@ class TierCacheAdvisorTests {
 		TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource tierCacheOperationSource,
 				RecordingInvalidator recordingInvalidator) {
 			return new TierCacheInterceptor(tierCacheOperationSource, TierCacheAdvisorTests::noStore,
-					recordingInvalidator);
+					LoggingStoreErrorHandler::new, recordingInvalidator);
 		}
 
 		@Bean

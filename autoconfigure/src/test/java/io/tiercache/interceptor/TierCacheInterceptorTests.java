@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.store.Jitter;
+import io.tiercache.store.StoreErrorHandler;
 import io.tiercache.store.TieredStore;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +43,28 @@ class TierCacheInterceptorTests {
 
 	private final TransactionTemplate transactionTemplate = new TransactionTemplate(
 			new DataSourceTransactionManager(this.database));
+
+	private final List<String> failures = new ArrayList<>();
+
+	private final StoreErrorHandler recordingHandler = new StoreErrorHandler() {
+
+		@Override
+		public void handleRedisError(String operation, RuntimeException ex) {
+			throw new AssertionError("No Redis here");
+		}
+
+		@Override
+		public void handleCacheError(String cacheName, CacheFailure failure, Throwable ex) {
+			throw new AssertionError("No store here");
+		}
+
+		@Override
+		public void handleExpressionError(String source, String attribute, String expression,
+				ExpressionConsequence consequence, RuntimeException ex) {
+			TierCacheInterceptorTests.this.failures.add(source + " " + attribute + " " + expression + " " + consequence);
+		}
+
+	};
 
 	private final ProductService service = proxy(new ProductService(), defaults, this.recordingInvalidator);
 
@@ -108,14 +131,21 @@ class TierCacheInterceptorTests {
 	void failingTagExpressionDoesNotReachCallerAndOtherTagsAreInvalidated() {
 		assertThat(this.service.findOrNull(1)).isNull();
 		assertThat(this.invalidations).containsExactly(List.of("all-products"));
+		assertThat(this.failures).singleElement()
+			.asString()
+			.startsWith("@InvalidatesTags on " + ProductService.class.getName() + ".findOrNull(long) tag ")
+			.endsWith("TAGS_NOT_INVALIDATED");
 	}
 
 	@Test
 	void failingInvalidationDoesNotReachCaller() {
+		List<List<String>> attempts = new ArrayList<>();
 		ProductService service = proxy(new ProductService(), defaults, (tags) -> {
+			attempts.add(List.copyOf(tags));
 			throw new IllegalStateException("Redis is down");
 		});
-		service.update(new Product(1, 7));
+		assertThat(service.create("lamp")).isEqualTo(new Product(42, 7));
+		assertThat(attempts).containsExactly(List.of("product:42"));
 	}
 
 	@Test
@@ -137,6 +167,11 @@ class TierCacheInterceptorTests {
 	@Test
 	void failingConditionCallsMethodWithoutStore() {
 		assertThat(this.service.findFor(null)).isEqualTo(new Product(0, 7));
+		assertThat(this.failures).singleElement()
+			.asString()
+			.startsWith("@Cached on " + ProductService.class.getName() + ".findFor(")
+			.contains(" condition ")
+			.endsWith("CALL_UNCACHED");
 	}
 
 	@Test
@@ -156,10 +191,10 @@ class TierCacheInterceptorTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <T> T proxy(T target, TierCacheDefaults defaults, Invalidator invalidator) {
+	private <T> T proxy(T target, TierCacheDefaults defaults, Invalidator invalidator) {
 		TierCacheOperationSource source = new TierCacheOperationSource(defaults);
 		TierCacheInterceptor interceptor = new TierCacheInterceptor(source, TierCacheInterceptorTests::noStore,
-				invalidator);
+				() -> this.recordingHandler, invalidator);
 		ProxyFactory factory = new ProxyFactory(target);
 		factory.setProxyTargetClass(true);
 		factory.addAdvisor(new TierCacheAdvisor(source, interceptor));

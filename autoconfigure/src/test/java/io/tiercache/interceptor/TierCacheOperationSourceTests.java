@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class TierCacheOperationSourceTests {
 
 	private static final TierCacheDefaults defaults = new TierCacheDefaults(Duration.ofMinutes(10),
-			Jitter.parse("10%"), Duration.ofHours(1));
+			Jitter.ofPercent(10), Duration.ofHours(1));
 
 	private final TierCacheOperationSource source = new TierCacheOperationSource(defaults);
 
@@ -36,7 +36,7 @@ class TierCacheOperationSourceTests {
 	void unsetAttributesTakeDefaults() {
 		CachedOperation operation = cachedOperation(ProductService.class, "findProduct", long.class);
 		assertThat(operation.settings()).isEqualTo(new CacheSettings("ProductService.findProduct",
-				Duration.ofMinutes(10), Jitter.parse("10%"), null, true, true));
+				Duration.ofMinutes(10), Jitter.ofPercent(10), null, true, true));
 	}
 
 	@Test
@@ -65,8 +65,20 @@ class TierCacheOperationSourceTests {
 				Jitter.NONE, Duration.ofHours(1), (settings) -> settings.withTtl(Duration.ofHours(2))));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
-			.withMessageContaining(ProductService.class.getName() + ".findProduct(long)")
-			.withMessageContaining("ttl PT2H of cache 'ProductService.findProduct' exceeds tiercache.max-ttl PT1H");
+			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
+					+ " of cache 'ProductService.findProduct': ttl PT2H exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void overriddenStaleWhileRevalidateIsValidatedWithTheTtl() {
+		TierCacheOperationSource source = new TierCacheOperationSource(new TierCacheDefaults(Duration.ofMinutes(10),
+				Jitter.NONE, Duration.ofHours(1),
+				(settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(55))));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
+			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
+					+ " of cache 'ProductService.findProduct': ttl PT10M plus staleWhileRevalidate PT55M"
+					+ " exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test

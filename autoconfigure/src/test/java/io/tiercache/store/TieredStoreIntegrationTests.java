@@ -297,7 +297,7 @@ class TieredStoreIntegrationTests {
 
 	@Test
 	void entriesExpireWithinTtlMinusJitterAndTtl() throws Throwable {
-		TieredCache cache = this.a.cache(new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.parse("50%"),
+		TieredCache cache = this.a.cache(new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.ofPercent(50),
 				null, true, true), Product.class);
 		List<Long> ttls = new ArrayList<>();
 		for (long id = 0; id < 40; id++) {

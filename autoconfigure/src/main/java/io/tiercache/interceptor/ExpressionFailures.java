@@ -1,0 +1,53 @@
+package io.tiercache.interceptor;
+
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+
+import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
+
+import org.springframework.expression.Expression;
+
+/**
+ * Reports the expressions of one method that fail at run time to the store's
+ * {@link StoreErrorHandler}, naming the method. Failures never reach the caller: a cache
+ * failure costs a cache miss, whereas a skipped invalidation may leave stale entries, which the
+ * handler reports as an error.
+ */
+final class ExpressionFailures {
+
+	private final Method method;
+
+	private final Supplier<StoreErrorHandler> handler;
+
+	ExpressionFailures(Method method, Supplier<StoreErrorHandler> handler) {
+		this.method = method;
+		this.handler = handler;
+	}
+
+	/**
+	 * An expression of {@code @Cached} failed.
+	 * @param attribute the attribute of the expression, such as {@code condition}
+	 * @param expression the expression
+	 * @param consequence what was done instead
+	 * @param ex the failure
+	 */
+	void cacheSkipped(String attribute, Expression expression, ExpressionConsequence consequence,
+			RuntimeException ex) {
+		this.handler.get()
+			.handleExpressionError("@Cached on " + TierCacheAnnotationParser.describe(this.method), attribute,
+					expression.getExpressionString(), consequence, ex);
+	}
+
+	/**
+	 * A tag expression of {@code @InvalidatesTags} failed, so its tags were not invalidated.
+	 * @param expression the expression
+	 * @param ex the failure
+	 */
+	void invalidationSkipped(Expression expression, RuntimeException ex) {
+		this.handler.get()
+			.handleExpressionError("@InvalidatesTags on " + TierCacheAnnotationParser.describe(this.method), "tag",
+					expression.getExpressionString(), ExpressionConsequence.TAGS_NOT_INVALIDATED, ex);
+	}
+
+}

@@ -1,0 +1,252 @@
+package io.tiercache.interceptor;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import io.tiercache.annotation.Cached;
+import io.tiercache.annotation.InvalidatesTags;
+import io.tiercache.store.CacheSettings;
+import io.tiercache.store.Jitter;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotationSelectors;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.annotation.RepeatableContainers;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.ast.VariableReference;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.StringUtils;
+
+/**
+ * Parses {@link Cached @Cached} and {@link InvalidatesTags @InvalidatesTags} on one method
+ * into {@link CachedOperation} and {@link InvalidatesTagsOperation}, and fails on anything
+ * invalid with an {@link IllegalStateException} naming the method, such as
+ * {@code com.example.ProductService.findProduct(long)}. It caches nothing:
+ * {@link TierCacheOperationSource} decides which methods to parse and caches the result.
+ */
+final class TierCacheAnnotationParser {
+
+	private static final String RESULT_REFERENCE = "#result";
+
+	private final TierCacheDefaults defaults;
+
+	// MIXED: expressions run interpreted first and compile once their types are stable
+	private final SpelExpressionParser parser = new SpelExpressionParser(
+			new SpelParserConfiguration(SpelCompilerMode.MIXED, null));
+
+	TierCacheAnnotationParser(TierCacheDefaults defaults) {
+		this.defaults = defaults;
+	}
+
+	/**
+	 * Parse the annotations of a method.
+	 * @param specificMethod the most specific method for the target class, the one a proxy
+	 * intercepts
+	 * @param method the invoked method, searched for an annotation the specific method lacks
+	 * @param targetClass the class of the target object
+	 * @return the operations, {@link MethodOperations#NONE} if the method has neither annotation
+	 * @throws IllegalStateException if an annotation is invalid
+	 */
+	MethodOperations parseOperations(Method specificMethod, Method method, Class<?> targetClass) {
+		MergedAnnotation<Cached> cached = findAnnotation(specificMethod, method, Cached.class);
+		MergedAnnotation<InvalidatesTags> invalidatesTags = findAnnotation(specificMethod, method,
+				InvalidatesTags.class);
+		if (!cached.isPresent() && !invalidatesTags.isPresent()) {
+			return MethodOperations.NONE;
+		}
+		CachedOperation cachedOperation = cached.isPresent() ? parseCached(cached, specificMethod, targetClass)
+				: null;
+		InvalidatesTagsOperation invalidatesTagsOperation = invalidatesTags.isPresent()
+				? parseInvalidatesTags(invalidatesTags, specificMethod, targetClass) : null;
+		return new MethodOperations(cachedOperation, invalidatesTagsOperation);
+	}
+
+	private static <A extends Annotation> MergedAnnotation<A> findAnnotation(Method specificMethod, Method method,
+			Class<A> type) {
+		MergedAnnotation<A> annotation = findMergedAnnotation(specificMethod, type);
+		if (annotation.isPresent() || specificMethod == method) {
+			return annotation;
+		}
+		return findMergedAnnotation(BridgeMethodResolver.findBridgedMethod(method), type);
+	}
+
+	// As AnnotatedElementUtils.findMergedAnnotation, keeping the source: the default cache name
+	// and the parameter names come from the method that declares the annotation
+	private static <A extends Annotation> MergedAnnotation<A> findMergedAnnotation(Method method, Class<A> type) {
+		return MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY, RepeatableContainers.none())
+			.get(type, null, MergedAnnotationSelectors.firstDirectlyDeclared());
+	}
+
+	private CachedOperation parseCached(MergedAnnotation<Cached> annotation, Method specificMethod,
+			Class<?> targetClass) {
+		Method method = (Method) annotation.getSource();
+		Cached cached = annotation.synthesize();
+		String description = "@Cached on " + describe(method);
+		checkInterceptable("@Cached", specificMethod);
+		Class<?> returnType = specificMethod.getReturnType();
+		if (returnType == void.class || returnType == Void.class) {
+			throw invalid(description, "a void method has no result to cache");
+		}
+		boolean async = returnType == CompletableFuture.class;
+		if (!async && isAsynchronous(returnType)) {
+			throw invalid(description, "return type " + returnType.getName()
+					+ " is not supported: declare CompletableFuture<T> to cache an asynchronous result");
+		}
+		CacheSettings settings = resolveSettings(cached, method, description);
+		Expression key = StringUtils.hasLength(cached.key()) ? parse(description, "key", cached.key(), false) : null;
+		List<Expression> argumentTags = new ArrayList<>();
+		List<Expression> resultTags = new ArrayList<>();
+		for (String tag : cached.tags()) {
+			Expression expression = parse(description, "tag", tag, true);
+			(referencesResult(expression) ? resultTags : argumentTags).add(expression);
+		}
+		Expression condition = StringUtils.hasLength(cached.condition())
+				? parse(description, "condition", cached.condition(), false) : null;
+		Expression unless = StringUtils.hasLength(cached.unless())
+				? parse(description, "unless", cached.unless(), true) : null;
+		Type valueType = async ? ValueTypes.resolveFutureValueType(specificMethod, targetClass)
+				: ValueTypes.resolveValueType(specificMethod, targetClass);
+		return new CachedOperation(method, targetClass, settings, valueType, async, key, argumentTags, resultTags,
+				condition, unless);
+	}
+
+	private InvalidatesTagsOperation parseInvalidatesTags(MergedAnnotation<InvalidatesTags> annotation,
+			Method specificMethod, Class<?> targetClass) {
+		Method method = (Method) annotation.getSource();
+		String description = "@InvalidatesTags on " + describe(method);
+		checkInterceptable("@InvalidatesTags", specificMethod);
+		String[] tags = annotation.synthesize().value();
+		if (tags.length == 0) {
+			throw invalid(description, "no tags are given, so nothing would ever be invalidated");
+		}
+		boolean returnsNothing = specificMethod.getReturnType() == void.class;
+		List<Expression> expressions = new ArrayList<>(tags.length);
+		for (String tag : tags) {
+			Expression expression = parse(description, "tag", tag, true);
+			if (returnsNothing && referencesResult(expression)) {
+				throw invalid(description, "tag expression '" + tag
+						+ "' uses #result but the method returns void, so the tag would never be invalidated");
+			}
+			expressions.add(expression);
+		}
+		return new InvalidatesTagsOperation(method, targetClass, expressions);
+	}
+
+	private static void checkInterceptable(String annotation, Method method) {
+		int modifiers = method.getModifiers();
+		String modifier = Modifier.isPrivate(modifiers) ? "private"
+				: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
+		if (modifier != null) {
+			throw invalid(annotation + " on " + describe(method),
+					"the method is " + modifier + ", so a proxy cannot intercept it");
+		}
+	}
+
+	private static boolean isAsynchronous(Class<?> returnType) {
+		return Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)
+				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
+	}
+
+	private CacheSettings resolveSettings(Cached cached, Method method, String description) {
+		String name = StringUtils.hasText(cached.name()) ? cached.name()
+				: method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		CacheSettings declared;
+		try {
+			Duration ttl = StringUtils.hasText(cached.ttl()) ? Durations.parse("ttl", cached.ttl())
+					: this.defaults.defaultTtl();
+			Jitter jitter = StringUtils.hasText(cached.jitter()) ? Durations.parseJitter(cached.jitter())
+					: this.defaults.defaultJitter();
+			Duration nullTtl = StringUtils.hasText(cached.nullTtl()) ? Durations.parse("nullTtl", cached.nullTtl())
+					: null;
+			Duration staleWhileRevalidate = StringUtils.hasText(cached.staleWhileRevalidate())
+					? Durations.parse("staleWhileRevalidate", cached.staleWhileRevalidate()) : Duration.ZERO;
+			declared = new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(description, ex.getMessage());
+		}
+		try {
+			CacheSettings settings = this.defaults.overrides().apply(declared);
+			settings.validate(this.defaults.maxTtl());
+			return settings;
+		}
+		catch (IllegalArgumentException ex) {
+			// Named: the settings may come from tiercache.caches.<name>.* or a customizer
+			throw invalid(description + " of cache '" + name + "'", ex.getMessage());
+		}
+	}
+
+	private Expression parse(String description, String attribute, String text, boolean resultAllowed) {
+		if (!StringUtils.hasText(text)) {
+			throw invalid(description, attribute + " expression must not be empty");
+		}
+		Expression expression;
+		try {
+			expression = this.parser.parseExpression(text);
+		}
+		catch (ParseException ex) {
+			throw invalid(description, attribute + " expression '" + text + "' cannot be parsed: " + ex.getMessage());
+		}
+		if (!resultAllowed && referencesResult(expression)) {
+			throw invalid(description, attribute + " expression '" + text
+					+ "' must not use #result: it is evaluated before the method runs");
+		}
+		return expression;
+	}
+
+	static boolean referencesResult(Expression expression) {
+		return expression instanceof SpelExpression spel && referencesResult(spel.getAST());
+	}
+
+	private static boolean referencesResult(SpelNode node) {
+		if (node instanceof VariableReference && RESULT_REFERENCE.equals(node.toStringAST())) {
+			return true;
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			if (referencesResult(node.getChild(i))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The failure of an invalid annotation.
+	 * @param description the annotation and the method, such as
+	 * {@code @Cached on com.example.ProductService.findProduct(long)}
+	 * @param problem what is wrong
+	 * @return the exception to throw
+	 */
+	static IllegalStateException invalid(String description, @Nullable String problem) {
+		return new IllegalStateException("Invalid " + description + ": " + problem);
+	}
+
+	/**
+	 * Describe a method as {@code com.example.ProductService.findProduct(long)}.
+	 */
+	static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.tiercache.autoconfigure;
+
+import java.time.Duration;
+
+import io.tiercache.autoconfigure.TierCacheProperties.CacheSpec;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * Tests for {@link TierCachePropertiesValidator}'s checks of cache settings, without an
+ * application context; every property is checked in a context by
+ * {@link TierCacheConfigurationTests}.
+ */
+class TierCachePropertiesValidatorTests {
+
+	private final TierCacheProperties properties = new TierCacheProperties();
+
+	private final DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+
+	@Test
+	void defaultPropertiesAreValid() {
+		assertThatNoException().isThrownBy(this::validate);
+	}
+
+	@Test
+	void defaultsAreCheckedAsTheSettingsOfACache() {
+		this.properties.setDefaultJitter("2h");
+		assertThatIllegalStateException().isThrownBy(this::validate)
+			.withMessage("Invalid tiercache.default-ttl and tiercache.default-jitter: "
+					+ "jitter PT2H exceeds its ttl PT1H");
+	}
+
+	@Test
+	void eachCacheEntryIsCheckedOverTheDefaults() {
+		this.properties.setMaxTtl(Duration.ofHours(1));
+		spec("reports").setStaleWhileRevalidate(Duration.ofMinutes(30));
+		assertThatIllegalStateException().isThrownBy(this::validate)
+			.withMessage("Invalid tiercache.caches.reports: "
+					+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H");
+	}
+
+	@Test
+	void cacheEntryIsCheckedWithTheTtlItSets() {
+		CacheSpec spec = spec("reports");
+		spec.setTtl(Duration.ofHours(3));
+		spec.setJitter("2h");
+		assertThatNoException().isThrownBy(this::validate);
+	}
+
+	@Test
+	void customizersAreNotAskedForAtStartup() {
+		this.beanFactory.registerSingleton("failing", (TierCacheCustomizer) (settings) -> {
+			throw new AssertionError("A customizer must not run when the properties are checked");
+		});
+		spec("reports").setTtl(Duration.ofMinutes(5));
+		assertThatNoException().isThrownBy(this::validate);
+	}
+
+	private void validate() {
+		TierCachePropertiesValidator.validate(this.properties,
+				new CacheSettingsPolicy(this.properties, this.beanFactory.getBeanProvider(TierCacheCustomizer.class)));
+	}
+
+	private CacheSpec spec(String name) {
+		return this.properties.getCaches().computeIfAbsent(name, (key) -> new CacheSpec());
+	}
+
+}
