@@ -18,8 +18,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The package arrows of {@code docs/architecture.md}: each package of the library imports only
- * the packages listed for it, so an arrow cannot be added by accident.
+ * The package arrows of {@code docs/architecture.md}: each package of the library imports
+ * only the packages listed for it, so an arrow cannot be added by accident.
  */
 class ArchitectureTests {
 
@@ -49,7 +49,8 @@ class ArchitectureTests {
 		ArchRule rule = classes().that()
 			.resideInAPackage("io.tiercache." + pkg + "..")
 			.should()
-			.onlyDependOnClassesThat(not(resideInAPackage("io.tiercache..")).or(resideInAnyPackage(packages.toArray(String[]::new))));
+			.onlyDependOnClassesThat(
+					not(resideInAPackage("io.tiercache..")).or(resideInAnyPackage(packages.toArray(String[]::new))));
 		rule.check(LIBRARY);
 	}
 

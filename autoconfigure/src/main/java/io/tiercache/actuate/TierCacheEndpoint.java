@@ -29,15 +29,16 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code tiercache} actuator endpoint. Unlike Boot's {@code caches} endpoint, what it
  * changes, it changes on every instance:
  * <ul>
- * <li>{@code GET /actuator/tiercache}: this instance's state and every cache with its effective
- * settings and live figures; {@code GET /actuator/tiercache/{cache}}: one cache.</li>
+ * <li>{@code GET /actuator/tiercache}: this instance's state and every cache with its
+ * effective settings and live figures; {@code GET /actuator/tiercache/{cache}}: one
+ * cache.</li>
  * <li>{@code POST /actuator/tiercache} with {@code {"tags": "product:42,category:7"}}:
  * invalidates the tags (separated by commas) everywhere, through the same path as
  * {@code @InvalidatesTags}.</li>
  * <li>{@code DELETE /actuator/tiercache/{cache}}: clears the cache on every instance, by
- * invalidating the tag that every entry of the cache carries (its local tier everywhere, and
- * its Redis entries, which the next call reloads); {@code DELETE /actuator/tiercache}: every
- * cache this instance has used.</li>
+ * invalidating the tag that every entry of the cache carries (its local tier everywhere,
+ * and its Redis entries, which the next call reloads);
+ * {@code DELETE /actuator/tiercache}: every cache this instance has used.</li>
  * </ul>
  * Like every endpoint but {@code health}, it is not exposed over HTTP unless
  * {@code management.endpoints.web.exposure.include} names it.
@@ -82,7 +83,8 @@ public class TierCacheEndpoint {
 
 	/**
 	 * Invalidate tags on every instance.
-	 * @param tags the tags, separated by commas (an actuator request body holds strings only)
+	 * @param tags the tags, separated by commas (an actuator request body holds strings
+	 * only)
 	 * @return what was invalidated
 	 */
 	@WriteOperation
@@ -102,8 +104,8 @@ public class TierCacheEndpoint {
 	}
 
 	/**
-	 * Clear a cache on every instance, including those where it exists and this one where it
-	 * may not have been used yet.
+	 * Clear a cache on every instance, including those where it exists and this one where
+	 * it may not have been used yet.
 	 * @param cache the cache
 	 * @return what was invalidated
 	 */
@@ -131,8 +133,9 @@ public class TierCacheEndpoint {
 		CacheStatistics statistics = this.observer.statistics(settings.name());
 		return new CacheDescriptor(text(settings.ttl()), settings.jitter().toString(), text(settings.nullTtl()),
 				settings.local(), settings.enabled(), cache.localSize(),
-				(statistics != null) ? new Figures(statistics.hits(), statistics.misses(), statistics.puts(),
-						statistics.evictions()) : null);
+				(statistics != null)
+						? new Figures(statistics.hits(), statistics.misses(), statistics.puts(), statistics.evictions())
+						: null);
 	}
 
 	private static @Nullable String text(@Nullable Duration duration) {
@@ -165,8 +168,8 @@ public class TierCacheEndpoint {
 	 * @param localSize entries in this process's local tier
 	 * @param figures counts since this process started, when metrics are enabled
 	 */
-	public record CacheDescriptor(String ttl, String jitter, @Nullable String nullTtl, boolean local,
-			boolean enabled, long localSize, @Nullable Figures figures) implements OperationResponseBody {
+	public record CacheDescriptor(String ttl, String jitter, @Nullable String nullTtl, boolean local, boolean enabled,
+			long localSize, @Nullable Figures figures) implements OperationResponseBody {
 	}
 
 	/**

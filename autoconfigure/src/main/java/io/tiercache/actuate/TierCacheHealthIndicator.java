@@ -11,12 +11,12 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of tiercache: {@code UP} when Redis answers and the invalidation subscription is
- * confirmed, {@code DOWN} otherwise. Details: the epoch, the last invalidation sequence this
- * process applied and Redis's, the lag between them, whether the local tier is trusted, and the
- * invalidations waiting for Redis.
+ * confirmed, {@code DOWN} otherwise. Details: the epoch, the last invalidation sequence
+ * this process applied and Redis's, the lag between them, whether the local tier is
+ * trusted, and the invalidations waiting for Redis.
  * <p>
- * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is not
- * part of the readiness group unless the application adds it
+ * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is
+ * not part of the readiness group unless the application adds it
  * ({@code management.endpoint.health.group.readiness.include=readinessState,tiercache}).
  *
  * @since 0.1.0
@@ -56,7 +56,8 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 		if (epoch != null) {
 			builder.withDetail("epoch", epoch);
 		}
-		// No sequence in Redis yet (nothing loaded or invalidated since it started): nothing missed
+		// No sequence in Redis yet (nothing loaded or invalidated since it started):
+		// nothing missed
 		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
 			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
 		if (subscribed) {

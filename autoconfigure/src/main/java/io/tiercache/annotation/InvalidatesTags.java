@@ -8,14 +8,15 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Invalidates, in every process, every entry carrying one of the given tags once the annotated
- * method has completed.
+ * Invalidates, in every process, every entry carrying one of the given tags once the
+ * annotated method has completed.
  * <p>
- * Inside an active transaction the invalidation runs after the transaction commits, and not at
- * all if it rolls back; outside one it runs when the method returns normally. It never runs
- * when the method throws. The process that invalidates stops serving the old values before the
- * method returns to its caller; a failure to reach Redis never reaches the caller (it is retried
- * in the background, and meanwhile this process does not use its local tier for those tags).
+ * Inside an active transaction the invalidation runs after the transaction commits, and
+ * not at all if it rolls back; outside one it runs when the method returns normally. It
+ * never runs when the method throws. The process that invalidates stops serving the old
+ * values before the method returns to its caller; a failure to reach Redis never reaches
+ * the caller (it is retried in the background, and meanwhile this process does not use
+ * its local tier for those tags).
  *
  * <pre class="code">
  * &#64;Transactional
@@ -33,8 +34,8 @@ public @interface InvalidatesTags {
 
 	/**
 	 * SpEL templates of the tags to invalidate. Each expression may use the arguments and
-	 * {@code #result}, and may evaluate to a single value or to a collection or array of values.
-	 * {@code null} values are ignored.
+	 * {@code #result}, and may evaluate to a single value or to a collection or array of
+	 * values. {@code null} values are ignored.
 	 * @return the tag expressions
 	 */
 	String[] value();

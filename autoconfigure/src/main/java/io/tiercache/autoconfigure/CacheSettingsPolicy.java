@@ -16,10 +16,10 @@ import org.springframework.util.StringUtils;
 
 /**
  * How the settings of a cache are resolved, in order: the annotation's attributes (or the
- * defaults for a cache named only in code), then {@code tiercache.caches.<name>.*}, then every
- * {@link TierCacheCustomizer} in order. The result is checked by
- * {@link CacheSettings#validate}: for an annotated method by the operation source, otherwise
- * by {@link #forProgrammaticCache}.
+ * defaults for a cache named only in code), then {@code tiercache.caches.<name>.*}, then
+ * every {@link TierCacheCustomizer} in order. The result is checked by
+ * {@link CacheSettings#validate}: for an annotated method by the operation source,
+ * otherwise by {@link #forProgrammaticCache}.
  */
 final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 
@@ -37,7 +37,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 	 * Create a policy.
 	 * @param properties the properties
 	 * @param customizers the customizers, asked for each time a cache is resolved
-	 * @throws IllegalStateException naming {@code tiercache.default-jitter} if it is not a jitter
+	 * @throws IllegalStateException naming {@code tiercache.default-jitter} if it is not
+	 * a jitter
 	 */
 	CacheSettingsPolicy(TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
 		this.defaultTtl = properties.getDefaultTtl();
@@ -119,8 +120,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 	}
 
 	/**
-	 * Settings of a cache that no annotation declares (the programmatic API and the Spring
-	 * Cache bridge): the defaults, then the overrides and customizers, validated.
+	 * Settings of a cache that no annotation declares (the programmatic API and the
+	 * Spring Cache bridge): the defaults, then the overrides and customizers, validated.
 	 * @param name the cache name
 	 * @return the settings
 	 * @throws IllegalStateException naming the cache if they are invalid

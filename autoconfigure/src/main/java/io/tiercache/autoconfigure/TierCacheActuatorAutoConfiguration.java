@@ -18,10 +18,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of tiercache's actuator support: the {@code tiercache} endpoint (when
- * available, that is enabled and exposed) and the {@code tiercache} health indicator (unless
- * {@code management.health.tiercache.enabled=false}). The indicator is not added to any health
- * group: a Redis outage makes it {@code DOWN} without making the application unready.
+ * Auto-configuration of tiercache's actuator support: the {@code tiercache} endpoint
+ * (when available, that is enabled and exposed) and the {@code tiercache} health
+ * indicator (unless {@code management.health.tiercache.enabled=false}). The indicator is
+ * not added to any health group: a Redis outage makes it {@code DOWN} without making the
+ * application unready.
  *
  * @since 0.1.0
  */
@@ -33,7 +34,8 @@ import org.springframework.context.annotation.Import;
 public final class TierCacheActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
+	@ConditionalOnClass(
+			name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
 	@ConditionalOnAvailableEndpoint(TierCacheEndpoint.class)
 	static class EndpointConfiguration {
 

@@ -11,10 +11,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
- * {@link RedisConnectionFactory} with its invalidation subscriber and the programmatic API
- * ({@link TierCacheRedisConfiguration}), and the advisor that makes {@code @Cached} and
- * {@code @InvalidatesTags} work ({@link TierCacheProxyConfiguration}). Metrics, the actuator
- * support and the Spring Cache bridge have auto-configurations of their own.
+ * {@link RedisConnectionFactory} with its invalidation subscriber and the programmatic
+ * API ({@link TierCacheRedisConfiguration}), and the advisor that makes {@code @Cached}
+ * and {@code @InvalidatesTags} work ({@link TierCacheProxyConfiguration}). Metrics, the
+ * actuator support and the Spring Cache bridge have auto-configurations of their own.
  *
  * @since 0.1.0
  */

@@ -1,8 +1,8 @@
 package io.tiercache.autoconfigure;
 
 /**
- * tiercache cannot start as configured; {@link TierCacheFailureAnalyzer} reports it as what is
- * wrong and what to do.
+ * tiercache cannot start as configured; {@link TierCacheFailureAnalyzer} reports it as
+ * what is wrong and what to do.
  *
  * @since 0.1.0
  */

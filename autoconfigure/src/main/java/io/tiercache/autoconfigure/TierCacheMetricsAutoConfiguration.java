@@ -14,9 +14,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of tiercache's Micrometer meters, when a {@link MeterRegistry} exists:
- * the store's and each cache's (with Boot's standard {@code cache.*} meters), and the
- * fan-out's.
+ * Auto-configuration of tiercache's Micrometer meters, when a {@link MeterRegistry}
+ * exists: the store's and each cache's (with Boot's standard {@code cache.*} meters), and
+ * the fan-out's.
  *
  * @since 0.1.0
  */

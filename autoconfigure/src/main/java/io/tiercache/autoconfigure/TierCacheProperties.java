@@ -26,8 +26,8 @@ public class TierCacheProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Namespace of every key and channel. Bump it after changing the shape of cached values to
-	 * cut over to a fresh keyspace without a flush.
+	 * Namespace of every key and channel. Bump it after changing the shape of cached
+	 * values to cut over to a fresh keyspace without a flush.
 	 */
 	private String namespace = StoreOptions.DEFAULT_NAMESPACE;
 
@@ -37,14 +37,14 @@ public class TierCacheProperties {
 	private Duration defaultTtl = Duration.ofHours(1);
 
 	/**
-	 * Jitter of entries whose annotation sets none: a duration or a percentage of the time to
-	 * live, such as "10%". Empty for none.
+	 * Jitter of entries whose annotation sets none: a duration or a percentage of the
+	 * time to live, such as "10%". Empty for none.
 	 */
 	private String defaultJitter = "";
 
 	/**
-	 * Longest time to live any entry may have. Invalidated tags are remembered in Redis this
-	 * long, so an annotation asking for more fails at startup.
+	 * Longest time to live any entry may have. Invalidated tags are remembered in Redis
+	 * this long, so an annotation asking for more fails at startup.
 	 */
 	private Duration maxTtl = StoreOptions.DEFAULT_MAX_TTL;
 
@@ -151,10 +151,10 @@ public class TierCacheProperties {
 		private boolean allowNullValues = true;
 
 		/**
-		 * Packages whose classes cached values may be made of, besides java.lang, java.util,
-		 * java.time and java.math; sub-packages included. Values are Java-serialized, and
-		 * reading any other class from Redis is refused. Empty for the application's own
-		 * packages (those of its @SpringBootApplication class).
+		 * Packages whose classes cached values may be made of, besides java.lang,
+		 * java.util, java.time and java.math; sub-packages included. Values are
+		 * Java-serialized, and reading any other class from Redis is refused. Empty for
+		 * the application's own packages (those of its @SpringBootApplication class).
 		 */
 		private List<String> trustedPackages = new ArrayList<>();
 
@@ -195,8 +195,8 @@ public class TierCacheProperties {
 		private long maximumSize = StoreOptions.DEFAULT_LOCAL_MAXIMUM_SIZE;
 
 		/**
-		 * Longest time an entry stays in a local tier, whatever its own time to live: the last
-		 * safety net should an invalidation message be lost unnoticed.
+		 * Longest time an entry stays in a local tier, whatever its own time to live: the
+		 * last safety net should an invalidation message be lost unnoticed.
 		 */
 		private Duration maxTtl = StoreOptions.DEFAULT_LOCAL_MAX_TTL;
 
@@ -236,8 +236,8 @@ public class TierCacheProperties {
 		private Duration commandTimeout = StoreOptions.DEFAULT_COMMAND_TIMEOUT;
 
 		/**
-		 * Largest serialized value stored in Redis. A larger result is returned to the caller
-		 * but not cached, and counted.
+		 * Largest serialized value stored in Redis. A larger result is returned to the
+		 * caller but not cached, and counted.
 		 */
 		private DataSize maxValueSize = DataSize.ofBytes(StoreOptions.DEFAULT_MAX_VALUE_BYTES);
 
@@ -274,20 +274,20 @@ public class TierCacheProperties {
 	}
 
 	/**
-	 * The load lease that makes one process load a missing key while the others wait for its
-	 * entry.
+	 * The load lease that makes one process load a missing key while the others wait for
+	 * its entry.
 	 */
 	public static class Lease {
 
 		/**
-		 * How long a lease lasts. A process that loads for longer (hung, or dead) lets one of
-		 * the waiting processes take over. Longer than the slowest normal load.
+		 * How long a lease lasts. A process that loads for longer (hung, or dead) lets
+		 * one of the waiting processes take over. Longer than the slowest normal load.
 		 */
 		private Duration timeout = StoreOptions.DEFAULT_LEASE_TIMEOUT;
 
 		/**
-		 * Longest time a miss waits for another caller's load, in this process or another,
-		 * before calling the method itself.
+		 * Longest time a miss waits for another caller's load, in this process or
+		 * another, before calling the method itself.
 		 */
 		private Duration maxWait = StoreOptions.DEFAULT_LEASE_MAX_WAIT;
 
@@ -315,15 +315,15 @@ public class TierCacheProperties {
 	public static class Refresh {
 
 		/**
-		 * XFetch parameter of early refresh: reads refresh an entry before it expires with a
-		 * probability that grows with its last load time times this. Higher refreshes earlier;
-		 * 0 turns early refresh off.
+		 * XFetch parameter of early refresh: reads refresh an entry before it expires
+		 * with a probability that grows with its last load time times this. Higher
+		 * refreshes earlier; 0 turns early refresh off.
 		 */
 		private double beta = StoreOptions.DEFAULT_EARLY_REFRESH_BETA;
 
 		/**
-		 * Number of threads running background refreshes. Refreshes beyond what they and a
-		 * queue of 1000 can take are skipped (the entry is refreshed by a later read).
+		 * Number of threads running background refreshes. Refreshes beyond what they and
+		 * a queue of 1000 can take are skipped (the entry is refreshed by a later read).
 		 */
 		private int threads = StoreOptions.DEFAULT_REFRESH_THREADS;
 
@@ -357,8 +357,8 @@ public class TierCacheProperties {
 		private Duration checkInterval = Duration.ofMillis(500);
 
 		/**
-		 * How long startup waits for the subscription to be confirmed. The local tier is not
-		 * used before it is.
+		 * How long startup waits for the subscription to be confirmed. The local tier is
+		 * not used before it is.
 		 */
 		private Duration subscribeTimeout = Duration.ofSeconds(5);
 
@@ -381,7 +381,8 @@ public class TierCacheProperties {
 	}
 
 	/**
-	 * Circuit breaker that stops paying the command timeout on every call while Redis is down.
+	 * Circuit breaker that stops paying the command timeout on every call while Redis is
+	 * down.
 	 */
 	public static class Breaker {
 
@@ -434,8 +435,8 @@ public class TierCacheProperties {
 		private @Nullable Duration nullTtl;
 
 		/**
-		 * How long after its time to live an entry may still be served while one background
-		 * refresh runs. Zero for never.
+		 * How long after its time to live an entry may still be served while one
+		 * background refresh runs. Zero for never.
 		 */
 		private @Nullable Duration staleWhileRevalidate;
 

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * Checks {@link TierCacheProperties} at startup, so that a wrong value fails with a message
- * naming the property rather than misbehaving later.
+ * Checks {@link TierCacheProperties} at startup, so that a wrong value fails with a
+ * message naming the property rather than misbehaving later.
  */
 final class TierCachePropertiesValidator {
 
@@ -45,18 +45,22 @@ final class TierCachePropertiesValidator {
 		positive("tiercache.fanout.check-interval", properties.getFanout().getCheckInterval());
 		positive("tiercache.fanout.subscribe-timeout", properties.getFanout().getSubscribeTimeout());
 		if (properties.getRedis().getMaxValueSize().toBytes() < 1) {
-			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(), "must be positive");
+			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(),
+					"must be positive");
 		}
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
 		if (!(properties.getRefresh().getBeta() >= 0)) {
-			throw invalid("tiercache.refresh.beta", properties.getRefresh().getBeta(), "must be zero (off) or positive");
+			throw invalid("tiercache.refresh.beta", properties.getRefresh().getBeta(),
+					"must be zero (off) or positive");
 		}
 		if (properties.getRefresh().getThreads() < 1) {
 			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1");
 		}
-		// Every entry, whether or not a method of that cache exists yet. Customizers are left
-		// out: their beans are not asked for this early, and caches check what they return.
+		// Every entry, whether or not a method of that cache exists yet. Customizers are
+		// left
+		// out: their beans are not asked for this early, and caches check what they
+		// return.
 		for (String name : properties.getCaches().keySet()) {
 			validateSettings("tiercache.caches." + name, policy.applySpec(policy.defaultSettings(name)), maxTtl);
 		}

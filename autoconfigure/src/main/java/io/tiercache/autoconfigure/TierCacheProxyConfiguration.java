@@ -19,8 +19,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * The infrastructure that applies {@code @Cached} and {@code @InvalidatesTags}: operation
- * source, interceptor and advisor, as Spring's {@code ProxyCachingConfiguration} declares its
- * own. Static bean methods: they are created with the auto-proxy creator, before anything else.
+ * source, interceptor and advisor, as Spring's {@code ProxyCachingConfiguration} declares
+ * its own. Static bean methods: they are created with the auto-proxy creator, before
+ * anything else.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBean(RedisConnectionFactory.class)
@@ -32,11 +33,12 @@ class TierCacheProxyConfiguration {
 	@ConditionalOnMissingBean
 	static TierCacheOperationSource tierCacheOperationSource(Environment environment,
 			ObjectProvider<TierCacheCustomizer> customizers) {
-		// Bound here rather than injected: this bean is created with the auto-proxy creator,
-		// before the properties bean could be post-processed. Customizers are asked for only
+		// Bound here rather than injected: this bean is created with the auto-proxy
+		// creator,
+		// before the properties bean could be post-processed. Customizers are asked for
+		// only
 		// when the first annotation is parsed.
-		TierCacheProperties properties = Binder.get(environment)
-			.bindOrCreate("tiercache", TierCacheProperties.class);
+		TierCacheProperties properties = Binder.get(environment).bindOrCreate("tiercache", TierCacheProperties.class);
 		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
 		TierCachePropertiesValidator.validate(properties, policy);
 		return new TierCacheOperationSource(policy.defaults());
@@ -47,7 +49,8 @@ class TierCacheProxyConfiguration {
 	@ConditionalOnMissingBean
 	static TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource operationSource,
 			ObjectProvider<TieredStore> store, ObjectProvider<StoreErrorHandler> errorHandler) {
-		// The store and the error handler are resolved on first use: this bean is created with
+		// The store and the error handler are resolved on first use: this bean is created
+		// with
 		// the other infrastructure, before Redis and Jackson should be.
 		return new TierCacheInterceptor(operationSource, store::getObject, errorHandler::getObject);
 	}

@@ -61,9 +61,8 @@ class TierCacheRedisConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InvalidationSubscriber tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory,
-			TieredStore store, ObjectProvider<InvalidationSubscriber.Observer> observer,
-			TierCacheProperties properties) {
+	InvalidationSubscriber tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory, TieredStore store,
+			ObjectProvider<InvalidationSubscriber.Observer> observer, TierCacheProperties properties) {
 		return new InvalidationSubscriber(connectionFactory, store,
 				observer.getIfAvailable(() -> InvalidationSubscriber.Observer.NONE),
 				properties.getFanout().getSubscribeTimeout(), properties.getFanout().getCheckInterval());
@@ -77,7 +76,9 @@ class TierCacheRedisConfiguration {
 		return new TierCacheTemplate(store, policy::forProgrammaticCache);
 	}
 
-	/** The properties as the store's options: the defaults live in {@link StoreOptions}. */
+	/**
+	 * The properties as the store's options: the defaults live in {@link StoreOptions}.
+	 */
 	static StoreOptions storeOptions(TierCacheProperties properties) {
 		TierCacheProperties.Redis redis = properties.getRedis();
 		return StoreOptions.builder()

@@ -17,11 +17,12 @@ import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the Spring Cache bridge, when {@code tiercache.spring-cache.enabled}
- * is true: a {@link CacheManager} whose caches are tiercache caches, so that
- * {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} (with {@code @EnableCaching})
- * use both tiers and evict on every instance. Backs off when the application defines its own
- * {@code CacheManager}; runs before Spring Boot's cache auto-configuration, which then backs off.
+ * Auto-configuration of the Spring Cache bridge, when
+ * {@code tiercache.spring-cache.enabled} is true: a {@link CacheManager} whose caches are
+ * tiercache caches, so that {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict}
+ * (with {@code @EnableCaching}) use both tiers and evict on every instance. Backs off
+ * when the application defines its own {@code CacheManager}; runs before Spring Boot's
+ * cache auto-configuration, which then backs off.
  *
  * @since 0.1.0
  */
@@ -36,9 +37,11 @@ public final class TierCacheSpringCacheAutoConfiguration {
 	@ConditionalOnMissingBean(CacheManager.class)
 	TierCacheCacheManager cacheManager(TierCacheTemplate template, TierCacheProperties properties,
 			BeanFactory beanFactory) {
-		// Only bridge caches read classes named by their payload, so only they get this codec.
+		// Only bridge caches read classes named by their payload, so only they get this
+		// codec.
 		SpringCacheValueCodec codec = new SpringCacheValueCodec(trustedPackages(properties, beanFactory));
-		// Asynchronous retrievals wait for Redis on the manager's own threads, never the caller's
+		// Asynchronous retrievals wait for Redis on the manager's own threads, never the
+		// caller's
 		return new TierCacheCacheManager(template, codec, properties.getSpringCache().isAllowNullValues());
 	}
 

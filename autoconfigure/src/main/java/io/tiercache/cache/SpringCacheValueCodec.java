@@ -16,14 +16,16 @@ import io.tiercache.store.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Codec of the Spring Cache bridge's values, and only of those: bridge caches are created with
- * it (their value type is {@link #VALUE_TYPE}); every other cache uses the application's codec.
+ * Codec of the Spring Cache bridge's values, and only of those: bridge caches are created
+ * with it (their value type is {@link #VALUE_TYPE}); every other cache uses the
+ * application's codec.
  * <p>
- * Spring's {@code Cache} API does not say what type a value is read as, so, as with Spring's
- * own {@code RedisCacheManager} by default, the class is read from the payload. Only classes
- * of trusted packages (and of {@code java.lang}, {@code java.util}, {@code java.time} and
- * {@code java.math}) may be deserialized: an {@link ObjectInputFilter} rejects every other
- * class, so Redis content cannot make this process instantiate arbitrary classes.
+ * Spring's {@code Cache} API does not say what type a value is read as, so, as with
+ * Spring's own {@code RedisCacheManager} by default, the class is read from the payload.
+ * Only classes of trusted packages (and of {@code java.lang}, {@code java.util},
+ * {@code java.time} and {@code java.math}) may be deserialized: an
+ * {@link ObjectInputFilter} rejects every other class, so Redis content cannot make this
+ * process instantiate arbitrary classes.
  *
  * @since 0.1.0
  */
@@ -51,8 +53,8 @@ public final class SpringCacheValueCodec implements ValueCodec {
 
 	/**
 	 * Create a codec.
-	 * @param trustedPackages packages (and their sub-packages) whose classes bridge values may
-	 * be made of
+	 * @param trustedPackages packages (and their sub-packages) whose classes bridge
+	 * values may be made of
 	 */
 	public SpringCacheValueCodec(Collection<String> trustedPackages) {
 		List<String> patterns = new ArrayList<>(ALWAYS_TRUSTED);
@@ -80,8 +82,10 @@ public final class SpringCacheValueCodec implements ValueCodec {
 				out.writeObject(value);
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot serialize a " + ((value != null) ? value.getClass().getName()
-						: "null") + " (values of Spring Cache bridge caches must be Serializable)", ex);
+				throw new UncheckedIOException(
+						"Cannot serialize a " + ((value != null) ? value.getClass().getName() : "null")
+								+ " (values of Spring Cache bridge caches must be Serializable)",
+						ex);
 			}
 			return bytes.toByteArray();
 		}

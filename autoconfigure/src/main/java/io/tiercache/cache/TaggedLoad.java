@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class TaggedLoad implements CacheLoad {
 
-	/** Returned by a {@link #lookup} load: nothing was found, and nothing is to be stored. */
+	/**
+	 * Returned by a {@link #lookup} load: nothing was found, and nothing is to be stored.
+	 */
 	static final Object NOT_FOUND = new Object();
 
 	private final Collection<String> tags;
@@ -27,7 +29,8 @@ final class TaggedLoad implements CacheLoad {
 	}
 
 	/**
-	 * A load that only looks: on a miss it answers {@link #NOT_FOUND}, which is not stored.
+	 * A load that only looks: on a miss it answers {@link #NOT_FOUND}, which is not
+	 * stored.
 	 * @param tags the tags an entry of the key carries
 	 * @return the load
 	 */

@@ -39,8 +39,8 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	private final @Nullable ExecutorService ownExecutor;
 
 	/**
-	 * Create a cache manager whose asynchronous retrievals run on threads of its own, stopped
-	 * when it is {@linkplain #destroy() destroyed}.
+	 * Create a cache manager whose asynchronous retrievals run on threads of its own,
+	 * stopped when it is {@linkplain #destroy() destroyed}.
 	 * @param template the template over the store
 	 * @param codec the codec of the bridge's values
 	 * @param allowNullValues whether caches store {@code null} values
@@ -58,7 +58,8 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	 * @param template the template over the store
 	 * @param codec the codec of the bridge's values
 	 * @param allowNullValues whether caches store {@code null} values
-	 * @param executor runs the Redis round trips of asynchronous retrievals; the caller stops it
+	 * @param executor runs the Redis round trips of asynchronous retrievals; the caller
+	 * stops it
 	 */
 	public TierCacheCacheManager(TierCacheTemplate template, SpringCacheValueCodec codec, boolean allowNullValues,
 			Executor executor) {
@@ -86,9 +87,10 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	public @Nullable Cache getCache(String name) {
 		TierCacheSpringCache cache = this.caches.get(name);
 		if (cache == null) {
-			cache = this.caches.computeIfAbsent(name, (key) -> new TierCacheSpringCache(key,
-					this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE, this.codec), this.template, this.allowNullValues,
-					this.executor));
+			cache = this.caches.computeIfAbsent(name,
+					(key) -> new TierCacheSpringCache(key,
+							this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE, this.codec), this.template,
+							this.allowNullValues, this.executor));
 		}
 		return cache;
 	}

@@ -10,11 +10,10 @@ import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Programmatic access to tiercache, for code that cannot use {@code @Cached} and
- * {@code @InvalidatesTags}. Every operation has the guarantees of the annotations: a loaded
- * value is stored only if none of its tags was invalidated while it loaded, invalidations reach
- * every instance, and nothing tiercache does throws into the caller (only the loader's own
- * exceptions do).
- * <pre class="code">
+ * {@code @InvalidatesTags}. Every operation has the guarantees of the annotations: a
+ * loaded value is stored only if none of its tags was invalidated while it loaded,
+ * invalidations reach every instance, and nothing tiercache does throws into the caller
+ * (only the loader's own exceptions do). <pre class="code">
  * Product product = operations.get("products", id, Product.class,
  *         () -&gt; repository.load(id), "product:" + id);
  * ...
@@ -42,11 +41,13 @@ public interface TierCacheOperations {
 			String... tags) throws Exception;
 
 	/**
-	 * The value of a key of a generic type, from either tier, or else loaded, tagged and stored.
+	 * The value of a key of a generic type, from either tier, or else loaded, tagged and
+	 * stored.
 	 * @param <T> the value type
 	 * @param cacheName the cache
 	 * @param key the key
-	 * @param type the value type, such as {@code new ParameterizedTypeReference<List<Product>>() {}}
+	 * @param type the value type, such as {@code new
+	 * ParameterizedTypeReference<List<Product>>() {}}
 	 * @param loader loads the value on a miss
 	 * @param tags the tags of the value
 	 * @return the value, {@code null} if the loader returned {@code null}
@@ -56,9 +57,9 @@ public interface TierCacheOperations {
 			Callable<? extends @Nullable T> loader, Collection<String> tags) throws Exception;
 
 	/**
-	 * Invalidate tags on every instance, as {@code @InvalidatesTags} does (but at once, not
-	 * after the current transaction: call it after your commit). Never throws: if Redis cannot
-	 * be reached the invalidation is retried in the background.
+	 * Invalidate tags on every instance, as {@code @InvalidatesTags} does (but at once,
+	 * not after the current transaction: call it after your commit). Never throws: if
+	 * Redis cannot be reached the invalidation is retried in the background.
 	 * @param tags the tags
 	 */
 	void invalidate(Collection<String> tags);
@@ -73,23 +74,24 @@ public interface TierCacheOperations {
 	}
 
 	/**
-	 * Evict one key of a cache on every instance. Works for entries stored through this API or
-	 * the Spring Cache bridge; entries of {@code @Cached} methods are evicted by their tags.
+	 * Evict one key of a cache on every instance. Works for entries stored through this
+	 * API or the Spring Cache bridge; entries of {@code @Cached} methods are evicted by
+	 * their tags.
 	 * @param cacheName the cache
 	 * @param key the key
 	 */
 	void evict(String cacheName, Object key);
 
 	/**
-	 * Clear a cache on every instance, in both tiers, at the cost of one invalidation however
-	 * many entries it holds: every entry of every cache carries its cache's tag.
+	 * Clear a cache on every instance, in both tiers, at the cost of one invalidation
+	 * however many entries it holds: every entry of every cache carries its cache's tag.
 	 * @param cacheName the cache
 	 */
 	void clear(String cacheName);
 
 	/**
-	 * Drop the local tier of every cache, in this process only. Entries in Redis stay valid and
-	 * are read again on the next calls.
+	 * Drop the local tier of every cache, in this process only. Entries in Redis stay
+	 * valid and are read again on the next calls.
 	 */
 	void clearLocal();
 

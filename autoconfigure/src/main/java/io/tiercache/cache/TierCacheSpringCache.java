@@ -15,18 +15,19 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
 
 /**
  * A Spring {@link org.springframework.cache.Cache} over a {@link TieredCache}: what
- * {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} use when the bridge is enabled.
+ * {@code @Cacheable}, {@code @CachePut} and {@code @CacheEvict} use when the bridge is
+ * enabled.
  * <ul>
  * <li>Every entry carries its cache's tag and its key's tag ({@link CacheTags}).
  * {@link #evict} invalidates the key's tag and {@link #clear} the cache's tag, on every
  * instance; both are applied here before they return, so {@link #evictIfPresent} and
  * {@link #invalidate} are immediate too.</li>
- * <li>{@link #put} invalidates the key's tag (so that no instance keeps serving the old value),
- * then stores the new value through the store's usual validated write: a put costs a publish
- * and two round trips. {@code @Cacheable(sync = true)}, which calls
+ * <li>{@link #put} invalidates the key's tag (so that no instance keeps serving the old
+ * value), then stores the new value through the store's usual validated write: a put
+ * costs a publish and two round trips. {@code @Cacheable(sync = true)}, which calls
  * {@link #get(Object, Callable)}, loads and stores in one pass with no invalidation.</li>
- * <li>{@code null} is stored as {@link org.springframework.cache.support.NullValue} when null
- * values are allowed.</li>
+ * <li>{@code null} is stored as {@link org.springframework.cache.support.NullValue} when
+ * null values are allowed.</li>
  * <li>{@link #retrieve} answers a local hit at once and otherwise asks Redis on the given
  * executor.</li>
  * </ul>
@@ -50,7 +51,8 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 	/**
 	 * Create a cache.
 	 * @param name the cache name
-	 * @param cache the store's cache of that name, bound to {@link SpringCacheValueCodec#VALUE_TYPE}
+	 * @param cache the store's cache of that name, bound to
+	 * {@link SpringCacheValueCodec#VALUE_TYPE}
 	 * @param template renders key tags and reaches the store
 	 * @param allowNullValues whether {@code null} values may be stored
 	 * @param executor runs the Redis round trips of {@link #retrieve}
@@ -176,7 +178,8 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		if (tags == null || !enabled()) {
 			return;
 		}
-		// The key's tag first: every instance drops the old value, and the entry stored below
+		// The key's tag first: every instance drops the old value, and the entry stored
+		// below
 		// is newer than that invalidation, so the store accepts it
 		this.template.store().invalidate(List.of(tags.get(1)));
 		try {

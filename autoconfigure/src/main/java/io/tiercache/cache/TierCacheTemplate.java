@@ -22,10 +22,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**
- * The {@link TierCacheOperations} over a {@link TieredStore}. Every entry it stores carries,
- * besides the caller's tags, its cache's tag ({@link CacheTags#cache}) and its key's tag
- * ({@link CacheTags#key}), so that {@link #clear} and {@link #evict} are invalidations like any
- * other: O(1), on every instance.
+ * The {@link TierCacheOperations} over a {@link TieredStore}. Every entry it stores
+ * carries, besides the caller's tags, its cache's tag ({@link CacheTags#cache}) and its
+ * key's tag ({@link CacheTags#key}), so that {@link #clear} and {@link #evict} are
+ * invalidations like any other: O(1), on every instance.
  *
  * @since 0.1.0
  */
@@ -108,8 +108,8 @@ public class TierCacheTemplate implements TierCacheOperations {
 	 * @param cacheName the name
 	 * @param type the value type
 	 * @return the cache
-	 * @throws IllegalStateException if its settings are invalid, or the name is bound to another
-	 * value type
+	 * @throws IllegalStateException if its settings are invalid, or the name is bound to
+	 * another value type
 	 */
 	TieredCache cache(String cacheName, Type type) {
 		return cache(cacheName, type, null);
@@ -126,9 +126,9 @@ public class TierCacheTemplate implements TierCacheOperations {
 		CacheId id = new CacheId(cacheName, type);
 		TieredCache cache = this.caches.get(id);
 		if (cache == null) {
-			cache = this.caches.computeIfAbsent(id, (key) -> (codec != null)
-					? this.store.cache(this.settings.apply(cacheName), type, codec)
-					: this.store.cache(this.settings.apply(cacheName), type));
+			cache = this.caches.computeIfAbsent(id,
+					(key) -> (codec != null) ? this.store.cache(this.settings.apply(cacheName), type, codec)
+							: this.store.cache(this.settings.apply(cacheName), type));
 		}
 		return cache;
 	}
@@ -139,8 +139,8 @@ public class TierCacheTemplate implements TierCacheOperations {
 
 	/**
 	 * The tags of an entry: its cache's, its key's and the caller's.
-	 * @return the tags, or {@code null} if the key cannot be rendered (then the entry cannot be
-	 * evicted by key, so it must not be stored)
+	 * @return the tags, or {@code null} if the key cannot be rendered (then the entry
+	 * cannot be evicted by key, so it must not be stored)
 	 */
 	@Nullable List<String> entryTags(String cacheName, Object key, Collection<String> tags) {
 		String keyTag = keyTag(cacheName, key);

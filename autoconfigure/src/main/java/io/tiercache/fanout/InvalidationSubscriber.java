@@ -38,29 +38,30 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * This process's subscription to the invalidation channel, on a listener container that
- * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any). It keeps
- * the store's {@link LocalTrust} up to date; the gap, stall and epoch decisions are taken by a
- * {@link SequenceTracker}, and this class keeps the lifecycle, the container, the probe and
- * re-subscription.
+ * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any).
+ * It keeps the store's {@link LocalTrust} up to date; the gap, stall and epoch decisions
+ * are taken by a {@link SequenceTracker}, and this class keeps the lifecycle, the
+ * container, the probe and re-subscription.
  *
- * <h2>When the local tier is trusted</h2>
- * Only while the subscription is confirmed and no loss is suspected ([I10] in
- * {@code docs/correctness.md}):
+ * <h2>When the local tier is trusted</h2> Only while the subscription is confirmed and no
+ * loss is suspected ([I10] in {@code docs/correctness.md}):
  * <ul>
  * <li>Until the first subscription is confirmed, it is not.</li>
- * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any message
- * could be missed unnoticed; every re-subscription clears the local tier before trusting it
- * again, since messages published meanwhile are gone. (A drop of some other pub/sub connection
- * of the application is confirmed harmless by a probe: a message this process publishes and
- * must receive.)</li>
- * <li>Messages carry consecutive sequence numbers and are applied on one thread in the order
- * Redis sent them, so a lost message shows up as a gap, which clears the local tier.</li>
- * <li>A periodic cheap read of the sequence catches a silent stall: if Redis's sequence has
- * moved past what was received and the messages still have not arrived one check later, trust
- * is withdrawn and the subscription re-established. The same read notices a new epoch.</li>
+ * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any
+ * message could be missed unnoticed; every re-subscription clears the local tier before
+ * trusting it again, since messages published meanwhile are gone. (A drop of some other
+ * pub/sub connection of the application is confirmed harmless by a probe: a message this
+ * process publishes and must receive.)</li>
+ * <li>Messages carry consecutive sequence numbers and are applied on one thread in the
+ * order Redis sent them, so a lost message shows up as a gap, which clears the local
+ * tier.</li>
+ * <li>A periodic cheap read of the sequence catches a silent stall: if Redis's sequence
+ * has moved past what was received and the messages still have not arrived one check
+ * later, trust is withdrawn and the subscription re-established. The same read notices a
+ * new epoch.</li>
  * </ul>
- * Every clear bumps the generation ([I9]), so loads in flight across any of these events never
- * reach the local tier.
+ * Every clear bumps the generation ([I9]), so loads in flight across any of these events
+ * never reach the local tier.
  *
  * @since 0.1.0
  */
@@ -86,7 +87,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		default void malformed() {
 		}
 
-		/** A periodic check found messages missing and re-established the subscription. */
+		/**
+		 * A periodic check found messages missing and re-established the subscription.
+		 */
 		default void stalled() {
 		}
 
@@ -154,15 +157,19 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.observer = observer;
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
-		// Messages are applied on the connection's own I/O thread, in the order Redis sent them
-		// (gap detection depends on it; the container's default starts a thread per message),
-		// and without a hand-off to another thread, which on a busy host costs more than the
+		// Messages are applied on the connection's own I/O thread, in the order Redis
+		// sent them
+		// (gap detection depends on it; the container's default starts a thread per
+		// message),
+		// and without a hand-off to another thread, which on a busy host costs more than
+		// the
 		// delivery itself. Nothing done there waits on Redis: the baseline is read on the
 		// check thread.
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
 		this.container.setTaskExecutor(Runnable::run);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");
-		this.container.addMessageListener(this, new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
+		this.container.addMessageListener(this,
+				new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 	}
 
@@ -173,9 +180,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	/**
-	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the local
-	 * tier is trusted before the application takes traffic. If confirmation is late, the local
-	 * tier stays bypassed until it comes: slower, never wrong.
+	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the
+	 * local tier is trusted before the application takes traffic. If confirmation is
+	 * late, the local tier stays bypassed until it comes: slower, never wrong.
 	 */
 	@Override
 	public void start() {
@@ -241,7 +248,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	/**
-	 * Fault injection for tests: messages the filter rejects are dropped as if lost in transit.
+	 * Fault injection for tests: messages the filter rejects are dropped as if lost in
+	 * transit.
 	 * @param filter which messages to let through
 	 */
 	public void setMessageFilter(Predicate<InvalidationMessage> filter) {
@@ -262,14 +270,15 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			});
 		}
 		catch (RejectedExecutionException ex) {
-			// The scheduler is shut down: the subscriber is stopping, nothing is left to trust.
+			// The scheduler is shut down: the subscriber is stopping, nothing is left to
+			// trust.
 		}
 	}
 
 	/**
-	 * Read where the sequence stands, so that every later message can be checked for a gap;
-	 * only then is the local tier trusted. Retried by the periodic check if Redis does not
-	 * answer.
+	 * Read where the sequence stands, so that every later message can be checked for a
+	 * gap; only then is the local tier trusted. Retried by the periodic check if Redis
+	 * does not answer.
 	 */
 	private void establishBaseline() {
 		RedisTier.SequenceState current;

@@ -4,31 +4,61 @@ import io.tiercache.redis.RedisTier.SequenceState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What this process knows of the invalidation sequence, and the decisions taken from it: is a
- * message the next one, or was one lost (a gap)? Have messages stopped arriving (a stall)? Pure
- * and synchronized: the subscriber feeds it subscriptions, messages and periodic reads of
- * Redis's sequence, and acts on its answers ([I10] in {@code docs/correctness.md}).
+ * What this process knows of the invalidation sequence, and the decisions taken from it:
+ * is a message the next one, or was one lost (a gap)? Have messages stopped arriving (a
+ * stall)? Pure and synchronized: the subscriber feeds it subscriptions, messages and
+ * periodic reads of Redis's sequence, and acts on its answers ([I10] in
+ * {@code docs/correctness.md}).
  *
  * <h2>States</h2>
  * <table>
  * <caption>Transitions</caption>
- * <tr><th>state</th><th>event</th><th>answer, next state</th></tr>
- * <tr><td>any</td><td>{@link #subscribed()}</td><td>"cleared" if it is a re-subscription (messages
- * published meanwhile are gone); NEEDS_BASELINE</td></tr>
- * <tr><td>NEEDS_BASELINE</td><td>{@link #baseline} with Redis's sequence</td><td>"established";
- * FOLLOWING from that number (or from 0 of no epoch yet)</td></tr>
- * <tr><td>NEEDS_BASELINE</td><td>a message</td><td>never a gap (applied, but trust waits for the
- * baseline)</td></tr>
- * <tr><td>FOLLOWING</td><td>a message of the known epoch</td><td>a gap if its number is above the
- * last + 1; the last number moves up</td></tr>
- * <tr><td>FOLLOWING</td><td>a message of an epoch not met</td><td>a gap if messages of that epoch
- * came before it; follows the new epoch</td></tr>
- * <tr><td>FOLLOWING</td><td>{@link #check} with Redis ahead of the last number</td><td>expects
- * that number by the next check</td></tr>
- * <tr><td>FOLLOWING, expecting n</td><td>{@link #check}, last number still below n</td><td>"stalled";
- * nothing expected</td></tr>
- * <tr><td>FOLLOWING</td><td>{@link #check} with a new epoch</td><td>follows it from its start,
- * expecting what Redis already has</td></tr>
+ * <tr>
+ * <th>state</th>
+ * <th>event</th>
+ * <th>answer, next state</th>
+ * </tr>
+ * <tr>
+ * <td>any</td>
+ * <td>{@link #subscribed()}</td>
+ * <td>"cleared" if it is a re-subscription (messages published meanwhile are gone);
+ * NEEDS_BASELINE</td>
+ * </tr>
+ * <tr>
+ * <td>NEEDS_BASELINE</td>
+ * <td>{@link #baseline} with Redis's sequence</td>
+ * <td>"established"; FOLLOWING from that number (or from 0 of no epoch yet)</td>
+ * </tr>
+ * <tr>
+ * <td>NEEDS_BASELINE</td>
+ * <td>a message</td>
+ * <td>never a gap (applied, but trust waits for the baseline)</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
+ * <td>a message of the known epoch</td>
+ * <td>a gap if its number is above the last + 1; the last number moves up</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
+ * <td>a message of an epoch not met</td>
+ * <td>a gap if messages of that epoch came before it; follows the new epoch</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
+ * <td>{@link #check} with Redis ahead of the last number</td>
+ * <td>expects that number by the next check</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING, expecting n</td>
+ * <td>{@link #check}, last number still below n</td>
+ * <td>"stalled"; nothing expected</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
+ * <td>{@link #check} with a new epoch</td>
+ * <td>follows it from its start, expecting what Redis already has</td>
+ * </tr>
  * </table>
  */
 final class SequenceTracker {
@@ -47,7 +77,8 @@ final class SequenceTracker {
 
 	/**
 	 * The subscription was confirmed; a baseline must be read before it is trusted.
-	 * @return whether this is a re-subscription, after which the local tier must be cleared
+	 * @return whether this is a re-subscription, after which the local tier must be
+	 * cleared
 	 */
 	synchronized boolean subscribed() {
 		this.needsBaseline = true;
@@ -68,7 +99,8 @@ final class SequenceTracker {
 	/**
 	 * Take where Redis's sequence stands as the baseline, if one is needed.
 	 * @param current Redis's sequence, or {@code null} if it has none yet
-	 * @return whether the baseline was established now (and the local tier may be trusted)
+	 * @return whether the baseline was established now (and the local tier may be
+	 * trusted)
 	 */
 	synchronized boolean baseline(@Nullable SequenceState current) {
 		if (!this.needsBaseline) {

@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.expression.Expression;
 
 /**
- * What {@link io.tiercache.annotation.Cached @Cached} asks of one method of one target class,
- * parsed once: effective settings, value type, key function and pre-parsed expressions.
+ * What {@link io.tiercache.annotation.Cached @Cached} asks of one method of one target
+ * class, parsed once: effective settings, value type, key function and pre-parsed
+ * expressions.
  * <p>
- * Tag expressions are split by whether they use {@code #result}: those that do not are known
- * before the method runs (the store registers them before loading, so that a concurrent
- * invalidation is always seen), the others only once it has returned.
+ * Tag expressions are split by whether they use {@code #result}: those that do not are
+ * known before the method runs (the store registers them before loading, so that a
+ * concurrent invalidation is always seen), the others only once it has returned.
  *
  * @since 0.1.0
  */
@@ -85,8 +86,8 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * The key of a single value: the value itself, except that {@code null} and arrays (whose
-	 * {@code equals} is identity) are wrapped.
+	 * The key of a single value: the value itself, except that {@code null} and arrays
+	 * (whose {@code equals} is identity) are wrapped.
 	 */
 	static Object keyOf(@Nullable Object value) {
 		if (value == null) {
@@ -113,7 +114,8 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * The effective settings: annotation attributes, then defaults, then per-cache overrides.
+	 * The effective settings: annotation attributes, then defaults, then per-cache
+	 * overrides.
 	 * @return the settings
 	 */
 	public CacheSettings settings() {
@@ -121,8 +123,8 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * The tag every entry of this operation's cache carries, so that the whole cache can be
-	 * invalidated on every instance ({@link CacheTags#cache(String)}).
+	 * The tag every entry of this operation's cache carries, so that the whole cache can
+	 * be invalidated on every instance ({@link CacheTags#cache(String)}).
 	 * @return the cache tag
 	 */
 	public String cacheTag() {
@@ -130,9 +132,10 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * The declared return type with every type variable resolved against the target class,
-	 * such as {@code Optional<Product>} for {@code Optional<T> findById(ID)} of a
-	 * {@code CrudRepository<Product, Long>}: a {@link Class} or a {@link java.lang.reflect.ParameterizedType}.
+	 * The declared return type with every type variable resolved against the target
+	 * class, such as {@code Optional<Product>} for {@code Optional<T> findById(ID)} of a
+	 * {@code CrudRepository<Product, Long>}: a {@link Class} or a
+	 * {@link java.lang.reflect.ParameterizedType}.
 	 * @return the value type
 	 */
 	public Type valueType() {
@@ -140,8 +143,8 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * Whether the method returns {@code CompletableFuture<T>}: then {@link #valueType()} is
-	 * {@code T}, and the value the future completes with is cached.
+	 * Whether the method returns {@code CompletableFuture<T>}: then {@link #valueType()}
+	 * is {@code T}, and the value the future completes with is cached.
 	 * @return whether the result is asynchronous
 	 */
 	public boolean async() {
@@ -189,8 +192,8 @@ public final class CachedOperation {
 	}
 
 	/**
-	 * Whether an expression must be evaluated before the cache can be looked up, which is what
-	 * forces an evaluation context on the hit path.
+	 * Whether an expression must be evaluated before the cache can be looked up, which is
+	 * what forces an evaluation context on the hit path.
 	 */
 	boolean needsEvaluationBeforeLookup() {
 		return this.keyExpression != null || this.condition != null;

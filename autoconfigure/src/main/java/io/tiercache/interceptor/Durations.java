@@ -10,9 +10,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * Parses the durations and jitters that {@link io.tiercache.annotation.Cached @Cached}
- * attributes and {@code tiercache.*} properties give as text, in the formats of Spring Boot's
- * duration properties: simple ({@code "10m"}, {@code "500ms"}, a bare number of milliseconds)
- * or ISO-8601 ({@code "PT10M"}).
+ * attributes and {@code tiercache.*} properties give as text, in the formats of Spring
+ * Boot's duration properties: simple ({@code "10m"}, {@code "500ms"}, a bare number of
+ * milliseconds) or ISO-8601 ({@code "PT10M"}).
  *
  * @since 0.1.0
  */
@@ -26,8 +26,8 @@ public final class Durations {
 	 * @param what what the duration is, for the message
 	 * @param text the text
 	 * @return the duration
-	 * @throws IllegalArgumentException naming {@code what} if the text is not a duration or is
-	 * negative
+	 * @throws IllegalArgumentException naming {@code what} if the text is not a duration
+	 * or is negative
 	 */
 	public static Duration parse(String what, String text) {
 		if (!StringUtils.hasText(text)) {
@@ -37,14 +37,16 @@ public final class Durations {
 		try {
 			String trimmed = text.trim();
 			Style style = DurationFormatterUtils.detect(trimmed);
-			// Not the composite style ("1h30m"): a property of type Duration does not accept it
+			// Not the composite style ("1h30m"): a property of type Duration does not
+			// accept it
 			if (style == Style.COMPOSITE) {
 				throw new IllegalArgumentException("Composite duration " + trimmed);
 			}
 			duration = DurationFormatterUtils.parse(trimmed, style);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(what + " '" + text + "' is not a duration such as '10m', '30s' or 'PT1H'");
+			throw new IllegalArgumentException(
+					what + " '" + text + "' is not a duration such as '10m', '30s' or 'PT1H'");
 		}
 		if (duration.isNegative()) {
 			throw new IllegalArgumentException(what + " '" + text + "' must not be negative");
@@ -53,11 +55,12 @@ public final class Durations {
 	}
 
 	/**
-	 * Parse a jitter: a percentage of the time to live such as {@code "10%"} or a duration
-	 * such as {@code "30s"}.
+	 * Parse a jitter: a percentage of the time to live such as {@code "10%"} or a
+	 * duration such as {@code "30s"}.
 	 * @param text the text
 	 * @return the jitter
-	 * @throws IllegalArgumentException if the text is neither, or is negative, or above 100%
+	 * @throws IllegalArgumentException if the text is neither, or is negative, or above
+	 * 100%
 	 */
 	public static Jitter parseJitter(String text) {
 		String trimmed = text.trim();

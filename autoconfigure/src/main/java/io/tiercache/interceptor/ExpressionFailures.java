@@ -11,8 +11,8 @@ import org.springframework.expression.Expression;
 /**
  * Reports the expressions of one method that fail at run time to the store's
  * {@link StoreErrorHandler}, naming the method. Failures never reach the caller: a cache
- * failure costs a cache miss, whereas a skipped invalidation may leave stale entries, which the
- * handler reports as an error.
+ * failure costs a cache miss, whereas a skipped invalidation may leave stale entries,
+ * which the handler reports as an error.
  */
 final class ExpressionFailures {
 
@@ -32,15 +32,15 @@ final class ExpressionFailures {
 	 * @param consequence what was done instead
 	 * @param ex the failure
 	 */
-	void cacheSkipped(String attribute, Expression expression, ExpressionConsequence consequence,
-			RuntimeException ex) {
+	void cacheSkipped(String attribute, Expression expression, ExpressionConsequence consequence, RuntimeException ex) {
 		this.handler.get()
 			.handleExpressionError("@Cached on " + TierCacheAnnotationParser.describe(this.method), attribute,
 					expression.getExpressionString(), consequence, ex);
 	}
 
 	/**
-	 * A tag expression of {@code @InvalidatesTags} failed, so its tags were not invalidated.
+	 * A tag expression of {@code @InvalidatesTags} failed, so its tags were not
+	 * invalidated.
 	 * @param expression the expression
 	 * @param ex the failure
 	 */

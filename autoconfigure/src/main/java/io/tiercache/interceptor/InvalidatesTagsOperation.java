@@ -6,11 +6,11 @@ import java.util.List;
 import org.springframework.expression.Expression;
 
 /**
- * What {@link io.tiercache.annotation.InvalidatesTags @InvalidatesTags} asks of one method of
- * one target class, parsed once.
+ * What {@link io.tiercache.annotation.InvalidatesTags @InvalidatesTags} asks of one
+ * method of one target class, parsed once.
  *
- * @param method the method that declares the annotation, whose parameter names the expressions
- * use
+ * @param method the method that declares the annotation, whose parameter names the
+ * expressions use
  * @param targetClass the class whose instances the method is invoked on
  * @param tagExpressions the parsed tag expressions, which may use {@code #result}
  * @since 0.1.0

@@ -15,8 +15,8 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.expression.Expression;
 
 /**
- * The {@link CacheLoad} of one invocation that missed the local tier. A result whose tags or
- * {@code unless} expression cannot be evaluated is returned to the caller but is not
+ * The {@link CacheLoad} of one invocation that missed the local tier. A result whose tags
+ * or {@code unless} expression cannot be evaluated is returned to the caller but is not
  * cacheable: an entry stored without one of its tags could never be invalidated by it.
  */
 final class InvocationCacheLoad implements CacheLoad {

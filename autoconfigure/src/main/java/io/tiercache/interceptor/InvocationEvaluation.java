@@ -14,11 +14,11 @@ import org.springframework.expression.Expression;
 import org.springframework.util.ObjectUtils;
 
 /**
- * Evaluates the expressions of one operation for one invocation. The evaluation context is
- * created on first use, so an invocation that needs no expression allocates none.
+ * Evaluates the expressions of one operation for one invocation. The evaluation context
+ * is created on first use, so an invocation that needs no expression allocates none.
  * <p>
- * {@code #result} is the returned value, unwrapped when it is an {@link java.util.Optional}
- * ({@code null} when empty), as in Spring's cache annotations.
+ * {@code #result} is the returned value, unwrapped when it is an
+ * {@link java.util.Optional} ({@code null} when empty), as in Spring's cache annotations.
  */
 final class InvocationEvaluation {
 
@@ -40,11 +40,13 @@ final class InvocationEvaluation {
 
 	/**
 	 * Create an evaluation.
-	 * @param method the method that declares the annotation, whose parameter names expressions use
+	 * @param method the method that declares the annotation, whose parameter names
+	 * expressions use
 	 * @param args the invocation arguments
 	 * @param target the target object
 	 * @param targetClass the target class
-	 * @param beanResolver resolves {@code @bean} references, if a bean factory is available
+	 * @param beanResolver resolves {@code @bean} references, if a bean factory is
+	 * available
 	 */
 	InvocationEvaluation(Method method, @Nullable Object[] args, @Nullable Object target, Class<?> targetClass,
 			@Nullable BeanResolver beanResolver) {
@@ -122,8 +124,8 @@ final class InvocationEvaluation {
 	private MethodBasedEvaluationContext getContext() {
 		MethodBasedEvaluationContext context = this.context;
 		if (context == null) {
-			TierCacheExpressionRootObject root = new TierCacheExpressionRootObject(this.method, this.args,
-					this.target, this.targetClass);
+			TierCacheExpressionRootObject root = new TierCacheExpressionRootObject(this.method, this.args, this.target,
+					this.targetClass);
 			context = new MethodBasedEvaluationContext(root, this.method, this.args, parameterNameDiscoverer);
 			if (this.beanResolver != null) {
 				context.setBeanResolver(this.beanResolver);

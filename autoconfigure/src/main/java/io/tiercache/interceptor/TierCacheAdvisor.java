@@ -11,9 +11,9 @@ import org.springframework.core.Ordered;
  * {@link TierCachePointcut}.
  * <p>
  * Its {@linkplain #DEFAULT_ORDER default order} puts it outside a default-ordered
- * {@code @Transactional} on the same method: a cached value is loaded and stored after the
- * loading transaction has completed, and an invalidation sees the method return after its
- * transaction has committed.
+ * {@code @Transactional} on the same method: a cached value is loaded and stored after
+ * the loading transaction has completed, and an invalidation sees the method return after
+ * its transaction has committed.
  *
  * @since 0.1.0
  */

@@ -37,9 +37,9 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.StringUtils;
 
 /**
- * Parses {@link Cached @Cached} and {@link InvalidatesTags @InvalidatesTags} on one method
- * into {@link CachedOperation} and {@link InvalidatesTagsOperation}, and fails on anything
- * invalid with an {@link IllegalStateException} naming the method, such as
+ * Parses {@link Cached @Cached} and {@link InvalidatesTags @InvalidatesTags} on one
+ * method into {@link CachedOperation} and {@link InvalidatesTagsOperation}, and fails on
+ * anything invalid with an {@link IllegalStateException} naming the method, such as
  * {@code com.example.ProductService.findProduct(long)}. It caches nothing:
  * {@link TierCacheOperationSource} decides which methods to parse and caches the result.
  */
@@ -59,11 +59,13 @@ final class TierCacheAnnotationParser {
 
 	/**
 	 * Parse the annotations of a method.
-	 * @param specificMethod the most specific method for the target class, the one a proxy
-	 * intercepts
-	 * @param method the invoked method, searched for an annotation the specific method lacks
+	 * @param specificMethod the most specific method for the target class, the one a
+	 * proxy intercepts
+	 * @param method the invoked method, searched for an annotation the specific method
+	 * lacks
 	 * @param targetClass the class of the target object
-	 * @return the operations, {@link MethodOperations#NONE} if the method has neither annotation
+	 * @return the operations, {@link MethodOperations#NONE} if the method has neither
+	 * annotation
 	 * @throws IllegalStateException if an annotation is invalid
 	 */
 	MethodOperations parseOperations(Method specificMethod, Method method, Class<?> targetClass) {
@@ -73,8 +75,7 @@ final class TierCacheAnnotationParser {
 		if (!cached.isPresent() && !invalidatesTags.isPresent()) {
 			return MethodOperations.NONE;
 		}
-		CachedOperation cachedOperation = cached.isPresent() ? parseCached(cached, specificMethod, targetClass)
-				: null;
+		CachedOperation cachedOperation = cached.isPresent() ? parseCached(cached, specificMethod, targetClass) : null;
 		InvalidatesTagsOperation invalidatesTagsOperation = invalidatesTags.isPresent()
 				? parseInvalidatesTags(invalidatesTags, specificMethod, targetClass) : null;
 		return new MethodOperations(cachedOperation, invalidatesTagsOperation);
@@ -89,7 +90,8 @@ final class TierCacheAnnotationParser {
 		return findMergedAnnotation(BridgeMethodResolver.findBridgedMethod(method), type);
 	}
 
-	// As AnnotatedElementUtils.findMergedAnnotation, keeping the source: the default cache name
+	// As AnnotatedElementUtils.findMergedAnnotation, keeping the source: the default
+	// cache name
 	// and the parameter names come from the method that declares the annotation
 	private static <A extends Annotation> MergedAnnotation<A> findMergedAnnotation(Method method, Class<A> type) {
 		return MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY, RepeatableContainers.none())
@@ -121,8 +123,8 @@ final class TierCacheAnnotationParser {
 		}
 		Expression condition = StringUtils.hasLength(cached.condition())
 				? parse(description, "condition", cached.condition(), false) : null;
-		Expression unless = StringUtils.hasLength(cached.unless())
-				? parse(description, "unless", cached.unless(), true) : null;
+		Expression unless = StringUtils.hasLength(cached.unless()) ? parse(description, "unless", cached.unless(), true)
+				: null;
 		Type valueType = async ? ValueTypes.resolveFutureValueType(specificMethod, targetClass)
 				: ValueTypes.resolveValueType(specificMethod, targetClass);
 		return new CachedOperation(method, targetClass, settings, valueType, async, key, argumentTags, resultTags,
@@ -244,9 +246,10 @@ final class TierCacheAnnotationParser {
 	 * Describe a method as {@code com.example.ProductService.findProduct(long)}.
 	 */
 	static String describe(Method method) {
-		return method.getDeclaringClass().getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
-			.map(Class::getSimpleName)
-			.collect(Collectors.joining(", ", "(", ")"));
+		return method.getDeclaringClass().getName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 }

@@ -32,22 +32,24 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Applies {@link CachedOperation} and {@link InvalidatesTagsOperation} to method invocations.
+ * Applies {@link CachedOperation} and {@link InvalidatesTagsOperation} to method
+ * invocations.
  * <p>
  * {@code @Cached}: a hit in the local tier costs two map lookups, the key (the argument
- * itself for a method of one parameter) and the store's allocation-free lookup. On a miss the
- * store loads through the method and stores the result if it is still valid. A method whose
- * cache is disabled, or whose {@code condition} is false, is invoked directly.
+ * itself for a method of one parameter) and the store's allocation-free lookup. On a miss
+ * the store loads through the method and stores the result if it is still valid. A method
+ * whose cache is disabled, or whose {@code condition} is false, is invoked directly.
  * <p>
- * {@code @InvalidatesTags}: once the method has returned normally, its tags are invalidated;
- * inside an active transaction only after the transaction commits, and not at all if it rolls
- * back. The advisor runs outside a default-ordered {@code @Transactional} on the same method,
- * so that transaction has committed by then. A method that is also {@code @Cached} invalidates
- * only when its body ran, since a hit changed nothing.
+ * {@code @InvalidatesTags}: once the method has returned normally, its tags are
+ * invalidated; inside an active transaction only after the transaction commits, and not
+ * at all if it rolls back. The advisor runs outside a default-ordered
+ * {@code @Transactional} on the same method, so that transaction has committed by then. A
+ * method that is also {@code @Cached} invalidates only when its body ran, since a hit
+ * changed nothing.
  * <p>
- * An expression that fails at run time never reaches the caller: the call goes to the method
- * without the cache, or the tags of that expression are not invalidated, and the failure is
- * logged (an error for a skipped invalidation).
+ * An expression that fails at run time never reaches the caller: the call goes to the
+ * method without the cache, or the tags of that expression are not invalidated, and the
+ * failure is logged (an error for a skipped invalidation).
  *
  * @since 0.1.0
  */
@@ -75,8 +77,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	/**
 	 * Create an interceptor.
 	 * @param operationSource the source of operations
-	 * @param store supplies the store on the first call that needs it, so that creating the
-	 * interceptor does not create the store
+	 * @param store supplies the store on the first call that needs it, so that creating
+	 * the interceptor does not create the store
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store) {
 		this(operationSource, store, LoggingStoreErrorHandler::new, null);
@@ -85,10 +87,10 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	/**
 	 * Create an interceptor.
 	 * @param operationSource the source of operations
-	 * @param store supplies the store on the first call that needs it, so that creating the
-	 * interceptor does not create the store
-	 * @param errorHandler supplies, on the first failure, where expressions that fail at run time
-	 * are reported
+	 * @param store supplies the store on the first call that needs it, so that creating
+	 * the interceptor does not create the store
+	 * @param errorHandler supplies, on the first failure, where expressions that fail at
+	 * run time are reported
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
 			Supplier<StoreErrorHandler> errorHandler) {
@@ -100,8 +102,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 * @param operationSource the source of operations
 	 * @param store supplies the store on the first call that needs it
 	 * @param errorHandler supplies where expressions that fail at run time are reported
-	 * @param invalidator where invalidations go, or {@code null} for the store; tests pass
-	 * their own to observe them
+	 * @param invalidator where invalidations go, or {@code null} for the store; tests
+	 * pass their own to observe them
 	 */
 	TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
 			Supplier<StoreErrorHandler> errorHandler, @Nullable Invalidator invalidator) {
@@ -120,7 +122,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Method method = invocation.getMethod();
 		Object target = invocation.getThis();
-		// The class the proxy creator matched, so that lookups hit what the pointcut parsed
+		// The class the proxy creator matched, so that lookups hit what the pointcut
+		// parsed
 		Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
 		InterceptedMethod intercepted = getInterceptedMethod(method, targetClass);
 		CachedOperation cached = intercepted.cached;
@@ -204,15 +207,15 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			return evaluation.isTrue(condition);
 		}
 		catch (RuntimeException ex) {
-			intercepted.cachedFailures()
-				.cacheSkipped("condition", condition, ExpressionConsequence.CALL_UNCACHED, ex);
+			intercepted.cachedFailures().cacheSkipped("condition", condition, ExpressionConsequence.CALL_UNCACHED, ex);
 			return false;
 		}
 	}
 
 	private @Nullable Collection<String> evaluateArgumentTags(CachedOperation operation,
 			InvocationEvaluation evaluation, InterceptedMethod intercepted) {
-		// Every entry carries its cache's tag, so that the cache can be cleared everywhere
+		// Every entry carries its cache's tag, so that the cache can be cleared
+		// everywhere
 		if (operation.argumentTagExpressions().isEmpty()) {
 			return Collections.singletonList(operation.cacheTag());
 		}
@@ -256,7 +259,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			this.invalidator.invalidate(tags);
 		}
 		catch (RuntimeException ex) {
-			// The caller's business operation has completed: a failure must not undo its success
+			// The caller's business operation has completed: a failure must not undo its
+			// success
 			logger.error("Invalidation of tags " + tags + " failed", ex);
 		}
 	}
@@ -267,8 +271,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	}
 
 	/**
-	 * The operations of one method of one target class, with what is resolved on their first
-	 * use.
+	 * The operations of one method of one target class, with what is resolved on their
+	 * first use.
 	 */
 	private static final class InterceptedMethod {
 
@@ -302,7 +306,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		TieredCache getCache(CachedOperation operation, SingletonSupplier<TieredStore> store) {
 			TieredCache cache = this.cache;
 			if (cache == null) {
-				// A race resolves the same cache twice: the store returns one cache per name
+				// A race resolves the same cache twice: the store returns one cache per
+				// name
 				cache = store.obtain().cache(operation.settings(), operation.valueType());
 				this.cache = cache;
 			}

@@ -16,16 +16,16 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The {@link CachedOperation} and {@link InvalidatesTagsOperation} of each method, parsed from
- * {@link io.tiercache.annotation.Cached @Cached} and
+ * The {@link CachedOperation} and {@link InvalidatesTagsOperation} of each method, parsed
+ * from {@link io.tiercache.annotation.Cached @Cached} and
  * {@link io.tiercache.annotation.InvalidatesTags @InvalidatesTags} by a
- * {@link TierCacheAnnotationParser} once per method and target class, failing fast on anything
- * invalid.
+ * {@link TierCacheAnnotationParser} once per method and target class, failing fast on
+ * anything invalid.
  * <p>
  * Annotations are looked up on the most specific method and, failing that, on the invoked
- * method, searching superclasses and interfaces: annotations on repository interface methods
- * are found although Spring Data repositories are JDK proxies. Every problem is reported as an
- * {@link IllegalStateException} naming the method, such as
+ * method, searching superclasses and interfaces: annotations on repository interface
+ * methods are found although Spring Data repositories are JDK proxies. Every problem is
+ * reported as an {@link IllegalStateException} naming the method, such as
  * {@code com.example.ProductService.findProduct(long)}.
  *
  * @since 0.1.0
@@ -51,7 +51,8 @@ public class TierCacheOperationSource {
 	/**
 	 * The {@code @Cached} operation of a method.
 	 * @param method the invoked method
-	 * @param targetClass the class of the target object, or {@code null} for the declaring class
+	 * @param targetClass the class of the target object, or {@code null} for the
+	 * declaring class
 	 * @return the operation, or {@code null} if the method is not annotated
 	 * @throws IllegalStateException if the annotation is invalid
 	 */
@@ -62,7 +63,8 @@ public class TierCacheOperationSource {
 	/**
 	 * The {@code @InvalidatesTags} operation of a method.
 	 * @param method the invoked method
-	 * @param targetClass the class of the target object, or {@code null} for the declaring class
+	 * @param targetClass the class of the target object, or {@code null} for the
+	 * declaring class
 	 * @return the operation, or {@code null} if the method is not annotated
 	 * @throws IllegalStateException if the annotation is invalid
 	 */
@@ -74,7 +76,8 @@ public class TierCacheOperationSource {
 	/**
 	 * Whether a method has any tiercache operation.
 	 * @param method the invoked method
-	 * @param targetClass the class of the target object, or {@code null} for the declaring class
+	 * @param targetClass the class of the target object, or {@code null} for the
+	 * declaring class
 	 * @return whether the method is annotated
 	 * @throws IllegalStateException if an annotation is invalid
 	 */
@@ -83,9 +86,10 @@ public class TierCacheOperationSource {
 	}
 
 	/**
-	 * Whether any method of a class or of its interfaces has a tiercache operation. Parses all
-	 * of them, so that an invalid annotation fails when a bean of this class is created rather
-	 * than when the method is first called. The answer is cached per class.
+	 * Whether any method of a class or of its interfaces has a tiercache operation.
+	 * Parses all of them, so that an invalid annotation fails when a bean of this class
+	 * is created rather than when the method is first called. The answer is cached per
+	 * class.
 	 * @param targetClass the class of a bean
 	 * @return whether any of its methods is annotated
 	 * @throws IllegalStateException if an annotation is invalid
@@ -103,7 +107,8 @@ public class TierCacheOperationSource {
 		MethodClassKey key = new MethodClassKey(method, targetClass);
 		MethodOperations operations = this.operationsCache.get(key);
 		if (operations == null) {
-			// Not computeIfAbsent: parsing may be slow and must not hold a lock of the map
+			// Not computeIfAbsent: parsing may be slow and must not hold a lock of the
+			// map
 			operations = computeOperations(method, targetClass);
 			this.operationsCache.put(key, operations);
 		}
@@ -172,7 +177,8 @@ public class TierCacheOperationSource {
 
 	private static Method getMostSpecificMethod(Method method, @Nullable Class<?> targetClass) {
 		if (targetClass != null && Proxy.isProxyClass(targetClass)) {
-			// A JDK proxy (a Spring Data repository) implements its methods in no class of our
+			// A JDK proxy (a Spring Data repository) implements its methods in no class
+			// of our
 			// own: the override to look at is in its most specific interface
 			for (Class<?> candidate : targetClass.getInterfaces()) {
 				if (method.getDeclaringClass().isAssignableFrom(candidate)) {
@@ -188,7 +194,8 @@ public class TierCacheOperationSource {
 		return AopUtils.getMostSpecificMethod(method, targetClass);
 	}
 
-	// Across target classes: methods sharing a cache share its entries, so their values must
+	// Across target classes: methods sharing a cache share its entries, so their values
+	// must
 	// be of one type
 	private void registerCacheName(CachedOperation operation) {
 		String name = operation.settings().name();
@@ -196,10 +203,10 @@ public class TierCacheOperationSource {
 		if (existing != null && !existing.valueType().equals(operation.valueType())) {
 			String method = TierCacheAnnotationParser.describe(operation.method());
 			String other = TierCacheAnnotationParser.describe(existing.method());
-			throw TierCacheAnnotationParser.invalid("@Cached on " + method,
-					"cache '" + name + "' returns " + operation.valueType().getTypeName() + " but " + other
-							+ " returns " + existing.valueType().getTypeName()
-							+ " from the same cache; methods sharing a cache share its entries, so give them distinct names");
+			throw TierCacheAnnotationParser.invalid("@Cached on " + method, "cache '" + name + "' returns "
+					+ operation.valueType().getTypeName() + " but " + other + " returns "
+					+ existing.valueType().getTypeName()
+					+ " from the same cache; methods sharing a cache share its entries, so give them distinct names");
 		}
 	}
 

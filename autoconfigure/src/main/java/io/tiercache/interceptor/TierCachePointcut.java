@@ -5,9 +5,9 @@ import java.lang.reflect.Method;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
- * Matches the methods that have a tiercache operation. Its class filter parses every method of
- * a candidate class and of its interfaces, so that an invalid annotation fails when the bean is
- * created. Classes of the JDK and of Spring are skipped.
+ * Matches the methods that have a tiercache operation. Its class filter parses every
+ * method of a candidate class and of its interfaces, so that an invalid annotation fails
+ * when the bean is created. Classes of the JDK and of Spring are skipped.
  *
  * @since 0.1.0
  */

@@ -4,8 +4,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Runs invalidations after the current transaction commits. Kept apart so that spring-tx is
- * only loaded when present.
+ * Runs invalidations after the current transaction commits. Kept apart so that spring-tx
+ * is only loaded when present.
  */
 final class TransactionSupport {
 
@@ -29,7 +29,8 @@ final class TransactionSupport {
 
 			@Override
 			public void afterCompletion(int status) {
-				// The commit may have succeeded: invalidating too much is safe, too little is not
+				// The commit may have succeeded: invalidating too much is safe, too
+				// little is not
 				if (status == STATUS_UNKNOWN) {
 					action.run();
 				}

@@ -6,8 +6,8 @@ import java.lang.reflect.Type;
 import org.springframework.core.ResolvableType;
 
 /**
- * Resolves the type of the values a {@code @Cached} method stores, against the class it is
- * invoked on.
+ * Resolves the type of the values a {@code @Cached} method stores, against the class it
+ * is invoked on.
  */
 final class ValueTypes {
 

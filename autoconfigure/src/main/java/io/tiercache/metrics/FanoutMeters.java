@@ -12,8 +12,8 @@ import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.DistrustCause;
 
 /**
- * The fan-out's meters: messages received and their lag, malformed messages, stalls, and two
- * gauges of this process's trust state.
+ * The fan-out's meters: messages received and their lag, malformed messages, stalls, and
+ * two gauges of this process's trust state.
  *
  * @since 0.1.0
  */
@@ -30,9 +30,10 @@ public class FanoutMeters implements InvalidationSubscriber.Observer {
 	/**
 	 * Register the meters.
 	 * @param registry the registry
-	 * @param trust this process's local trust state, for {@code tiercache.subscription.confirmed}
-	 * (1 while the invalidation channel subscription is confirmed) and
-	 * {@code tiercache.local.trusted} (1 while the local tier may serve entries)
+	 * @param trust this process's local trust state, for
+	 * {@code tiercache.subscription.confirmed} (1 while the invalidation channel
+	 * subscription is confirmed) and {@code tiercache.local.trusted} (1 while the local
+	 * tier may serve entries)
 	 */
 	public FanoutMeters(MeterRegistry registry, LocalTrust trust) {
 		this.received = Counter.builder("tiercache.invalidations.received")
@@ -47,7 +48,8 @@ public class FanoutMeters implements InvalidationSubscriber.Observer {
 		this.lag = Timer.builder("tiercache.invalidations.lag")
 			.description("Time from an invalidation's publish to its application in this process")
 			.publishPercentileHistogram()
-			// Loopback delivery takes tens of microseconds: the default buckets start at 1 ms.
+			// Loopback delivery takes tens of microseconds: the default buckets start at
+			// 1 ms.
 			.minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
 			.maximumExpectedValue(Duration.ofSeconds(10))
 			.register(registry);

@@ -12,8 +12,8 @@ import io.tiercache.store.CacheObserver;
 import io.tiercache.store.CacheStatistics;
 
 /**
- * The meters of one cache, resolved once when the cache is created, so that recording costs an
- * increment; also the counts behind its standard {@code cache.*} meters.
+ * The meters of one cache, resolved once when the cache is created, so that recording
+ * costs an increment; also the counts behind its standard {@code cache.*} meters.
  */
 final class MicrometerCacheObserver implements CacheObserver, CacheStatistics {
 
@@ -80,10 +80,11 @@ final class MicrometerCacheObserver implements CacheObserver, CacheStatistics {
 		this.earlyRefreshed = refreshes(registry, cache, "early", "success");
 		this.earlyRefreshFailed = refreshes(registry, cache, "early", "failure");
 		for (NotCachedReason reason : NotCachedReason.values()) {
-			this.notCached.put(reason, Counter.builder("tiercache.values.not.cached")
-				.description("Results returned to the caller but not stored")
-				.tags("cache", cache, "reason", reason.name().toLowerCase().replace('_', '-'))
-				.register(registry));
+			this.notCached.put(reason,
+					Counter.builder("tiercache.values.not.cached")
+						.description("Results returned to the caller but not stored")
+						.tags("cache", cache, "reason", reason.name().toLowerCase().replace('_', '-'))
+						.register(registry));
 		}
 	}
 

@@ -15,19 +15,21 @@ import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredCache;
 
 /**
- * Records what the store sees as Micrometer meters: the store-wide counters here, each cache's
- * in a {@link MicrometerCacheObserver}; the fan-out's are {@link FanoutMeters}. Every meter is
- * looked up once, when its cache is created, so recording costs an increment.
+ * Records what the store sees as Micrometer meters: the store-wide counters here, each
+ * cache's in a {@link MicrometerCacheObserver}; the fan-out's are {@link FanoutMeters}.
+ * Every meter is looked up once, when its cache is created, so recording costs an
+ * increment.
  * <p>
  * Standard cache meters keep Spring Boot's names and tags ({@code cache.gets{cache,
- * cache.manager, result}}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size}) so
- * existing dashboards work: they are bound by a {@link TieredCacheMeterBinder} when each cache
- * is created, over counts kept here. Tier-specific ones live under {@code tiercache.*}.
+ * cache.manager, result}}, {@code cache.puts}, {@code cache.evictions},
+ * {@code cache.size}) so existing dashboards work: they are bound by a
+ * {@link TieredCacheMeterBinder} when each cache is created, over counts kept here.
+ * Tier-specific ones live under {@code tiercache.*}.
  *
- * <h2>Adding a meter</h2>
- * A new event of the store is a new default method of {@link CacheObserver} (per cache) or
- * {@link StoreObserver} (store-wide), recorded by a meter resolved in the constructor, as load
- * coordination is ({@code tiercache.loads.coalesced}, {@code tiercache.lease.waits},
+ * <h2>Adding a meter</h2> A new event of the store is a new default method of
+ * {@link CacheObserver} (per cache) or {@link StoreObserver} (store-wide), recorded by a
+ * meter resolved in the constructor, as load coordination is
+ * ({@code tiercache.loads.coalesced}, {@code tiercache.lease.waits},
  * {@code tiercache.refreshes}, {@code tiercache.gets{result=stale}}).
  *
  * @since 0.1.0
@@ -71,10 +73,11 @@ public class MicrometerStoreObserver implements StoreObserver {
 			this.redisErrors.put(operation, redisErrors(registry, operation));
 		}
 		for (ClearReason reason : ClearReason.values()) {
-			this.clears.put(reason, Counter.builder("tiercache.local.clears")
-				.description("Times the local tier of every cache was cleared")
-				.tag("reason", reason.name().toLowerCase())
-				.register(registry));
+			this.clears.put(reason,
+					Counter.builder("tiercache.local.clears")
+						.description("Times the local tier of every cache was cleared")
+						.tag("reason", reason.name().toLowerCase())
+						.register(registry));
 		}
 	}
 

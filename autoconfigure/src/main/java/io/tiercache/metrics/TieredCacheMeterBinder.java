@@ -8,20 +8,21 @@ import io.tiercache.store.TieredCache;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Micrometer's standard cache meters for one {@link TieredCache}, with Spring Boot's names and
- * tag keys ({@code cache.gets{cache, cache.manager, result}}, {@code cache.puts},
- * {@code cache.evictions}, {@code cache.size}), so that dashboards made for Boot's caches work
- * unchanged.
+ * Micrometer's standard cache meters for one {@link TieredCache}, with Spring Boot's
+ * names and tag keys ({@code cache.gets{cache, cache.manager, result}},
+ * {@code cache.puts}, {@code cache.evictions}, {@code cache.size}), so that dashboards
+ * made for Boot's caches work unchanged.
  * <ul>
  * <li>{@code cache.gets{result=hit}}: calls served by either tier;
  * {@code cache.gets{result=miss}}: calls that ran the method.</li>
  * <li>{@code cache.puts}: entries stored (in Redis, and in the local tier where it is
  * used).</li>
- * <li>{@code cache.evictions}: entries the local tier dropped for its size limit or their time
- * to live, as Caffeine counts them.</li>
+ * <li>{@code cache.evictions}: entries the local tier dropped for its size limit or their
+ * time to live, as Caffeine counts them.</li>
  * <li>{@code cache.size}: entries in this process's local tier (approximate).</li>
  * </ul>
- * The counts come from a {@link CacheStatistics} that the store's observer keeps up to date.
+ * The counts come from a {@link CacheStatistics} that the store's observer keeps up to
+ * date.
  *
  * @since 0.1.0
  */

@@ -28,17 +28,17 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * <p>
  * A caller that gets {@code true} from {@link #tryAcquirePermission()} must then call
- * {@link #recordSuccess()} or {@link #recordFailure()}. Only one caller probes Redis once the
- * window has elapsed, so under load the others still fail fast instead of each paying the
- * command timeout; a probe whose outcome is never recorded (its caller died) is given up after
- * {@code openDuration}, so the breaker cannot stay half-open forever.
+ * {@link #recordSuccess()} or {@link #recordFailure()}. Only one caller probes Redis once
+ * the window has elapsed, so under load the others still fail fast instead of each paying
+ * the command timeout; a probe whose outcome is never recorded (its caller died) is given
+ * up after {@code openDuration}, so the breaker cannot stay half-open forever.
  * <p>
- * Thread-safe. While closed, a permission and a success cost a few volatile reads, with no
- * lock and no allocation; only transitions take the lock.
+ * Thread-safe. While closed, a permission and a success cost a few volatile reads, with
+ * no lock and no allocation; only transitions take the lock.
  * <p>
- * {@link #addStateListener state listeners} are told of every transition, so the store can
- * stop trusting its local tier while Redis is unreachable (invalidations cannot be heard) and
- * clear it when Redis is back.
+ * {@link #addStateListener state listeners} are told of every transition, so the store
+ * can stop trusting its local tier while Redis is unreachable (invalidations cannot be
+ * heard) and clear it when Redis is back.
  *
  * @since 0.1.0
  */
@@ -65,9 +65,9 @@ public final class CircuitBreaker {
 	public interface StateListener {
 
 		/**
-		 * Called after each transition, outside the breaker's lock. Transitions are told in the
-		 * order they happened, not necessarily on the thread that caused them, so a listener
-		 * should be quick.
+		 * Called after each transition, outside the breaker's lock. Transitions are told
+		 * in the order they happened, not necessarily on the thread that caused them, so
+		 * a listener should be quick.
 		 * @param from the state left
 		 * @param to the state entered
 		 */
@@ -88,15 +88,17 @@ public final class CircuitBreaker {
 	private final List<Runnable> successListeners = new CopyOnWriteArrayList<>();
 
 	/**
-	 * When the next probe may be admitted: the end of the open window, or while a probe is out
-	 * the moment it is given up. Written before {@link #state}, under the lock, so that whoever
-	 * reads a state sees its deadline.
+	 * When the next probe may be admitted: the end of the open window, or while a probe
+	 * is out the moment it is given up. Written before {@link #state}, under the lock, so
+	 * that whoever reads a state sees its deadline.
 	 */
 	private volatile long nextProbeAt;
 
 	private volatile State state = State.CLOSED;
 
-	/** Transitions not told to the listeners yet, oldest first; guarded by {@code this}. */
+	/**
+	 * Transitions not told to the listeners yet, oldest first; guarded by {@code this}.
+	 */
 	private final ArrayDeque<Transition> untold = new ArrayDeque<>();
 
 	/** Whether a thread is telling the listeners; guarded by {@code this}. */
@@ -125,8 +127,8 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * The current state. An open breaker whose window has elapsed reports {@link State#OPEN}
-	 * until the next {@link #tryAcquirePermission()}.
+	 * The current state. An open breaker whose window has elapsed reports
+	 * {@link State#OPEN} until the next {@link #tryAcquirePermission()}.
 	 * @return the state
 	 */
 	public State state() {
@@ -134,8 +136,8 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Ask whether a call may go to Redis now. A caller that gets {@code true} must record the
-	 * call's outcome with {@link #recordSuccess()} or {@link #recordFailure()}.
+	 * Ask whether a call may go to Redis now. A caller that gets {@code true} must record
+	 * the call's outcome with {@link #recordSuccess()} or {@link #recordFailure()}.
 	 * @return {@code true} while closed, and for the one probe call of an elapsed window;
 	 * {@code false} otherwise
 	 */
@@ -157,7 +159,8 @@ public final class CircuitBreaker {
 			if (now - this.nextProbeAt < 0) {
 				return false;
 			}
-			// This caller is the probe; if it never reports, another is admitted after a window.
+			// This caller is the probe; if it never reports, another is admitted after a
+			// window.
 			this.nextProbeAt = now + this.openNanos;
 			if (current == State.OPEN) {
 				tell = transitionTo(State.HALF_OPEN);
@@ -222,7 +225,8 @@ public final class CircuitBreaker {
 		this.untold.add(new Transition(this.state, to));
 		this.state = to;
 		if (this.telling) {
-			// The thread telling the listeners tells this transition too, after the earlier ones.
+			// The thread telling the listeners tells this transition too, after the
+			// earlier ones.
 			return false;
 		}
 		this.telling = true;
@@ -230,9 +234,10 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Tell the listeners of every untold transition. One thread at a time does so, so that
-	 * listeners hear transitions in order: told out of order, "to CLOSED" followed by a late
-	 * "to OPEN" would leave the store distrusting its local tier while Redis answers.
+	 * Tell the listeners of every untold transition. One thread at a time does so, so
+	 * that listeners hear transitions in order: told out of order, "to CLOSED" followed
+	 * by a late "to OPEN" would leave the store distrusting its local tier while Redis
+	 * answers.
 	 */
 	private void tellListeners() {
 		boolean drained = false;
@@ -252,7 +257,8 @@ public final class CircuitBreaker {
 						listener.onStateChange(transition.from(), transition.to());
 					}
 					catch (RuntimeException ex) {
-						logger.warn("Circuit breaker listener failed on {} -> {}", transition.from(), transition.to(), ex);
+						logger.warn("Circuit breaker listener failed on {} -> {}", transition.from(), transition.to(),
+								ex);
 					}
 				}
 			}

@@ -11,9 +11,9 @@ import java.util.List;
  * <p>
  * The header is text that the read script parses to validate the entry in the same round
  * trip: version, epoch, load sequence, created and soft-expiry times (epoch millis), last
- * load duration (millis), flags and tag count, each ended by {@code '\n'}, then each tag as its
- * UTF-8 byte length, {@code '\n'} and its bytes; the payload follows. No type information is
- * stored: the reader decides the type.
+ * load duration (millis), flags and tag count, each ended by {@code '\n'}, then each tag
+ * as its UTF-8 byte length, {@code '\n'} and its bytes; the payload follows. No type
+ * information is stored: the reader decides the type.
  *
  * @param epoch the epoch the entry was loaded in
  * @param loadSeq the invalidation sequence read before the load began
@@ -21,7 +21,8 @@ import java.util.List;
  * @param softExpiryMillis when the value becomes stale (equal to the hard expiry when
  * stale-while-revalidate is off)
  * @param loadMillis how long the load took
- * @param absent whether the value is an absent value ({@code null} or empty {@code Optional})
+ * @param absent whether the value is an absent value ({@code null} or empty
+ * {@code Optional})
  * @param tags the entry's tags
  * @param payload the serialized value
  * @since 0.1.0
@@ -84,8 +85,8 @@ public record Envelope(String epoch, long loadSeq, long createdMillis, long soft
 			tags.add(reader.bytes(length));
 		}
 		byte[] payload = Arrays.copyOfRange(bytes, reader.position, bytes.length);
-		return new Envelope(epoch, loadSeq, created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0, List.copyOf(tags),
-				payload);
+		return new Envelope(epoch, loadSeq, created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0,
+				List.copyOf(tags), payload);
 	}
 
 	private static void field(ByteArrayOutputStream out, String value) {

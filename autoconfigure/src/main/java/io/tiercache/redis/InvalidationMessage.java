@@ -11,18 +11,21 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What the invalidate script publishes:
  * {@code {"v":1,"e":epoch,"b":epochStart,"s":seq,"o":origin,"t":micros,"g":[tags]}}.
- * Numbers travel as strings because Redis's Lua would print large numbers in exponent form.
+ * Numbers travel as strings because Redis's Lua would print large numbers in exponent
+ * form.
  *
  * @param epoch the epoch of the sequence
  * @param epochStart the sequence number the epoch started at (0 if unknown): the first
  * message of the epoch has {@code epochStart + 1}
- * @param seq the invalidation's sequence number; consecutive messages have consecutive numbers
+ * @param seq the invalidation's sequence number; consecutive messages have consecutive
+ * numbers
  * @param tags the invalidated tags
  * @param origin the id of the instance that invalidated
  * @param publishedMicros when it was published, in microseconds since the epoch
  * @since 0.1.0
  */
-public record InvalidationMessage(String epoch, long epochStart, long seq, List<String> tags, String origin, long publishedMicros) {
+public record InvalidationMessage(String epoch, long epochStart, long seq, List<String> tags, String origin,
+		long publishedMicros) {
 
 	/** Larger messages are dropped unread: no honest invalidation comes near it. */
 	public static final int MAX_BYTES = 1 << 20;
@@ -30,8 +33,8 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	/**
-	 * The body of a probe message: {@code {"v":1,"p":nonce}}. Probes share the channel so that
-	 * a process can check its own subscription end to end.
+	 * The body of a probe message: {@code {"v":1,"p":nonce}}. Probes share the channel so
+	 * that a process can check its own subscription end to end.
 	 * @param nonce the nonce
 	 * @return the body
 	 */
@@ -60,8 +63,8 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 	/**
 	 * Decode a message, defensively.
 	 * @param body the message body
-	 * @return the message, or {@code null} if the body is malformed, oversized or of an unknown
-	 * version
+	 * @return the message, or {@code null} if the body is malformed, oversized or of an
+	 * unknown version
 	 */
 	public static @Nullable InvalidationMessage decode(byte[] body) {
 		if (body.length > MAX_BYTES) {
@@ -90,8 +93,7 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 				tags.add(tag.asString());
 			}
 			return new InvalidationMessage(epoch, (start != null) ? Long.parseLong(start) : 0, Long.parseLong(seq),
-					List.copyOf(tags), origin,
-					Long.parseLong(published));
+					List.copyOf(tags), origin, Long.parseLong(published));
 		}
 		catch (JacksonException | NumberFormatException ex) {
 			return null;

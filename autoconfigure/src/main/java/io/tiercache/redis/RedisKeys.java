@@ -3,8 +3,9 @@ package io.tiercache.redis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Layout of tiercache's keys in Redis. Every key starts with {@code {prefix}:{namespace}:}, so
- * bumping the namespace cuts over to a fresh keyspace without a flush.
+ * Layout of tiercache's keys in Redis. Every key starts with
+ * {@code {prefix}:{namespace}:}, so bumping the namespace cuts over to a fresh keyspace
+ * without a flush.
  *
  * <pre>
  * {base}seq               hash: epoch, n (the global invalidation sequence)
@@ -52,8 +53,8 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * Key of an entry. The cache name is escaped so that no two (cache, key) pairs share a
-	 * Redis key, whatever colons either contains.
+	 * Key of an entry. The cache name is escaped so that no two (cache, key) pairs share
+	 * a Redis key, whatever colons either contains.
 	 * @param cache the cache name
 	 * @param key the rendered key
 	 * @return the Redis key

@@ -17,14 +17,15 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Runs tiercache's Lua scripts on the application's {@link RedisConnectionFactory}, bounded by
- * tiercache's own command timeout and guarded by a {@link CircuitBreaker}.
+ * Runs tiercache's Lua scripts on the application's {@link RedisConnectionFactory},
+ * bounded by tiercache's own command timeout and guarded by a {@link CircuitBreaker}.
  * <p>
- * Lettuce only (the subscriber relies on its connection events too): commands go through the
- * shared native connection's asynchronous API and are abandoned after {@code commandTimeout},
- * whatever {@code spring.data.redis.timeout} says (Lettuce's default is a minute). Any other
- * client fails every call with an {@link IllegalStateException} as the cause. Scripts are sent
- * by digest and reloaded on {@code NOSCRIPT}, as after a Redis restart.
+ * Lettuce only (the subscriber relies on its connection events too): commands go through
+ * the shared native connection's asynchronous API and are abandoned after
+ * {@code commandTimeout}, whatever {@code spring.data.redis.timeout} says (Lettuce's
+ * default is a minute). Any other client fails every call with an
+ * {@link IllegalStateException} as the cause. Scripts are sent by digest and reloaded on
+ * {@code NOSCRIPT}, as after a Redis restart.
  *
  * @since 0.1.0
  */
@@ -68,7 +69,8 @@ public final class RedisScriptRunner {
 
 	private final CircuitBreaker breaker;
 
-	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout, CircuitBreaker breaker) {
+	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout,
+			CircuitBreaker breaker) {
 		this.connectionFactory = connectionFactory;
 		this.timeoutNanos = commandTimeout.toNanos();
 		this.breaker = breaker;

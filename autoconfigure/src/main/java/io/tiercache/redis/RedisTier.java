@@ -10,13 +10,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The shared tier: tiercache's three Redis operations, each one round trip.
  * <ul>
- * <li>{@link #read}: returns a valid entry, or on a miss prepares a load (the current epoch and
- * sequence, tag records of the argument tags created).</li>
- * <li>{@link #write}: stores an entry only if nothing it depends on was invalidated since its
- * load began.</li>
- * <li>{@link #invalidate}: bumps the sequence, stamps the tags and publishes, atomically.</li>
+ * <li>{@link #read}: returns a valid entry, or on a miss prepares a load (the current
+ * epoch and sequence, tag records of the argument tags created).</li>
+ * <li>{@link #write}: stores an entry only if nothing it depends on was invalidated since
+ * its load began.</li>
+ * <li>{@link #invalidate}: bumps the sequence, stamps the tags and publishes,
+ * atomically.</li>
  * </ul>
- * [I1] to [I4] in {@code docs/correctness.md} say why this makes every stored entry valid or dead.
+ * [I1] to [I4] in {@code docs/correctness.md} say why this makes every stored entry valid
+ * or dead.
  *
  * @since 0.1.0
  */
@@ -48,8 +50,8 @@ public final class RedisTier {
 	 * Create the tier.
 	 * @param runner runs the scripts
 	 * @param keys the key layout
-	 * @param maxTtl the longest time to live of any entry; invalidated tags are remembered that
-	 * long
+	 * @param maxTtl the longest time to live of any entry; invalidated tags are
+	 * remembered that long
 	 * @param instanceId id of this process, carried by its invalidation messages
 	 */
 	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId) {
@@ -76,11 +78,14 @@ public final class RedisTier {
 	 * Read an entry, or prepare its load and try to take its lease.
 	 * @param entryKey the entry's key
 	 * @param leaseKey the key of the entry's load lease
-	 * @param argumentTags tags known before the load; their records are created if missing
+	 * @param argumentTags tags known before the load; their records are created if
+	 * missing
 	 * @param tagTtl time to live of tag records created here
-	 * @param lease how long a lease taken here lasts, or {@link Duration#ZERO} to take none
+	 * @param lease how long a lease taken here lasts, or {@link Duration#ZERO} to take
+	 * none
 	 * @param token this load's lease token
-	 * @param refresh whether to skip reading the entry (a refresh of an entry already read)
+	 * @param refresh whether to skip reading the entry (a refresh of an entry already
+	 * read)
 	 * @return the entry (with its remaining time to live) or the state to load under
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
@@ -107,7 +112,8 @@ public final class RedisTier {
 	}
 
 	/**
-	 * Store an entry if it is still valid, and release the lease if {@code token} holds it.
+	 * Store an entry if it is still valid, and release the lease if {@code token} holds
+	 * it.
 	 * @param entryKey the entry's key
 	 * @param leaseKey the key of the entry's load lease
 	 * @param token the load's lease token
@@ -166,13 +172,13 @@ public final class RedisTier {
 
 	/**
 	 * Read the current epoch and sequence, creating nothing.
-	 * @return them, or {@code null} if the sequence hash does not exist (no invalidation and no
-	 * load since Redis started or was flushed)
+	 * @return them, or {@code null} if the sequence hash does not exist (no invalidation
+	 * and no load since Redis started or was flushed)
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
 	public @Nullable SequenceState currentSequence() {
-		List<?> reply = reply("sequence", this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() },
-				new byte[0][]));
+		List<?> reply = reply("sequence",
+				this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() }, new byte[0][]));
 		if (reply.size() < 2 || !(reply.get(0) instanceof byte[]) || !(reply.get(1) instanceof byte[])) {
 			return null;
 		}
@@ -198,7 +204,9 @@ public final class RedisTier {
 		this.runner.unlink(entryKey);
 	}
 
-	/** Current time in microseconds since the epoch, as carried by invalidation messages. */
+	/**
+	 * Current time in microseconds since the epoch, as carried by invalidation messages.
+	 */
 	public static long nowMicros() {
 		java.time.Instant now = java.time.Instant.now();
 		return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
@@ -236,8 +244,10 @@ public final class RedisTier {
 
 	/**
 	 * What {@link #read} found.
+	 *
 	 * @param epoch the current epoch
-	 * @param seq the current invalidation sequence (the load sequence of a load prepared now)
+	 * @param seq the current invalidation sequence (the load sequence of a load prepared
+	 * now)
 	 * @param envelope the valid entry, or {@code null} on a miss
 	 * @param ttlMillis remaining time to live of the entry
 	 * @param leased on a miss, whether this load holds the lease (or none was asked for)
@@ -254,6 +264,7 @@ public final class RedisTier {
 
 	/**
 	 * The sequence hash as it is now.
+	 *
 	 * @param epoch the epoch
 	 * @param seq the last invalidation's sequence number
 	 * @param start the sequence number the epoch started at (0 if unknown)
@@ -263,6 +274,7 @@ public final class RedisTier {
 
 	/**
 	 * Epoch and sequence number of an invalidation.
+	 *
 	 * @param epoch the epoch
 	 * @param seq the sequence number
 	 */

@@ -1,8 +1,9 @@
 package io.tiercache.redis;
 
 /**
- * Redis could not be used for an operation: it failed, timed out, or the circuit breaker is
- * open. Callers fall back to the underlying method; this never reaches application code.
+ * Redis could not be used for an operation: it failed, timed out, or the circuit breaker
+ * is open. Callers fall back to the underlying method; this never reaches application
+ * code.
  *
  * @since 0.1.0
  */
@@ -20,7 +21,10 @@ public class RedisUnavailableException extends RuntimeException {
 		this.operation = operation;
 	}
 
-	/** The tiercache operation that failed, such as {@code read}, {@code write}, {@code invalidate}. */
+	/**
+	 * The tiercache operation that failed, such as {@code read}, {@code write},
+	 * {@code invalidate}.
+	 */
 	public String operation() {
 		return this.operation;
 	}

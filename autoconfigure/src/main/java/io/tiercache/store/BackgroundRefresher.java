@@ -10,8 +10,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs background refreshes (stale-while-revalidate and early refresh) on the store's own
- * threads: at most one per key in this process, and, through the lease the refresh takes, one
- * across processes. A full queue drops the refresh: the entry is served until it expires.
+ * threads: at most one per key in this process, and, through the lease the refresh takes,
+ * one across processes. A full queue drops the refresh: the entry is served until it
+ * expires.
  */
 final class BackgroundRefresher {
 

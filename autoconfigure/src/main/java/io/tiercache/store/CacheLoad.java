@@ -5,8 +5,9 @@ import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One call that missed the cache: what the store needs from the caller to load a value and to
- * decide how to keep it. Created only on a miss, so the hit path allocates nothing for it.
+ * One call that missed the cache: what the store needs from the caller to load a value
+ * and to decide how to keep it. Created only on a miss, so the hit path allocates nothing
+ * for it.
  *
  * @since 0.1.0
  */
@@ -14,8 +15,8 @@ public interface CacheLoad {
 
 	/**
 	 * Tags known before the load, from the arguments. The store makes sure their Redis
-	 * records exist before the method runs, so a concurrent invalidation of one of them is
-	 * always seen.
+	 * records exist before the method runs, so a concurrent invalidation of one of them
+	 * is always seen.
 	 * @return the argument tags, possibly empty
 	 */
 	Collection<String> argumentTags();
@@ -42,8 +43,9 @@ public interface CacheLoad {
 	boolean isCacheable(Object result);
 
 	/**
-	 * A load that can run the method again later, on another thread, for a background refresh
-	 * of a stale or soon-stale entry. Asked only before {@link #load()} has been called.
+	 * A load that can run the method again later, on another thread, for a background
+	 * refresh of a stale or soon-stale entry. Asked only before {@link #load()} has been
+	 * called.
 	 * @return the refresh load, or {@code null} if the method cannot be called again
 	 */
 	default @Nullable CacheLoad forRefresh() {

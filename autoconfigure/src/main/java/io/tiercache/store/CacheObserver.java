@@ -1,8 +1,8 @@
 package io.tiercache.store;
 
 /**
- * Told of what happens in one cache, for metrics. Implementations resolve their meters once,
- * when the cache is created, so that calls cost an increment.
+ * Told of what happens in one cache, for metrics. Implementations resolve their meters
+ * once, when the cache is created, so that calls cost an increment.
  *
  * @since 0.1.0
  */
@@ -34,7 +34,10 @@ public interface CacheObserver {
 	default void localMiss() {
 	}
 
-	/** A local entry existed but could not be served (invalidated, distrusted, old generation). */
+	/**
+	 * A local entry existed but could not be served (invalidated, distrusted, old
+	 * generation).
+	 */
 	default void localInvalid() {
 	}
 
@@ -84,7 +87,8 @@ public interface CacheObserver {
 
 	/**
 	 * A background refresh ended.
-	 * @param early whether it was an early refresh (XFetch) rather than stale-while-revalidate
+	 * @param early whether it was an early refresh (XFetch) rather than
+	 * stale-while-revalidate
 	 * @param success whether it stored a new value
 	 */
 	default void refreshed(boolean early, boolean success) {

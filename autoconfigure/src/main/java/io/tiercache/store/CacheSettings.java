@@ -11,12 +11,13 @@ import org.jspecify.annotations.Nullable;
  * @param name the cache name
  * @param ttl hard time to live of an entry, before jitter
  * @param jitter random amount taken off each entry's time to live
- * @param nullTtl time to live of an absent value ({@code null} or empty {@code Optional}), or
- * {@code null} not to cache absent values
+ * @param nullTtl time to live of an absent value ({@code null} or empty
+ * {@code Optional}), or {@code null} not to cache absent values
  * @param local whether entries are also kept in this process's Caffeine tier
- * @param enabled whether the cache is used at all; when not, calls go straight to the method
- * @param staleWhileRevalidate how long after its time to live an entry may still be served
- * while one background refresh runs, or {@link Duration#ZERO} for never
+ * @param enabled whether the cache is used at all; when not, calls go straight to the
+ * method
+ * @param staleWhileRevalidate how long after its time to live an entry may still be
+ * served while one background refresh runs, or {@link Duration#ZERO} for never
  * @since 0.1.0
  */
 public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
@@ -28,19 +29,23 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 	}
 
 	public CacheSettings withTtl(Duration ttl) {
-		return new CacheSettings(this.name, ttl, this.jitter, this.nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
+		return new CacheSettings(this.name, ttl, this.jitter, this.nullTtl, this.local, this.enabled,
+				this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withJitter(Jitter jitter) {
-		return new CacheSettings(this.name, this.ttl, jitter, this.nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
+		return new CacheSettings(this.name, this.ttl, jitter, this.nullTtl, this.local, this.enabled,
+				this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withNullTtl(@Nullable Duration nullTtl) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, nullTtl, this.local, this.enabled, this.staleWhileRevalidate);
+		return new CacheSettings(this.name, this.ttl, this.jitter, nullTtl, this.local, this.enabled,
+				this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withLocal(boolean local) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, local, this.enabled, this.staleWhileRevalidate);
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, local, this.enabled,
+				this.staleWhileRevalidate);
 	}
 
 	public CacheSettings withStaleWhileRevalidate(Duration staleWhileRevalidate) {
@@ -49,16 +54,18 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 	}
 
 	public CacheSettings withEnabled(boolean enabled) {
-		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled, this.staleWhileRevalidate);
+		return new CacheSettings(this.name, this.ttl, this.jitter, this.nullTtl, this.local, enabled,
+				this.staleWhileRevalidate);
 	}
 
 	/**
-	 * Check that a cache can use these settings. Every way of declaring a cache (annotations,
-	 * {@code tiercache.caches.<name>.*}, the programmatic API and the Spring Cache bridge)
-	 * calls this once its overrides and customizers have applied, and adds in front of the
-	 * message which cache or property it was checking.
+	 * Check that a cache can use these settings. Every way of declaring a cache
+	 * (annotations, {@code tiercache.caches.<name>.*}, the programmatic API and the
+	 * Spring Cache bridge) calls this once its overrides and customizers have applied,
+	 * and adds in front of the message which cache or property it was checking.
 	 * @param maxTtl the longest time an entry may live, {@code tiercache.max-ttl}
-	 * @throws IllegalArgumentException naming the setting and the limit it breaks, such as
+	 * @throws IllegalArgumentException naming the setting and the limit it breaks, such
+	 * as
 	 * {@code "ttl PT2H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT2H"}
 	 */
 	public void validate(Duration maxTtl) {
@@ -72,7 +79,8 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 			throw new IllegalArgumentException(
 					"staleWhileRevalidate " + this.staleWhileRevalidate + " must not be negative");
 		}
-		// An entry may be served until then, and invalidated tags are remembered for maxTtl only
+		// An entry may be served until then, and invalidated tags are remembered for
+		// maxTtl only
 		if (this.ttl.plus(this.staleWhileRevalidate).compareTo(maxTtl) > 0) {
 			throw new IllegalArgumentException("ttl " + this.ttl + " plus staleWhileRevalidate "
 					+ this.staleWhileRevalidate + " exceeds tiercache.max-ttl " + maxTtl);

@@ -1,14 +1,15 @@
 package io.tiercache.store;
 
 /**
- * Tags that tiercache itself puts on entries, beside those the application declares. Their
- * names start with {@value #PREFIX}, which applications should not use for their own tags.
+ * Tags that tiercache itself puts on entries, beside those the application declares.
+ * Their names start with {@value #PREFIX}, which applications should not use for their
+ * own tags.
  * <ul>
  * <li>{@link #cache(String)}: carried by every entry of a cache, so that invalidating it
- * clears the whole cache on every instance (both tiers) at the cost of one tag, however many
- * entries the cache holds.</li>
- * <li>{@link #key(String, String)}: carried by every entry that the Spring Cache bridge or the
- * programmatic API stores, so that one key can be evicted everywhere.</li>
+ * clears the whole cache on every instance (both tiers) at the cost of one tag, however
+ * many entries the cache holds.</li>
+ * <li>{@link #key(String, String)}: carried by every entry that the Spring Cache bridge
+ * or the programmatic API stores, so that one key can be evicted everywhere.</li>
  * </ul>
  *
  * @since 0.1.0

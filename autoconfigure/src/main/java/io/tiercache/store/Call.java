@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What one load of a {@link TieredCache} needs to know, captured before its first round trip:
- * its keys, its argument tags with their states ([I6], [I7] in {@code docs/correctness.md}), the
- * version and generation of the local trust state ([I7], [I9]), and its lease token.
+ * What one load of a {@link TieredCache} needs to know, captured before its first round
+ * trip: its keys, its argument tags with their states ([I6], [I7] in
+ * {@code docs/correctness.md}), the version and generation of the local trust state
+ * ([I7], [I9]), and its lease token.
  */
 final class Call {
 
@@ -44,7 +45,8 @@ final class Call {
 	 * @param version the local trust state's version when the caller started
 	 * @param async whether the method returns a {@code CompletableFuture}
 	 * @param trust the local trust state
-	 * @param local whether the cache keeps local entries (then argument tags' states are held)
+	 * @param local whether the cache keeps local entries (then argument tags' states are
+	 * held)
 	 */
 	Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async, LocalTrust trust,
 			boolean local) {

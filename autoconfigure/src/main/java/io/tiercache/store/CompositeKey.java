@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Cache key made of several values, such as the arguments of a method with several
- * parameters. Elements are compared with {@code equals}, arrays by content; the hash code is
- * computed once, since a key is hashed on every lookup.
+ * parameters. Elements are compared with {@code equals}, arrays by content; the hash code
+ * is computed once, since a key is hashed on every lookup.
  *
  * @since 0.1.0
  */
@@ -18,7 +18,10 @@ public final class CompositeKey {
 	/** Key of a method without parameters. */
 	public static final CompositeKey EMPTY = new CompositeKey();
 
-	/** Key of a single {@code null} argument, or of a key expression that evaluates to {@code null}. */
+	/**
+	 * Key of a single {@code null} argument, or of a key expression that evaluates to
+	 * {@code null}.
+	 */
 	public static final CompositeKey NULL = new CompositeKey((Object) null);
 
 	private final @Nullable Object[] elements;
@@ -26,8 +29,8 @@ public final class CompositeKey {
 	private final int hashCode;
 
 	/**
-	 * Create a key of the given elements. The array is copied, so later changes to it do not
-	 * change the key.
+	 * Create a key of the given elements. The array is copied, so later changes to it do
+	 * not change the key.
 	 * @param elements the elements
 	 */
 	public CompositeKey(@Nullable Object... elements) {

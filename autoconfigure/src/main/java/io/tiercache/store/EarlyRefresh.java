@@ -4,12 +4,12 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Probabilistic early refresh, "XFetch" (Vattani, Chierichetti, Lowenstein: Optimal
- * Probabilistic Cache Stampede Prevention, VLDB 2015): a read at time {@code now} refreshes an
- * entry expiring at {@code expiry} whose last load took {@code delta} if
+ * Probabilistic Cache Stampede Prevention, VLDB 2015): a read at time {@code now}
+ * refreshes an entry expiring at {@code expiry} whose last load took {@code delta} if
  * {@code now - delta * beta * ln(U) >= expiry}, with {@code U} uniform in (0, 1]. The
- * probability grows as expiry nears, faster for slow loads, so one reader refreshes just before
- * the entry expires instead of every reader after. {@code beta > 1} favours earlier refreshes,
- * {@code beta = 0} turns it off.
+ * probability grows as expiry nears, faster for slow loads, so one reader refreshes just
+ * before the entry expires instead of every reader after. {@code beta > 1} favours
+ * earlier refreshes, {@code beta = 0} turns it off.
  */
 final class EarlyRefresh {
 
@@ -33,9 +33,9 @@ final class EarlyRefresh {
 	}
 
 	/**
-	 * How long a copy may stay in the local tier: until the soft expiry, shortened by one XFetch
-	 * draw, so that one read in this process goes to Redis (where the test is made for each
-	 * read) a little before the entry expires.
+	 * How long a copy may stay in the local tier: until the soft expiry, shortened by one
+	 * XFetch draw, so that one read in this process goes to Redis (where the test is made
+	 * for each read) a little before the entry expires.
 	 * @param untilExpiry time left before the soft expiry (ms)
 	 * @param delta how long the last load took (ms)
 	 * @param beta the XFetch parameter

@@ -6,7 +6,10 @@ import java.util.concurrent.ExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
-/** Runs loads as futures, so that plain and {@link CompletableFuture} methods share one path. */
+/**
+ * Runs loads as futures, so that plain and {@link CompletableFuture} methods share one
+ * path.
+ */
 final class Futures {
 
 	private Futures() {

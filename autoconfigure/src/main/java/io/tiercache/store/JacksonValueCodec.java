@@ -9,9 +9,9 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * JSON through the application's Jackson 3 mapper, read back as the declared generic type (so
- * records, generic collections, {@code List.of}, {@code Optional} and primitives round-trip
- * without type information in the payload).
+ * JSON through the application's Jackson 3 mapper, read back as the declared generic type
+ * (so records, generic collections, {@code List.of}, {@code Optional} and primitives
+ * round-trip without type information in the payload).
  *
  * @since 0.1.0
  */

@@ -8,8 +8,8 @@ import java.util.Objects;
  * together: either a fixed duration or a fraction of the time to live. Text such as
  * {@code "10%"} or {@code "30s"} is parsed by {@code io.tiercache.interceptor.Durations}.
  * <p>
- * {@link #apply(Duration, double)} returns a time to live in {@code [ttl - jitter, ttl]}; the
- * amount taken off never exceeds the time to live itself.
+ * {@link #apply(Duration, double)} returns a time to live in {@code [ttl - jitter, ttl]};
+ * the amount taken off never exceeds the time to live itself.
  *
  * @since 0.1.0
  */
@@ -59,7 +59,8 @@ public final class Jitter {
 	 * @return the maximum reduction, never more than {@code ttl}
 	 */
 	public Duration maxReduction(Duration ttl) {
-		Duration reduction = (this.fraction > 0) ? Duration.ofNanos((long) (ttl.toNanos() * this.fraction)) : this.amount;
+		Duration reduction = (this.fraction > 0) ? Duration.ofNanos((long) (ttl.toNanos() * this.fraction))
+				: this.amount;
 		return (reduction.compareTo(ttl) > 0) ? ttl : reduction;
 	}
 
@@ -67,7 +68,8 @@ public final class Jitter {
 	 * Apply the jitter.
 	 * @param ttl the time to live
 	 * @param random a uniformly distributed number in {@code [0, 1)}
-	 * @return a time to live in {@code [ttl - maxReduction(ttl), ttl]}, at least one millisecond
+	 * @return a time to live in {@code [ttl - maxReduction(ttl), ttl]}, at least one
+	 * millisecond
 	 */
 	public Duration apply(Duration ttl, double random) {
 		if (this == NONE) {
@@ -79,8 +81,8 @@ public final class Jitter {
 	}
 
 	/**
-	 * Whether this jitter is larger than the given time to live (only possible for a fixed
-	 * duration).
+	 * Whether this jitter is larger than the given time to live (only possible for a
+	 * fixed duration).
 	 * @param ttl the time to live
 	 * @return whether the fixed amount exceeds {@code ttl}
 	 */

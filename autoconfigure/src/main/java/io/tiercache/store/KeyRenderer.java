@@ -8,10 +8,11 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Renders a cache key as the text of its Redis key, the same in every process.
  * <ul>
- * <li>Plain values (strings, numbers, booleans, characters, enums, UUIDs, dates and times)
- * render as themselves, so keys stay readable in {@code redis-cli}.</li>
+ * <li>Plain values (strings, numbers, booleans, characters, enums, UUIDs, dates and
+ * times) render as themselves, so keys stay readable in {@code redis-cli}.</li>
  * <li>Anything else, including the {@link CompositeKey} of several arguments, renders as
- * {@code ~} and its JSON, which distinguishes {@code ("a,b")} from {@code ("a", "b")}.</li>
+ * {@code ~} and its JSON, which distinguishes {@code ("a,b")} from
+ * {@code ("a", "b")}.</li>
  * <li>A string that itself starts with {@code ~} gets a second one, so no two keys of one
  * cache render alike.</li>
  * </ul>
@@ -46,7 +47,8 @@ public final class KeyRenderer {
 			return constant.name();
 		}
 		if (key instanceof CompositeKey composite) {
-			return (composite == CompositeKey.NULL) ? MARK + "null" : MARK + this.mapper.writeValueAsString(composite.elements());
+			return (composite == CompositeKey.NULL) ? MARK + "null"
+					: MARK + this.mapper.writeValueAsString(composite.elements());
 		}
 		return MARK + this.mapper.writeValueAsString(key);
 	}

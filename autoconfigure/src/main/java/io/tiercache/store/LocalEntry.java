@@ -3,8 +3,9 @@ package io.tiercache.store;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An entry of the local tier: the value as returned to callers, and what is needed to check it
- * without looking anything up: the load sequence, the tags' states and the generation.
+ * An entry of the local tier: the value as returned to callers, and what is needed to
+ * check it without looking anything up: the load sequence, the tags' states and the
+ * generation.
  */
 final class LocalEntry {
 

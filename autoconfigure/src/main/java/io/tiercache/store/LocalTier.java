@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The local tier of one cache: entries held in Caffeine, served only while
- * {@link LocalEntry#isServable} holds ([I5] in {@code docs/correctness.md}). A cache declared
- * {@code local = false} gets {@link #disabled()}, which holds nothing.
+ * {@link LocalEntry#isServable} holds ([I5] in {@code docs/correctness.md}). A cache
+ * declared {@code local = false} gets {@link #disabled()}, which holds nothing.
  */
 abstract class LocalTier {
 
@@ -37,7 +37,8 @@ abstract class LocalTier {
 	/**
 	 * Allocation-free lookup.
 	 * @param key the key
-	 * @return the value (possibly {@code null} for a cached absent value), or {@link #MISS}
+	 * @return the value (possibly {@code null} for a cached absent value), or
+	 * {@link #MISS}
 	 */
 	abstract @Nullable Object get(Object key);
 
@@ -45,18 +46,20 @@ abstract class LocalTier {
 	abstract boolean enabled();
 
 	/**
-	 * Keep a value stored in Redis, unless something may have been missed since its load began.
+	 * Keep a value stored in Redis, unless something may have been missed since its load
+	 * began.
 	 * @param key the key
 	 * @param value the value
 	 * @param loadSeq the sequence the value was loaded at
 	 * @param tags all its tags
-	 * @param argumentStates states of the argument tags, resolved before the load's round trip
+	 * @param argumentStates states of the argument tags, resolved before the load's round
+	 * trip
 	 * @param version the local trust's version when the load began
 	 * @param generation the local trust's generation when the load began
 	 * @param ttl how long the entry stays here
 	 */
-	abstract void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags,
-			TagState[] argumentStates, long version, long generation, Duration ttl);
+	abstract void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
+			long version, long generation, Duration ttl);
 
 	/** Drop every entry. */
 	abstract void clear();
@@ -125,9 +128,12 @@ abstract class LocalTier {
 				}
 				states[i] = state;
 			}
-			// [I7]: a tag resolved only now had no state to record an invalidation applied
-			// during the load, which only the version shows. [I9]: a clear since the load began
-			// means something may have been missed. Either way, skip the local tier this once.
+			// [I7]: a tag resolved only now had no state to record an invalidation
+			// applied
+			// during the load, which only the version shows. [I9]: a clear since the load
+			// began
+			// means something may have been missed. Either way, skip the local tier this
+			// once.
 			if ((resolvedLate && this.trust.version() != version) || this.trust.generation() != generation) {
 				return;
 			}

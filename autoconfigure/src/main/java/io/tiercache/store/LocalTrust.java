@@ -11,23 +11,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether this process's local tier may serve what it holds: the epoch of Redis last seen, the
- * causes of distrust in force, and two counters that cut off what may have missed an
- * invalidation. The fan-out and the store are its writers; every local hit reads it.
+ * Whether this process's local tier may serve what it holds: the epoch of Redis last
+ * seen, the causes of distrust in force, and two counters that cut off what may have
+ * missed an invalidation. The fan-out and the store are its writers; every local hit
+ * reads it.
  *
  * <h2>Invariants (numbered as in {@code docs/correctness.md})</h2>
  * <ul>
- * <li>[I5] A local entry is served only if the local tier is {@linkplain #trusted() trusted},
- * the entry's generation is the current {@linkplain #generation() generation}, and none of its
- * tags' {@link TagState}s invalidates its load sequence.</li>
- * <li>[I7] {@link #version()} is bumped <em>before</em> an invalidation touches any tag state. A
- * load that resolves a tag's state only after its round trip (a tag known only from the result
- * or the envelope) and then finds the version unchanged knows no invalidation was applied while
- * it had no state to receive it.</li>
- * <li>[I9] The generation is bumped by every event after which this process may have missed an
- * invalidation: a clear, an epoch change, losing or regaining trust. An entry records the
- * generation read <em>before</em> its round trip began, so a load that straddles such an event
- * never becomes servable.</li>
+ * <li>[I5] A local entry is served only if the local tier is {@linkplain #trusted()
+ * trusted}, the entry's generation is the current {@linkplain #generation() generation},
+ * and none of its tags' {@link TagState}s invalidates its load sequence.</li>
+ * <li>[I7] {@link #version()} is bumped <em>before</em> an invalidation touches any tag
+ * state. A load that resolves a tag's state only after its round trip (a tag known only
+ * from the result or the envelope) and then finds the version unchanged knows no
+ * invalidation was applied while it had no state to receive it.</li>
+ * <li>[I9] The generation is bumped by every event after which this process may have
+ * missed an invalidation: a clear, an epoch change, losing or regaining trust. An entry
+ * records the generation read <em>before</em> its round trip began, so a load that
+ * straddles such an event never becomes servable.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -36,7 +37,9 @@ public final class LocalTrust {
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalTrust.class);
 
-	/** Why the local tier was cleared; also the {@code reason} tag of the clear counter. */
+	/**
+	 * Why the local tier was cleared; also the {@code reason} tag of the clear counter.
+	 */
 	public enum ClearReason {
 
 		/** An invalidation message was lost (a gap in sequence numbers). */
@@ -50,7 +53,9 @@ public final class LocalTrust {
 
 	}
 
-	/** Why the local tier may not be trusted: each cause is set and lifted independently. */
+	/**
+	 * Why the local tier may not be trusted: each cause is set and lifted independently.
+	 */
 	public enum DistrustCause {
 
 		/** Redis cannot be reached: invalidations made elsewhere cannot be heard. */
@@ -88,7 +93,9 @@ public final class LocalTrust {
 
 	private volatile @Nullable String epoch;
 
-	/** Causes of distrust in force, one bit per {@link DistrustCause}; trusted when zero. */
+	/**
+	 * Causes of distrust in force, one bit per {@link DistrustCause}; trusted when zero.
+	 */
 	private volatile int distrust;
 
 	// Off only through the consistency checker's seam, to prove it catches what follows.
@@ -164,8 +171,8 @@ public final class LocalTrust {
 	}
 
 	/**
-	 * Record the epoch seen in a Redis reply or message; a change clears the local tier, since
-	 * the invalidations of the old epoch say nothing about the new one.
+	 * Record the epoch seen in a Redis reply or message; a change clears the local tier,
+	 * since the invalidations of the old epoch say nothing about the new one.
 	 * @param epoch the epoch
 	 */
 	public void observeEpoch(String epoch) {
@@ -188,8 +195,9 @@ public final class LocalTrust {
 	}
 
 	/**
-	 * Stop serving the local tier for a cause, until {@link #restoreTrust} lifts it. Either
-	 * transition clears the local tier, so nothing loaded before trust returns is served.
+	 * Stop serving the local tier for a cause, until {@link #restoreTrust} lifts it.
+	 * Either transition clears the local tier, so nothing loaded before trust returns is
+	 * served.
 	 * @param cause the cause
 	 */
 	public void distrust(DistrustCause cause) {
@@ -240,9 +248,9 @@ public final class LocalTrust {
 	}
 
 	/**
-	 * Switch the local tier's safety checks off: no invalidation, clear or loss of trust reaches
-	 * local entries any more. Package-private: only the consistency checker's seam calls it, to
-	 * prove the checker catches the stale reads that follow.
+	 * Switch the local tier's safety checks off: no invalidation, clear or loss of trust
+	 * reaches local entries any more. Package-private: only the consistency checker's
+	 * seam calls it, to prove the checker catches the stale reads that follow.
 	 * @param enabled whether the checks are enabled
 	 */
 	void setChecksEnabled(boolean enabled) {

@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The default {@link StoreErrorHandler}: logs each kind of failure the first time and then at
- * most once a minute, with the number left out meanwhile. Failures that cost only a cache miss
- * are warnings; a skipped invalidation, which may leave stale entries until they expire, is an
- * error.
+ * The default {@link StoreErrorHandler}: logs each kind of failure the first time and
+ * then at most once a minute, with the number left out meanwhile. Failures that cost only
+ * a cache miss are warnings; a skipped invalidation, which may leave stale entries until
+ * they expire, is an error.
  *
  * @since 0.1.0
  */

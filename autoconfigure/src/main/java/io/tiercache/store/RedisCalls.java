@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The store's one way into Redis, as Spring's {@code AbstractCacheInvoker} is its cache
- * abstraction's: each call either returns Redis's answer or, if Redis could not be used, tells
- * the {@link StoreErrorHandler} and the observer and returns a value that means "without
- * Redis". No {@link RedisUnavailableException} gets past this class.
+ * abstraction's: each call either returns Redis's answer or, if Redis could not be used,
+ * tells the {@link StoreErrorHandler} and the observer and returns a value that means
+ * "without Redis". No {@link RedisUnavailableException} gets past this class.
  */
 final class RedisCalls {
 

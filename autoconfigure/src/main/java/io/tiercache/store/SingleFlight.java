@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One load per key in this process: concurrent misses of a key share the first caller's
- * flight (its result or its exception), but only if no invalidation was applied here between
- * the flight's start and theirs ([I11] in {@code docs/correctness.md}); otherwise what the
- * flight read may predate a write they must see, and they load by themselves. No caller waits
- * for a flight longer than the lease's maximum wait.
+ * flight (its result or its exception), but only if no invalidation was applied here
+ * between the flight's start and theirs ([I11] in {@code docs/correctness.md}); otherwise
+ * what the flight read may predate a write they must see, and they load by themselves. No
+ * caller waits for a flight longer than the lease's maximum wait.
  */
 final class SingleFlight {
 

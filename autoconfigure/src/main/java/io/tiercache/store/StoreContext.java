@@ -1,8 +1,8 @@
 package io.tiercache.store;
 
 /**
- * What every cache of one store shares: the way into Redis, this process's local trust state,
- * the key renderer, the error handler, the options and the refresh threads.
+ * What every cache of one store shares: the way into Redis, this process's local trust
+ * state, the key renderer, the error handler, the options and the refresh threads.
  *
  * @param redis the store's way into Redis
  * @param trust this process's local trust state

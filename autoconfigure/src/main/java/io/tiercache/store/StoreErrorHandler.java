@@ -1,13 +1,14 @@
 package io.tiercache.store;
 
 /**
- * Where every failure on tiercache's side goes: Redis errors, values that cannot be encoded or
- * decoded, keys that cannot be rendered, failed background refreshes and expressions that fail
- * at run time. None of them reaches the caller: the call is answered by the method, without the
- * cache where needed, and the handler is told. As with Spring's {@code CacheErrorHandler}, an
- * application may supply its own bean of this type; the default,
- * {@link LoggingStoreErrorHandler}, logs each kind of failure at most once a minute. Counting
- * is done separately (the store observer), so a handler only decides what to report.
+ * Where every failure on tiercache's side goes: Redis errors, values that cannot be
+ * encoded or decoded, keys that cannot be rendered, failed background refreshes and
+ * expressions that fail at run time. None of them reaches the caller: the call is
+ * answered by the method, without the cache where needed, and the handler is told. As
+ * with Spring's {@code CacheErrorHandler}, an application may supply its own bean of this
+ * type; the default, {@link LoggingStoreErrorHandler}, logs each kind of failure at most
+ * once a minute. Counting is done separately (the store observer), so a handler only
+ * decides what to report.
  * <p>
  * A handler must not throw, and must be cheap: it runs on the caller's thread.
  *
@@ -18,11 +19,16 @@ public interface StoreErrorHandler {
 	/** What failed in a cache's own handling of a value. */
 	enum CacheFailure {
 
-		/** The key could not be rendered as a Redis key: the method was called uncached. */
+		/**
+		 * The key could not be rendered as a Redis key: the method was called uncached.
+		 */
 		KEY("Cannot render a key of cache '%s'; the method was called uncached"),
 		/** The result could not be serialized: it was returned but not cached. */
 		ENCODE("Cannot serialize a result of cache '%s'; it was returned but not cached"),
-		/** An entry read from Redis could not be decoded: it was removed and the method called. */
+		/**
+		 * An entry read from Redis could not be decoded: it was removed and the method
+		 * called.
+		 */
 		DECODE("Cannot decode an entry of cache '%s' (changed value type? bump tiercache.namespace); it was removed"),
 		/** Storing a loaded value failed: it was returned but not cached. */
 		STORE("Cannot cache a result of cache '%s'; it was returned but not cached"),
@@ -53,7 +59,10 @@ public interface StoreErrorHandler {
 		CALL_UNCACHED("the call went to the method without the cache"),
 		/** The method's result was returned but not stored. */
 		RESULT_NOT_CACHED("the result was not cached"),
-		/** The expression's tags were not invalidated: the one consequence that may serve stale data. */
+		/**
+		 * The expression's tags were not invalidated: the one consequence that may serve
+		 * stale data.
+		 */
 		TAGS_NOT_INVALIDATED(
 				"its tags were NOT invalidated: entries carrying them may be served stale until they expire");
 
@@ -71,9 +80,10 @@ public interface StoreErrorHandler {
 	}
 
 	/**
-	 * A Redis operation failed or timed out, or the circuit breaker refused it; the call went on
-	 * without Redis.
-	 * @param operation the operation ({@code read}, {@code write}, {@code invalidate}, ...)
+	 * A Redis operation failed or timed out, or the circuit breaker refused it; the call
+	 * went on without Redis.
+	 * @param operation the operation ({@code read}, {@code write}, {@code invalidate},
+	 * ...)
 	 * @param ex the failure
 	 */
 	void handleRedisError(String operation, RuntimeException ex);

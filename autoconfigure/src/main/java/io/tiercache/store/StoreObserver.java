@@ -33,8 +33,8 @@ public interface StoreObserver {
 	}
 
 	/**
-	 * A cache was created (once per name), after {@link #cache(String)}: for meters that read
-	 * the cache itself, such as the size of its local tier.
+	 * A cache was created (once per name), after {@link #cache(String)}: for meters that
+	 * read the cache itself, such as the size of its local tier.
 	 * @param cache the new cache
 	 */
 	default void cacheCreated(TieredCache cache) {
@@ -42,7 +42,8 @@ public interface StoreObserver {
 
 	/**
 	 * A Redis operation failed; the caller got the method's result instead.
-	 * @param operation the operation ({@code read}, {@code write}, {@code invalidate}, ...)
+	 * @param operation the operation ({@code read}, {@code write}, {@code invalidate},
+	 * ...)
 	 */
 	default void redisError(String operation) {
 	}

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * Everything a {@link TieredStore} is tuned by, with the one set of defaults that tiercache
- * has: {@code tiercache.*} properties start from these values. Built with {@link #builder()},
- * which checks every value, so that an instance is always valid.
+ * Everything a {@link TieredStore} is tuned by, with the one set of defaults that
+ * tiercache has: {@code tiercache.*} properties start from these values. Built with
+ * {@link #builder()}, which checks every value, so that an instance is always valid.
  *
  * @since 0.1.0
  */
@@ -38,7 +38,9 @@ public final class StoreOptions {
 	/** Default number of consecutive Redis failures that open the circuit breaker. */
 	public static final int DEFAULT_BREAKER_FAILURE_THRESHOLD = 3;
 
-	/** Default time the circuit breaker stays open before one probe call is let through. */
+	/**
+	 * Default time the circuit breaker stays open before one probe call is let through.
+	 */
 	public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(1);
 
 	/** Default duration of a load lease. */
@@ -172,7 +174,10 @@ public final class StoreOptions {
 		return this.breakerOpenDuration;
 	}
 
-	/** How long a load lease lasts: a holder that takes longer (hung, dead) lets another load. */
+	/**
+	 * How long a load lease lasts: a holder that takes longer (hung, dead) lets another
+	 * load.
+	 */
 	public Duration leaseTimeout() {
 		return this.leaseTimeout;
 	}
@@ -191,7 +196,9 @@ public final class StoreOptions {
 		return this.refreshThreads;
 	}
 
-	/** Largest serialized value stored in Redis; larger ones are returned but not cached. */
+	/**
+	 * Largest serialized value stored in Redis; larger ones are returned but not cached.
+	 */
 	public long maxValueBytes() {
 		return this.maxValueBytes;
 	}

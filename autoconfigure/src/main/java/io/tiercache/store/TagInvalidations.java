@@ -15,14 +15,15 @@ import io.tiercache.redis.RedisTier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tag invalidation, with read-your-writes ([I8] in {@code docs/correctness.md}): the tags are
- * marked pending in this process first (so it stops serving them, from either tier, before Redis
- * is even asked), then the invalidate script runs, then its result is applied locally and the
- * marks lifted. The caller's own process never serves an old value once the call returns.
+ * Tag invalidation, with read-your-writes ([I8] in {@code docs/correctness.md}): the tags
+ * are marked pending in this process first (so it stops serving them, from either tier,
+ * before Redis is even asked), then the invalidate script runs, then its result is
+ * applied locally and the marks lifted. The caller's own process never serves an old
+ * value once the call returns.
  * <p>
  * An invalidation that cannot reach Redis keeps its marks and is retried with exponential
- * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again: until it
- * reaches Redis, Redis still holds what it invalidates.
+ * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again:
+ * until it reaches Redis, Redis still holds what it invalidates.
  */
 final class TagInvalidations {
 
@@ -60,7 +61,8 @@ final class TagInvalidations {
 	}
 
 	/**
-	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and retried.
+	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and
+	 * retried.
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	void invalidate(Collection<String> tags) {

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * What this process knows of one tag: the highest sequence at which it was invalidated, and
- * whether an invalidation of it made here has not reached Redis yet.
+ * What this process knows of one tag: the highest sequence at which it was invalidated,
+ * and whether an invalidation of it made here has not reached Redis yet.
  * <p>
  * Local entries hold their tags' states directly, so checking an entry compares longs and
  * never looks a tag up ([I5] in {@code docs/correctness.md}).
@@ -37,14 +37,16 @@ public final class TagState {
 	/**
 	 * Whether an entry loaded at {@code loadSeq} is invalid because of this tag.
 	 * @param loadSeq the entry's load sequence
-	 * @return whether the tag was invalidated after the load began, or has an invalidation
-	 * pending
+	 * @return whether the tag was invalidated after the load began, or has an
+	 * invalidation pending
 	 */
 	boolean invalidates(long loadSeq) {
 		return this.pending != 0 || this.invalidatedSeq > loadSeq;
 	}
 
-	/** Whether an invalidation of this tag made in this process has not reached Redis yet. */
+	/**
+	 * Whether an invalidation of this tag made in this process has not reached Redis yet.
+	 */
 	public boolean isPending() {
 		return this.pending != 0;
 	}

@@ -9,12 +9,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * The {@link TagState} of every tag that a local entry or a load in flight references, and the
- * pending marks of this process's own invalidations that have not reached Redis yet.
+ * The {@link TagState} of every tag that a local entry or a load in flight references,
+ * and the pending marks of this process's own invalidations that have not reached Redis
+ * yet.
  * <p>
- * The table holds states weakly; entries and loads hold them strongly. So a state is never
- * replaced while anything can still check it, and a tag that nothing references has no state:
- * an invalidation of it needs none, since no entry can carry it ([I6] in
+ * The table holds states weakly; entries and loads hold them strongly. So a state is
+ * never replaced while anything can still check it, and a tag that nothing references has
+ * no state: an invalidation of it needs none, since no entry can carry it ([I6] in
  * {@code docs/correctness.md}).
  *
  * @since 0.1.0
@@ -25,7 +26,10 @@ public final class TagTable {
 
 	private final Cache<String, TagState> states = Caffeine.newBuilder().weakValues().build();
 
-	/** Pending marks in force, so that {@link #anyPending} costs nothing when there are none. */
+	/**
+	 * Pending marks in force, so that {@link #anyPending} costs nothing when there are
+	 * none.
+	 */
 	private final AtomicLong pendingMarks = new AtomicLong();
 
 	/**
@@ -65,8 +69,8 @@ public final class TagTable {
 	}
 
 	/**
-	 * Mark tags as invalidated here but not yet in Redis: entries carrying them are not served
-	 * until {@link #resolvePending} is called with the returned states.
+	 * Mark tags as invalidated here but not yet in Redis: entries carrying them are not
+	 * served until {@link #resolvePending} is called with the returned states.
 	 * @param tags the tags
 	 * @return the states; holding them keeps the marks' states alive
 	 */
@@ -80,8 +84,8 @@ public final class TagTable {
 	}
 
 	/**
-	 * Whether one of the tags has an invalidation made here that has not reached Redis: until
-	 * it has, Redis may still hold entries that this process must not serve ([I8]).
+	 * Whether one of the tags has an invalidation made here that has not reached Redis:
+	 * until it has, Redis may still hold entries that this process must not serve ([I8]).
 	 * @param tags the tags of an entry
 	 * @return whether any of them is pending
 	 */

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
 /**
- * Logs a failure the first time it happens and then at most once a minute per kind, with the
- * number left out meanwhile: a Redis outage or a failing hot method must not flood the log with
- * one line per call.
+ * Logs a failure the first time it happens and then at most once a minute per kind, with
+ * the number left out meanwhile: a Redis outage or a failing hot method must not flood
+ * the log with one line per call.
  */
 final class ThrottledLog {
 

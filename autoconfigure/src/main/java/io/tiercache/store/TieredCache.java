@@ -17,63 +17,68 @@ import io.tiercache.store.StoreErrorHandler.CacheFailure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One cache: a local Caffeine tier in front of the shared Redis tier. This class is the read and
- * write algorithm; the local tier ({@link LocalTier}), sharing loads ({@link SingleFlight}),
- * background refreshes ({@link BackgroundRefresher}) and Redis calls ({@link RedisCalls}) each
- * live in their own class.
+ * One cache: a local Caffeine tier in front of the shared Redis tier. This class is the
+ * read and write algorithm; the local tier ({@link LocalTier}), sharing loads
+ * ({@link SingleFlight}), background refreshes ({@link BackgroundRefresher}) and Redis
+ * calls ({@link RedisCalls}) each live in their own class.
  *
- * <h2>Invariants</h2>
- * Numbered as in {@code docs/correctness.md} [3], where each is argued:
+ * <h2>Invariants</h2> Numbered as in {@code docs/correctness.md} [3], where each is
+ * argued:
  * <ul>
- * <li>[I3] A loaded value is stored in Redis only if no tag it carries was invalidated after
- * the sequence {@code r} read before the load; a load that lost that race goes to its caller
- * only, never to either tier.</li>
- * <li>[I4] A Redis entry is returned only if it is valid now (the read script checks).</li>
- * <li>[I5] A local entry is served only while {@link LocalEntry#isServable} holds, with the
- * tag states and generation captured before the load's first round trip ([I6], [I7], [I9]).</li>
- * <li>[I8] An entry carrying a tag this process invalidated and Redis has not heard of yet is
- * not served from Redis either.</li>
- * <li>[I11] Sharing a load, waiting on another process's lease, or serving a stale entry never
- * returns a value older than an invalidation the caller must see.</li>
+ * <li>[I3] A loaded value is stored in Redis only if no tag it carries was invalidated
+ * after the sequence {@code r} read before the load; a load that lost that race goes to
+ * its caller only, never to either tier.</li>
+ * <li>[I4] A Redis entry is returned only if it is valid now (the read script
+ * checks).</li>
+ * <li>[I5] A local entry is served only while {@link LocalEntry#isServable} holds, with
+ * the tag states and generation captured before the load's first round trip ([I6], [I7],
+ * [I9]).</li>
+ * <li>[I8] An entry carrying a tag this process invalidated and Redis has not heard of
+ * yet is not served from Redis either.</li>
+ * <li>[I11] Sharing a load, waiting on another process's lease, or serving a stale entry
+ * never returns a value older than an invalidation the caller must see.</li>
  * </ul>
  *
- * <h2>Why they hold</h2>
- * On a local miss, {@link #get} makes one Redis round trip that returns a valid entry or
- * prepares a load (reads the epoch and {@code r}, creates the argument tags' records, takes the
- * load lease). The method then runs, and one more round trip stores the entry only if it is
- * still valid. In this process concurrent misses share one flight only if no invalidation was
- * applied between the flight's start and theirs. Across processes, a flight that does not get
- * the lease polls the entry with a growing backoff until the lease holder stored it, takes the
- * lease over if the holder released it or let it expire, and loads by itself once the lease's
- * maximum wait has passed; what it reads is validated like any other read.
+ * <h2>Why they hold</h2> On a local miss, {@link #get} makes one Redis round trip that
+ * returns a valid entry or prepares a load (reads the epoch and {@code r}, creates the
+ * argument tags' records, takes the load lease). The method then runs, and one more round
+ * trip stores the entry only if it is still valid. In this process concurrent misses
+ * share one flight only if no invalidation was applied between the flight's start and
+ * theirs. Across processes, a flight that does not get the lease polls the entry with a
+ * growing backoff until the lease holder stored it, takes the lease over if the holder
+ * released it or let it expire, and loads by itself once the lease's maximum wait has
+ * passed; what it reads is validated like any other read.
  *
- * <h2>Freshness</h2>
- * An entry's soft expiry is its time to live; with stale-while-revalidate it stays in Redis that
- * much longer, and a read after the soft expiry returns it at once while one background refresh
- * (one per key across processes: the lease) loads a new value. Before the soft expiry, a read of
- * Redis refreshes early with the probability of XFetch [1]: {@code now - delta * beta * ln(U) >=
- * expiry}, where {@code delta} is the last load's duration. Validity is checked first, so an
- * invalidated entry is never served, stale or not. A local entry leaves the local tier at its
- * soft expiry at the latest (earlier by its own XFetch draw), so staleness and early refresh are
- * decided by Redis reads. The lease follows memcache's leases [2].
+ * <h2>Freshness</h2> An entry's soft expiry is its time to live; with
+ * stale-while-revalidate it stays in Redis that much longer, and a read after the soft
+ * expiry returns it at once while one background refresh (one per key across processes:
+ * the lease) loads a new value. Before the soft expiry, a read of Redis refreshes early
+ * with the probability of XFetch [1]: {@code now - delta * beta * ln(U) >=
+ * expiry}, where {@code delta} is the last load's duration. Validity is checked first, so
+ * an invalidated entry is never served, stale or not. A local entry leaves the local tier
+ * at its soft expiry at the latest (earlier by its own XFetch draw), so staleness and
+ * early refresh are decided by Redis reads. The lease follows memcache's leases [2].
  *
- * <h2>Failures</h2>
- * Whatever goes wrong on tiercache's side (Redis down or slow, an undecodable entry, an
- * unserializable value) ends in the method's result being returned uncached, reported to the
- * {@link StoreErrorHandler} and counted. Only the method's own exceptions reach the caller.
+ * <h2>Failures</h2> Whatever goes wrong on tiercache's side (Redis down or slow, an
+ * undecodable entry, an unserializable value) ends in the method's result being returned
+ * uncached, reported to the {@link StoreErrorHandler} and counted. Only the method's own
+ * exceptions reach the caller.
  * <p>
- * [1] Vattani, Chierichetti, Lowenstein: Optimal Probabilistic Cache Stampede Prevention, VLDB
- * 2015. [2] Nishtala et al.: Scaling Memcache at Facebook, NSDI 2013. [3]
+ * [1] Vattani, Chierichetti, Lowenstein: Optimal Probabilistic Cache Stampede Prevention,
+ * VLDB 2015. [2] Nishtala et al.: Scaling Memcache at Facebook, NSDI 2013. [3]
  * {@code docs/correctness.md} in this repository.
  *
  * @since 0.1.0
  */
 public final class TieredCache {
 
-	/** Returned by {@link #getLocal(Object)} when the local tier has no servable entry. */
+	/**
+	 * Returned by {@link #getLocal(Object)} when the local tier has no servable entry.
+	 */
 	public static final Object MISS = LocalTier.MISS;
 
-	// Polls at 0, 1, 3, 7, 15, 23, ... ms: a waiting process sees the entry within 8 ms of its
+	// Polls at 0, 1, 3, 7, 15, 23, ... ms: a waiting process sees the entry within 8 ms
+	// of its
 	// store, at one cheap read per 8 ms while it waits.
 	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -114,14 +119,16 @@ public final class TieredCache {
 	/**
 	 * Allocation-free lookup in the local tier.
 	 * @param key the key
-	 * @return the value (possibly {@code null} for a cached absent value), or {@link #MISS}
+	 * @return the value (possibly {@code null} for a cached absent value), or
+	 * {@link #MISS}
 	 */
 	public @Nullable Object getLocal(Object key) {
 		return this.local.get(key);
 	}
 
 	/**
-	 * The value from Redis, or else loaded through {@code load} and stored if still valid.
+	 * The value from Redis, or else loaded through {@code load} and stored if still
+	 * valid.
 	 * @param key the key
 	 * @param load the call that missed
 	 * @return the value
@@ -133,10 +140,11 @@ public final class TieredCache {
 
 	/**
 	 * The same as {@link #get} for a method returning a {@link CompletableFuture}:
-	 * {@code load} returns the method's future, and the value it completes with is cached (a
-	 * failed future is not). The Redis round trips run on the calling thread.
+	 * {@code load} returns the method's future, and the value it completes with is cached
+	 * (a failed future is not). The Redis round trips run on the calling thread.
 	 * @param key the key
-	 * @param load the call that missed; its {@code load()} returns a {@code CompletableFuture}
+	 * @param load the call that missed; its {@code load()} returns a
+	 * {@code CompletableFuture}
 	 * @return a future of the value
 	 */
 	public CompletableFuture<@Nullable Object> getAsync(Object key, CacheLoad load) {
@@ -193,7 +201,8 @@ public final class TieredCache {
 					}
 					return CompletableFuture.completedFuture(value);
 				}
-				// Undecodable and removed, or pending here: load, with no lease (the write creates
+				// Undecodable and removed, or pending here: load, with no lease (the
+				// write creates
 				// missing records).
 				return loadAndStore(call, read, false, async);
 			}
@@ -204,7 +213,8 @@ public final class TieredCache {
 			if (read.leased() || now - deadline >= 0) {
 				return loadAndStore(call, read, read.leased(), async);
 			}
-			// Another process is loading this key: wait for its entry, with a growing backoff.
+			// Another process is loading this key: wait for its entry, with a growing
+			// backoff.
 			waited = true;
 			this.observer.leaseWaited();
 			long pause = Math.min(backoff, deadline - now);
@@ -216,7 +226,9 @@ public final class TieredCache {
 		}
 	}
 
-	/** Decode a Redis hit, start a refresh if it is stale or wins the early-refresh draw. */
+	/**
+	 * Decode a Redis hit, start a refresh if it is stale or wins the early-refresh draw.
+	 */
 	private @Nullable Object hit(Call call, RedisTier.ReadResult read) {
 		Object value;
 		Envelope envelope;
@@ -231,7 +243,8 @@ public final class TieredCache {
 			return MISS;
 		}
 		if (this.context.trust().tags().anyPending(envelope.tags())) {
-			// [I8]: this process invalidated one of its tags and Redis has not heard yet, so the
+			// [I8]: this process invalidated one of its tags and Redis has not heard yet,
+			// so the
 			// entry may predate that write, which this process's callers must see.
 			return MISS;
 		}
@@ -277,7 +290,9 @@ public final class TieredCache {
 		});
 	}
 
-	/** {@link #store}, with any failure of ours reported instead of reaching the caller. */
+	/**
+	 * {@link #store}, with any failure of ours reported instead of reaching the caller.
+	 */
 	private boolean storeSafely(Call call, RedisTier.ReadResult read, @Nullable Object result, long loadMillis) {
 		try {
 			return store(call, read, result, loadMillis);
@@ -337,14 +352,15 @@ public final class TieredCache {
 		}
 		this.observer.put();
 		this.local.offer(call.key, result, read.seq(), tags, call.argumentStates, call.version, call.generation,
-				Duration.ofMillis(EarlyRefresh.localLifetime(softTtl.toMillis(), loadMillis,
-						options.earlyRefreshBeta(), options.random())));
+				Duration.ofMillis(EarlyRefresh.localLifetime(softTtl.toMillis(), loadMillis, options.earlyRefreshBeta(),
+						options.random())));
 		return true;
 	}
 
 	/**
-	 * Refresh an entry in the background: one refresh per key in this process, and one across
-	 * processes (the lease). A failed refresh leaves the old entry until its hard expiry.
+	 * Refresh an entry in the background: one refresh per key in this process, and one
+	 * across processes (the lease). A failed refresh leaves the old entry until its hard
+	 * expiry.
 	 */
 	private void refreshInBackground(Call call, boolean early) {
 		CacheLoad refreshLoad = call.load.forRefresh();

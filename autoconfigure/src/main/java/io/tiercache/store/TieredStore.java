@@ -22,13 +22,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * The caches of one process, over one Redis: their registry, tag invalidation
- * ({@link #invalidate}, read-your-writes), and the local trust state they share. Built with
- * {@link #builder(RedisConnectionFactory)}, the one wiring of tiercache, used by the
+ * ({@link #invalidate}, read-your-writes), and the local trust state they share. Built
+ * with {@link #builder(RedisConnectionFactory)}, the one wiring of tiercache, used by the
  * auto-configuration and by tests alike.
  * <p>
- * While Redis is unreachable (the circuit breaker is open) the local tier is bypassed, since
- * invalidations made elsewhere cannot be heard, and it is cleared before it serves again ([I10]
- * in {@code docs/correctness.md}).
+ * While Redis is unreachable (the circuit breaker is open) the local tier is bypassed,
+ * since invalidations made elsewhere cannot be heard, and it is cleared before it serves
+ * again ([I10] in {@code docs/correctness.md}).
  *
  * @since 0.1.0
  */
@@ -63,7 +63,8 @@ public final class TieredStore {
 				this.invalidations.retrySoon();
 			}
 		});
-		// Redis answering again (after a dropped connection, say) is the moment to retry, not
+		// Redis answering again (after a dropped connection, say) is the moment to retry,
+		// not
 		// the end of the backoff: until then Redis still holds what was invalidated.
 		redis.breaker().addSuccessListener(this.invalidations::retrySoon);
 	}
@@ -78,8 +79,8 @@ public final class TieredStore {
 	}
 
 	/**
-	 * The cache with the given settings, created on first use. A name is bound to one value
-	 * type and one set of settings.
+	 * The cache with the given settings, created on first use. A name is bound to one
+	 * value type and one set of settings.
 	 * @param settings the settings
 	 * @param valueType the declared type of its values
 	 * @return the cache
@@ -90,7 +91,8 @@ public final class TieredStore {
 	}
 
 	/**
-	 * The cache with the given settings whose values use their own codec, created on first use.
+	 * The cache with the given settings whose values use their own codec, created on
+	 * first use.
 	 * @param settings the settings
 	 * @param valueType the declared type of its values
 	 * @param codec the codec of its values
@@ -127,7 +129,8 @@ public final class TieredStore {
 	}
 
 	/**
-	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and retried.
+	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and
+	 * retried.
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	public void invalidate(Collection<String> tags) {
@@ -198,7 +201,10 @@ public final class TieredStore {
 	private record Registration(Type valueType, TieredCache cache) {
 	}
 
-	/** Builds a {@link TieredStore}: the Redis tier, the codec, the key renderer and the rest. */
+	/**
+	 * Builds a {@link TieredStore}: the Redis tier, the codec, the key renderer and the
+	 * rest.
+	 */
 	public static final class Builder {
 
 		private final RedisConnectionFactory connectionFactory;
@@ -273,8 +279,7 @@ public final class TieredStore {
 			StoreOptions options = this.options;
 			CircuitBreaker breaker = new CircuitBreaker(options.breakerFailureThreshold(),
 					options.breakerOpenDuration(), System::nanoTime);
-			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(),
-					breaker);
+			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker);
 			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace()),
 					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString());
 			ObjectMapper mapper = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();

@@ -5,8 +5,8 @@ import java.lang.reflect.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns values into bytes for Redis and back. The type to read is always the declared type of
- * the cached method: nothing read from Redis chooses a class to instantiate.
+ * Turns values into bytes for Redis and back. The type to read is always the declared
+ * type of the cached method: nothing read from Redis chooses a class to instantiate.
  *
  * @since 0.1.0
  */

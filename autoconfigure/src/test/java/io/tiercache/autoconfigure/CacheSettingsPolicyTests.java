@@ -46,8 +46,8 @@ class CacheSettingsPolicyTests {
 			return settings.withTtl(settings.ttl().multipliedBy(2));
 		});
 		CacheSettings settings = policy().apply(this.annotated);
-		assertThat(seen).as("ttl each customizer was given").containsExactly(Duration.ofMinutes(10),
-				Duration.ofMinutes(20));
+		assertThat(seen).as("ttl each customizer was given")
+			.containsExactly(Duration.ofMinutes(10), Duration.ofMinutes(20));
 		assertThat(settings).isEqualTo(new CacheSettings("prices", Duration.ofMinutes(21),
 				Jitter.of(Duration.ofSeconds(5)), null, false, true));
 	}
@@ -164,8 +164,8 @@ class CacheSettingsPolicyTests {
 		this.beanFactory.registerSingleton(name, new TestCustomizer(name, order, customization));
 	}
 
-	record TestCustomizer(String name, int order, UnaryOperator<CacheSettings> customization)
-			implements TierCacheCustomizer, Ordered {
+	record TestCustomizer(String name, int order,
+			UnaryOperator<CacheSettings> customization) implements TierCacheCustomizer, Ordered {
 
 		@Override
 		public CacheSettings customize(CacheSettings settings) {

@@ -18,8 +18,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The generated configuration metadata: every property has a description (what IDEs show),
- * and the README's properties table lists every one.
+ * The generated configuration metadata: every property has a description (what IDEs
+ * show), and the README's properties table lists every one.
  */
 class ConfigurationMetadataTests {
 
@@ -62,8 +62,10 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void theDefaultsShownToIdesAreTheDefaults() throws IOException {
-		// The defaults live in StoreOptions, which the annotation processor cannot read, so the
-		// additional metadata states them: binding what it states must give the real defaults.
+		// The defaults live in StoreOptions, which the annotation processor cannot read,
+		// so the
+		// additional metadata states them: binding what it states must give the real
+		// defaults.
 		Map<String, String> stated = new LinkedHashMap<>();
 		for (JsonNode property : properties()) {
 			String name = property.get("name").asString();

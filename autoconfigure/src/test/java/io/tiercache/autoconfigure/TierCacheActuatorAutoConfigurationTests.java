@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link TierCacheActuatorAutoConfiguration}: the {@code tiercache} endpoint and
- * health indicator, on real instances sharing a real Redis.
+ * Tests for {@link TierCacheActuatorAutoConfiguration}: the {@code tiercache} endpoint
+ * and health indicator, on real instances sharing a real Redis.
  */
 class TierCacheActuatorAutoConfigurationTests {
 
@@ -41,8 +41,8 @@ class TierCacheActuatorAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class, TierCacheMetricsAutoConfiguration.class,
-				TierCacheActuatorAutoConfiguration.class))
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				TierCacheMetricsAutoConfiguration.class, TierCacheActuatorAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties())
 		.withPropertyValues("tiercache.redis.breaker.open-duration=100ms", "tiercache.fanout.check-interval=100ms")
 		.withUserConfiguration(StockConfiguration.class);
@@ -73,12 +73,11 @@ class TierCacheActuatorAutoConfigurationTests {
 
 	@Test
 	void definesNothingWithoutActuator() {
-		this.exposed.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(TierCacheEndpoint.class)
-					.doesNotHaveBean(TierCacheHealthIndicator.class);
-			});
+		this.exposed.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(TierCacheEndpoint.class)
+				.doesNotHaveBean(TierCacheHealthIndicator.class);
+		});
 	}
 
 	@Test

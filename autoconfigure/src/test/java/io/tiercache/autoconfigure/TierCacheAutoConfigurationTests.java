@@ -65,12 +65,12 @@ class TierCacheAutoConfigurationTests {
 	static RedisServerExtension redis = new RedisServerExtension();
 
 	/**
-	 * Every type of bean that the auto-configuration may define, for the cases in which it
-	 * must define none.
+	 * Every type of bean that the auto-configuration may define, for the cases in which
+	 * it must define none.
 	 */
-	private static final List<Class<?>> TIERCACHE_BEAN_TYPES = List.of(StoreErrorHandler.class,
-			ValueCodec.class, TieredStore.class, InvalidationSubscriber.class, StoreObserver.class,
-			TierCacheOperationSource.class, TierCacheInterceptor.class, TierCacheAdvisor.class);
+	private static final List<Class<?>> TIERCACHE_BEAN_TYPES = List.of(StoreErrorHandler.class, ValueCodec.class,
+			TieredStore.class, InvalidationSubscriber.class, StoreObserver.class, TierCacheOperationSource.class,
+			TierCacheInterceptor.class, TierCacheAdvisor.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
@@ -151,14 +151,14 @@ class TierCacheAutoConfigurationTests {
 				assertThat(products.getLocal()).isFalse();
 				assertThat(products.getEnabled()).isFalse();
 				assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("app:v2:");
-				// tiercache.caches.products.* wins over @Cached(name = "products", ttl = "10m")
-				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(
-						new CacheSettings("products", Duration.ofSeconds(30), Jitter.ofPercent(10),
-								Duration.ofSeconds(5), false, false));
+				// tiercache.caches.products.* wins over @Cached(name = "products", ttl =
+				// "10m")
+				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(new CacheSettings(
+						"products", Duration.ofSeconds(30), Jitter.ofPercent(10), Duration.ofSeconds(5), false, false));
 				// a method of another cache keeps tiercache.default-*
-				assertThat(settings(context, ProductsService.class, "findName", long.class)).isEqualTo(
-						new CacheSettings("ProductsService.findName", Duration.ofMinutes(20),
-								Jitter.of(Duration.ofSeconds(5)), null, true, true));
+				assertThat(settings(context, ProductsService.class, "findName", long.class))
+					.isEqualTo(new CacheSettings("ProductsService.findName", Duration.ofMinutes(20),
+							Jitter.of(Duration.ofSeconds(5)), null, true, true));
 				ProductsService service = context.getBean(ProductsService.class);
 				service.find(1);
 				service.find(1);
@@ -193,7 +193,8 @@ class TierCacheAutoConfigurationTests {
 				SquaresService service = context.getBean(SquaresService.class);
 				service.square(3);
 				service.square(3);
-				// The user's source disables every cache: the advisor uses it, not one of its own
+				// The user's source disables every cache: the advisor uses it, not one of
+				// its own
 				assertThat(service.invocations()).isEqualTo(2);
 			});
 	}
@@ -262,7 +263,8 @@ class TierCacheAutoConfigurationTests {
 
 	@Test
 	void definesNoBeanWithoutRedisConnectionFactory() {
-		// DataRedisAutoConfiguration backs off without RedisOperations; RedisConnectionFactory
+		// DataRedisAutoConfiguration backs off without RedisOperations;
+		// RedisConnectionFactory
 		// itself stays on the classpath
 		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
 			.withBean(SimpleMeterRegistry.class)

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Programmatic configuration: {@link TierCacheCustomizer}s, the {@link TierCacheOperations}
- * bean, and the startup checks of every property.
+ * Programmatic configuration: {@link TierCacheCustomizer}s, the
+ * {@link TierCacheOperations} bean, and the startup checks of every property.
  */
 class TierCacheConfigurationTests {
 
@@ -59,13 +59,15 @@ class TierCacheConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				CacheSettings settings = settingsOf(context, "prices");
-				// 10m from the property, doubled by the first customizer, plus 1m by the second
+				// 10m from the property, doubled by the first customizer, plus 1m by the
+				// second
 				assertThat(settings.ttl()).isEqualTo(Duration.ofMinutes(21));
 				assertThat(settings.local()).isFalse();
 				TierCacheOperations operations = context.getBean(TierCacheOperations.class);
 				operations.get("programmatic", 1, String.class, () -> "x");
 				assertThat(context.getBean(TieredStore.class).caches().get("programmatic").settings().ttl())
-					.as("defaults, then customizers").isEqualTo(Duration.ofMinutes(121));
+					.as("defaults, then customizers")
+					.isEqualTo(Duration.ofMinutes(121));
 			});
 	}
 
@@ -133,27 +135,28 @@ class TierCacheConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			tiercache.max-ttl=0s                               | tiercache.max-ttl
-			tiercache.default-ttl=-1s                          | tiercache.default-ttl and tiercache.default-jitter: ttl PT-1S must be greater than zero
-			tiercache.default-ttl=2d                           | tiercache.default-ttl and tiercache.default-jitter: ttl PT48H exceeds tiercache.max-ttl PT24H
-			tiercache.default-jitter=2h                        | tiercache.default-ttl and tiercache.default-jitter: jitter PT2H exceeds its ttl PT1H
-			tiercache.namespace=                               | tiercache.namespace
-			tiercache.local.maximum-size=-1                    | tiercache.local.maximum-size
-			tiercache.local.max-ttl=0s                         | tiercache.local.max-ttl
-			tiercache.redis.key-prefix=                        | tiercache.redis.key-prefix
-			tiercache.redis.command-timeout=0ms                | tiercache.redis.command-timeout
-			tiercache.redis.breaker.failure-threshold=0        | tiercache.redis.breaker.failure-threshold
-			tiercache.redis.breaker.open-duration=-1s          | tiercache.redis.breaker.open-duration
-			tiercache.fanout.check-interval=0s                 | tiercache.fanout.check-interval
-			tiercache.fanout.subscribe-timeout=0s              | tiercache.fanout.subscribe-timeout
-			tiercache.caches.prices.ttl=0s                     | tiercache.caches.prices: ttl PT0S must be greater than zero
-			tiercache.caches.prices.jitter=abc                 | tiercache.caches.prices.jitter
-			tiercache.caches.prices.null-ttl=-1s               | tiercache.caches.prices: nullTtl PT-1S must not be negative
-			tiercache.caches.prices.stale-while-revalidate=-1s | tiercache.caches.prices: staleWhileRevalidate PT-1S must not be negative
-			tiercache.caches.prices.stale-while-revalidate=1d  | tiercache.caches.prices: ttl PT1H plus staleWhileRevalidate PT24H exceeds tiercache.max-ttl PT24H
-			tiercache.fanout.check-interval=soon               | tiercache.fanout.check-interval
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					tiercache.max-ttl=0s                               | tiercache.max-ttl
+					tiercache.default-ttl=-1s                          | tiercache.default-ttl and tiercache.default-jitter: ttl PT-1S must be greater than zero
+					tiercache.default-ttl=2d                           | tiercache.default-ttl and tiercache.default-jitter: ttl PT48H exceeds tiercache.max-ttl PT24H
+					tiercache.default-jitter=2h                        | tiercache.default-ttl and tiercache.default-jitter: jitter PT2H exceeds its ttl PT1H
+					tiercache.namespace=                               | tiercache.namespace
+					tiercache.local.maximum-size=-1                    | tiercache.local.maximum-size
+					tiercache.local.max-ttl=0s                         | tiercache.local.max-ttl
+					tiercache.redis.key-prefix=                        | tiercache.redis.key-prefix
+					tiercache.redis.command-timeout=0ms                | tiercache.redis.command-timeout
+					tiercache.redis.breaker.failure-threshold=0        | tiercache.redis.breaker.failure-threshold
+					tiercache.redis.breaker.open-duration=-1s          | tiercache.redis.breaker.open-duration
+					tiercache.fanout.check-interval=0s                 | tiercache.fanout.check-interval
+					tiercache.fanout.subscribe-timeout=0s              | tiercache.fanout.subscribe-timeout
+					tiercache.caches.prices.ttl=0s                     | tiercache.caches.prices: ttl PT0S must be greater than zero
+					tiercache.caches.prices.jitter=abc                 | tiercache.caches.prices.jitter
+					tiercache.caches.prices.null-ttl=-1s               | tiercache.caches.prices: nullTtl PT-1S must not be negative
+					tiercache.caches.prices.stale-while-revalidate=-1s | tiercache.caches.prices: staleWhileRevalidate PT-1S must not be negative
+					tiercache.caches.prices.stale-while-revalidate=1d  | tiercache.caches.prices: ttl PT1H plus staleWhileRevalidate PT24H exceeds tiercache.max-ttl PT24H
+					tiercache.fanout.check-interval=soon               | tiercache.fanout.check-interval
+					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
 			.withPropertyValues(property)

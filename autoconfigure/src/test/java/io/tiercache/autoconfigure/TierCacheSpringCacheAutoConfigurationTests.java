@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link TierCacheSpringCacheAutoConfiguration}: the bridge is opt-in, backs off for
- * an application's own {@link CacheManager}, and makes {@code @CacheEvict} on one instance
- * reach the others.
+ * Tests for {@link TierCacheSpringCacheAutoConfiguration}: the bridge is opt-in, backs
+ * off for an application's own {@link CacheManager}, and makes {@code @CacheEvict} on one
+ * instance reach the others.
  */
 class TierCacheSpringCacheAutoConfigurationTests {
 
@@ -39,8 +39,8 @@ class TierCacheSpringCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class, TierCacheMetricsAutoConfiguration.class,
-				TierCacheSpringCacheAutoConfiguration.class))
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				TierCacheMetricsAutoConfiguration.class, TierCacheSpringCacheAutoConfiguration.class))
 		.withPropertyValues(redis.springProperties())
 		.withPropertyValues("tiercache.spring-cache.trusted-packages=io.tiercache.autoconfigure");
 
@@ -72,8 +72,7 @@ class TierCacheSpringCacheAutoConfigurationTests {
 			.withBean(ConcurrentMapCacheManager.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(CacheManager.class)
-					.doesNotHaveBean(TierCacheCacheManager.class);
+				assertThat(context).hasSingleBean(CacheManager.class).doesNotHaveBean(TierCacheCacheManager.class);
 			});
 	}
 
@@ -141,7 +140,8 @@ class TierCacheSpringCacheAutoConfigurationTests {
 			assertThat(a.loads() + b.loads()).isEqualTo(2);
 
 			a.rename(1);
-			// The second instance held book 1 in its local tier: the eviction must reach it
+			// The second instance held book 1 in its local tier: the eviction must reach
+			// it
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(b.find(1)).isEqualTo(new Book(1, "title 1 v2")));
 			assertThat(b.find(2)).as("other keys stay cached").isEqualTo(new Book(2, "title 2 v1"));

@@ -18,8 +18,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * One process's worth of tiercache with a template and a Spring cache manager against a real
- * Redis, wired by the store's builder as the auto-configuration wires it.
+ * One process's worth of tiercache with a template and a Spring cache manager against a
+ * real Redis, wired by the store's builder as the auto-configuration wires it.
  */
 public final class BridgeFixture implements AutoCloseable {
 

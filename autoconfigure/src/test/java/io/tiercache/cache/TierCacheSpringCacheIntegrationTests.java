@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * The behaviour Spring expects of a {@link Cache}, on {@link TierCacheSpringCache} against a
- * real Redis, and across two instances sharing it.
+ * The behaviour Spring expects of a {@link Cache}, on {@link TierCacheSpringCache}
+ * against a real Redis, and across two instances sharing it.
  */
 class TierCacheSpringCacheIntegrationTests {
 
@@ -217,10 +217,7 @@ class TierCacheSpringCacheIntegrationTests {
 		assertThat(loads).hasValue(1);
 		CompletableFuture<String> failed = this.cache.retrieve("bad",
 				() -> CompletableFuture.failedFuture(new IllegalStateException("boom")));
-		assertThat(failed).failsWithin(Duration.ofSeconds(5))
-			.withThrowableThat()
-			.havingRootCause()
-			.withMessage("boom");
+		assertThat(failed).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingRootCause().withMessage("boom");
 		assertThat(this.cache.get("bad")).isNull();
 	}
 
@@ -254,7 +251,8 @@ class TierCacheSpringCacheIntegrationTests {
 		}, true)) {
 			// java.awt is not trusted
 			this.cache.put("k", new java.awt.Point(1, 2));
-			// This instance holds it locally; another must read it from Redis, and refuse it
+			// This instance holds it locally; another must read it from Redis, and refuse
+			// it
 			assertThat(third.cacheManager.getCache("books").get("k")).isNull();
 			assertThat(undecodable).as("the entry reached Redis and was refused there").hasValue(1);
 		}
@@ -264,8 +262,8 @@ class TierCacheSpringCacheIntegrationTests {
 	void disabledCacheStoresNothing() {
 		TierCacheTemplate template = new TierCacheTemplate(this.first.store,
 				(name) -> new CacheSettings(name, Duration.ofMinutes(1), Jitter.NONE, null, true, false));
-		Cache disabled = new TierCacheCacheManager(template, new SpringCacheValueCodec(List.of()), true,
-				Runnable::run).getCache("disabled");
+		Cache disabled = new TierCacheCacheManager(template, new SpringCacheValueCodec(List.of()), true, Runnable::run)
+			.getCache("disabled");
 		disabled.put("k", "v");
 		assertThat(disabled.get("k")).isNull();
 		assertThat(disabled.get("k", () -> "loaded")).isEqualTo("loaded");

@@ -59,7 +59,8 @@ class TierCacheTemplateIntegrationTests {
 		find(this.second, 1);
 		this.first.template.invalidate("product:1");
 		assertThat(find(this.first, 1)).isEqualTo("product 1 #2");
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(find(this.second, 1)).isEqualTo("product 1 #2"));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(find(this.second, 1)).isEqualTo("product 1 #2"));
 		assertThat(this.loads).hasValue(2);
 	}
 

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two processes (stores with their own connections and subscriptions) on one real Redis: an
- * invalidation on one reaches the other's local tier.
+ * Two processes (stores with their own connections and subscriptions) on one real Redis:
+ * an invalidation on one reaches the other's local tier.
  */
 class InvalidationFanoutIntegrationTests {
 
@@ -109,7 +109,8 @@ class InvalidationFanoutIntegrationTests {
 		assertThat(cacheB.getLocal(1L)).as("cleared before it was trusted again").isSameAs(TieredCache.MISS);
 		version.set(2);
 		this.a.store.invalidate(List.of("product:1"));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(cacheB, version, loads)).isEqualTo(2L));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(read(cacheB, version, loads)).isEqualTo(2L));
 	}
 
 	@Test
@@ -221,8 +222,8 @@ class InvalidationFanoutIntegrationTests {
 		}
 
 		TieredCache cache() {
-			return this.store.cache(new CacheSettings("products", Duration.ofMinutes(10), Jitter.NONE, null, true, true),
-					Long.class);
+			return this.store.cache(
+					new CacheSettings("products", Duration.ofMinutes(10), Jitter.NONE, null, true, true), Long.class);
 		}
 
 		@Override

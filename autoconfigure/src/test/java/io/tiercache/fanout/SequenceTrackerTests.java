@@ -10,35 +10,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gap, stall and epoch decisions of {@link SequenceTracker}, as a table of event
  * sequences. Each step is {@code event -> answer}: {@code sub} (answer: is it a
- * re-subscription), {@code base <epoch> <seq>} or {@code base -} (answer: was the baseline
- * established now), {@code msg <epoch> <seq> <epochStart>} (answer: a gap before it) and
- * {@code check <epoch> <seq> <start>} (answer: stalled).
+ * re-subscription), {@code base <epoch> <seq>} or {@code base -} (answer: was the
+ * baseline established now), {@code msg <epoch> <seq> <epochStart>} (answer: a gap before
+ * it) and {@code check <epoch> <seq> <start>} (answer: stalled).
  */
 class SequenceTrackerTests {
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			first subscription is not a re-subscription   | sub -> no
-			a re-subscription clears                       | sub -> no; base e1 5 -> yes; sub -> yes
-			a baseline is taken once per subscription      | sub -> no; base e1 5 -> yes; base e1 9 -> no
-			consecutive messages have no gap               | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; msg e1 7 0 -> no
-			a skipped number is a gap                      | sub -> no; base e1 5 -> yes; msg e1 7 0 -> yes
-			an old or repeated message is no gap           | sub -> no; base e1 5 -> yes; msg e1 4 0 -> no; msg e1 5 0 -> no; msg e1 6 0 -> no
-			messages before the baseline are never a gap   | sub -> no; msg e1 50 0 -> no; base e1 5 -> yes; msg e1 6 0 -> no
-			a re-baseline keeps what was received          | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; sub -> yes; base e1 4 -> yes; msg e1 7 0 -> no
-			a new epoch's first message is no gap          | sub -> no; base e1 5 -> yes; msg e2 101 100 -> no; msg e2 102 100 -> no
-			a new epoch's messages missed are a gap        | sub -> no; base e1 5 -> yes; msg e2 103 100 -> yes
-			a new epoch of unknown start is followed       | sub -> no; base e1 5 -> yes; msg e2 103 0 -> no; msg e2 104 0 -> no
-			no sequence yet, then its first messages      | sub -> no; base - -> yes; msg e1 101 100 -> no; msg e1 102 100 -> no
-			no sequence yet, then messages missed          | sub -> no; base - -> yes; msg e1 103 100 -> yes
-			Redis ahead twice in a row is a stall          | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes
-			catching up between checks is no stall         | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; msg e1 6 0 -> no; msg e1 7 0 -> no; check e1 7 0 -> no
-			catching up only partly is a stall             | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; msg e1 6 0 -> no; check e1 8 0 -> yes
-			a stall is reported once, then expected anew   | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes
-			no check decides before the baseline           | sub -> no; check e1 9 0 -> no; check e1 9 0 -> no
-			a new epoch in a check is expected in full     | sub -> no; base e1 5 -> yes; check e2 103 100 -> no; check e2 103 100 -> yes
-			a new epoch in a check, then its messages      | sub -> no; base e1 5 -> yes; check e2 102 100 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; check e2 102 100 -> no
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					first subscription is not a re-subscription   | sub -> no
+					a re-subscription clears                       | sub -> no; base e1 5 -> yes; sub -> yes
+					a baseline is taken once per subscription      | sub -> no; base e1 5 -> yes; base e1 9 -> no
+					consecutive messages have no gap               | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; msg e1 7 0 -> no
+					a skipped number is a gap                      | sub -> no; base e1 5 -> yes; msg e1 7 0 -> yes
+					an old or repeated message is no gap           | sub -> no; base e1 5 -> yes; msg e1 4 0 -> no; msg e1 5 0 -> no; msg e1 6 0 -> no
+					messages before the baseline are never a gap   | sub -> no; msg e1 50 0 -> no; base e1 5 -> yes; msg e1 6 0 -> no
+					a re-baseline keeps what was received          | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; sub -> yes; base e1 4 -> yes; msg e1 7 0 -> no
+					a new epoch's first message is no gap          | sub -> no; base e1 5 -> yes; msg e2 101 100 -> no; msg e2 102 100 -> no
+					a new epoch's messages missed are a gap        | sub -> no; base e1 5 -> yes; msg e2 103 100 -> yes
+					a new epoch of unknown start is followed       | sub -> no; base e1 5 -> yes; msg e2 103 0 -> no; msg e2 104 0 -> no
+					no sequence yet, then its first messages      | sub -> no; base - -> yes; msg e1 101 100 -> no; msg e1 102 100 -> no
+					no sequence yet, then messages missed          | sub -> no; base - -> yes; msg e1 103 100 -> yes
+					Redis ahead twice in a row is a stall          | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes
+					catching up between checks is no stall         | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; msg e1 6 0 -> no; msg e1 7 0 -> no; check e1 7 0 -> no
+					catching up only partly is a stall             | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; msg e1 6 0 -> no; check e1 8 0 -> yes
+					a stall is reported once, then expected anew   | sub -> no; base e1 5 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes; check e1 7 0 -> no; check e1 7 0 -> yes
+					no check decides before the baseline           | sub -> no; check e1 9 0 -> no; check e1 9 0 -> no
+					a new epoch in a check is expected in full     | sub -> no; base e1 5 -> yes; check e2 103 100 -> no; check e2 103 100 -> yes
+					a new epoch in a check, then its messages      | sub -> no; base e1 5 -> yes; check e2 102 100 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; check e2 102 100 -> no
+					""")
 	void decides(String description, String steps) {
 		SequenceTracker tracker = new SequenceTracker();
 		for (String step : steps.split(";")) {

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The read-populates-stale race across two application contexts sharing one Redis, forced
- * deterministically: a load in context A reads the old row and blocks; context B commits a
- * change and invalidates; A's load then completes. A's caller may get the old row, but no
- * context ever serves it afterwards.
+ * deterministically: a load in context A reads the old row and blocks; context B commits
+ * a change and invalidates; A's load then completes. A's caller may get the old row, but
+ * no context ever serves it afterwards.
  */
 class CrossContextRaceIntegrationTests {
 
@@ -68,8 +68,7 @@ class CrossContextRaceIntegrationTests {
 			catalogB.update(1L, 2L);
 			release.countDown();
 
-			assertThat(racingRead.get(10, TimeUnit.SECONDS)).as("the racing read itself saw the old row")
-				.isEqualTo(1L);
+			assertThat(racingRead.get(10, TimeUnit.SECONDS)).as("the racing read itself saw the old row").isEqualTo(1L);
 			int loadsBefore = Catalog.loads.get();
 			assertThat(catalogA.version(1L)).isEqualTo(2L);
 			assertThat(catalogB.version(1L)).isEqualTo(2L);

@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Freshness through the annotations, in real application contexts on one Redis: a cold key
- * read by 4 contexts x 32 threads at once runs the method once, and {@code CompletableFuture}
- * results are cached by their value.
+ * Freshness through the annotations, in real application contexts on one Redis: a cold
+ * key read by 4 contexts x 32 threads at once runs the method once, and
+ * {@code CompletableFuture} results are cached by their value.
  */
 class FreshnessAnnotationIntegrationTests {
 

@@ -79,8 +79,7 @@ class InvocationEvaluationTests {
 
 	@Test
 	void arrayValuedTagYieldsEachElement() {
-		assertThat(tags(expression("#codes"), evaluation(7L, List.of(), new int[] { 3, 4 }))).containsExactly("3",
-				"4");
+		assertThat(tags(expression("#codes"), evaluation(7L, List.of(), new int[] { 3, 4 }))).containsExactly("3", "4");
 	}
 
 	@Test
@@ -91,8 +90,8 @@ class InvocationEvaluationTests {
 	@Test
 	void resultTagsUseResult() {
 		List<String> tags = new ArrayList<>();
-		evaluation(7L, List.of(), new int[0]).addTags(expression("'category:' + #result.categoryId"),
-				new Product(7, 3), tags);
+		evaluation(7L, List.of(), new int[0]).addTags(expression("'category:' + #result.categoryId"), new Product(7, 3),
+				tags);
 		assertThat(tags).containsExactly("category:3");
 	}
 

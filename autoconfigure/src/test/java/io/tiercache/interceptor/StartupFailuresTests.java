@@ -97,27 +97,29 @@ class StartupFailuresTests {
 
 	@Test
 	void fixedJitterLargerThanTtlFails() {
-		assertStartupFailure(JitterAboveTtlService.class, "find(long) of cache '"
-				+ JitterAboveTtlService.class.getSimpleName() + ".find'", "jitter PT1M exceeds its ttl PT10S");
+		assertStartupFailure(JitterAboveTtlService.class,
+				"find(long) of cache '" + JitterAboveTtlService.class.getSimpleName() + ".find'",
+				"jitter PT1M exceeds its ttl PT10S");
 	}
 
 	@Test
 	void ttlAboveMaxTtlFails() {
-		assertStartupFailure(TtlAboveMaxService.class, "find(long) of cache '"
-				+ TtlAboveMaxService.class.getSimpleName() + ".find'", "ttl PT2H exceeds tiercache.max-ttl PT1H");
+		assertStartupFailure(TtlAboveMaxService.class,
+				"find(long) of cache '" + TtlAboveMaxService.class.getSimpleName() + ".find'",
+				"ttl PT2H exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test
 	void ttlPlusStaleWhileRevalidateAboveMaxTtlFails() {
-		assertStartupFailure(StaleBeyondMaxService.class, "find(long) of cache '"
-				+ StaleBeyondMaxService.class.getSimpleName() + ".find'",
+		assertStartupFailure(StaleBeyondMaxService.class,
+				"find(long) of cache '" + StaleBeyondMaxService.class.getSimpleName() + ".find'",
 				"ttl PT50M plus staleWhileRevalidate PT20M exceeds tiercache.max-ttl PT1H");
 	}
 
 	@Test
 	void nullTtlAboveMaxTtlFails() {
-		assertStartupFailure(NullTtlAboveMaxService.class, "find(long) of cache '"
-				+ NullTtlAboveMaxService.class.getSimpleName() + ".find'",
+		assertStartupFailure(NullTtlAboveMaxService.class,
+				"find(long) of cache '" + NullTtlAboveMaxService.class.getSimpleName() + ".find'",
 				"nullTtl PT2H exceeds tiercache.max-ttl PT1H");
 	}
 
@@ -240,7 +242,8 @@ class StartupFailuresTests {
 
 	static class ValidService {
 
-		@Cached(ttl = "5m", jitter = "10%", tags = "'product:' + #id", condition = "#id > 0", unless = "#result == null")
+		@Cached(ttl = "5m", jitter = "10%", tags = "'product:' + #id", condition = "#id > 0",
+				unless = "#result == null")
 		public String find(long id) {
 			return "product";
 		}

@@ -61,7 +61,8 @@ class TierCacheInterceptorTests {
 		@Override
 		public void handleExpressionError(String source, String attribute, String expression,
 				ExpressionConsequence consequence, RuntimeException ex) {
-			TierCacheInterceptorTests.this.failures.add(source + " " + attribute + " " + expression + " " + consequence);
+			TierCacheInterceptorTests.this.failures
+				.add(source + " " + attribute + " " + expression + " " + consequence);
 		}
 
 	};

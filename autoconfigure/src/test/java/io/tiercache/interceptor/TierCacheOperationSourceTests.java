@@ -71,9 +71,9 @@ class TierCacheOperationSourceTests {
 
 	@Test
 	void overriddenStaleWhileRevalidateIsValidatedWithTheTtl() {
-		TierCacheOperationSource source = new TierCacheOperationSource(new TierCacheDefaults(Duration.ofMinutes(10),
-				Jitter.NONE, Duration.ofHours(1),
-				(settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(55))));
+		TierCacheOperationSource source = new TierCacheOperationSource(
+				new TierCacheDefaults(Duration.ofMinutes(10), Jitter.NONE, Duration.ofHours(1),
+						(settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(55))));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
 			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
@@ -233,8 +233,8 @@ class TierCacheOperationSourceTests {
 	}
 
 	private static Class<?> proxyClass(Class<?> repository) {
-		return Proxy.newProxyInstance(repository.getClassLoader(), new Class<?>[] { repository }, (proxy, method,
-				args) -> null)
+		return Proxy
+			.newProxyInstance(repository.getClassLoader(), new Class<?>[] { repository }, (proxy, method, args) -> null)
 			.getClass();
 	}
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.cache.Cache;
 
 /**
- * Micrometer's compatibility kit for the standard cache meters, run on a real store (driven
- * through the Spring Cache bridge) against a real Redis.
+ * Micrometer's compatibility kit for the standard cache meters, run on a real store
+ * (driven through the Spring Cache bridge) against a real Redis.
  */
 class TieredCacheMeterBinderCompatibilityKitTests extends CacheMeterBinderCompatibilityKit<TieredCache> {
 

@@ -12,14 +12,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The envelope's encoding: every field survives a round trip, and bytes that are not a whole
- * envelope are rejected rather than misread.
+ * The envelope's encoding: every field survives a round trip, and bytes that are not a
+ * whole envelope are rejected rather than misread.
  */
 class EnvelopeTests {
 
 	@Test
 	void everyFieldRoundTrips() {
-		// Tags hold the header's own separator and multi-byte characters; the payload any byte.
+		// Tags hold the header's own separator and multi-byte characters; the payload any
+		// byte.
 		byte[] payload = { '{', '\n', 0, (byte) 0xFF, '1', '\n', '}' };
 		Envelope envelope = new Envelope("8f3a9c", 1_700_000_000_042L, 1_767_225_600_000L, Long.MAX_VALUE, 17, false,
 				List.of("product:1", "line\nbreak", "prix:€", ""), payload);

@@ -45,7 +45,8 @@ class RedisScriptRunnerIntegrationTests {
 	@BeforeEach
 	void setUp() {
 		redis.flushAll();
-		this.connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		this.connectionFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(redis.host(), redis.port()));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.runner = new RedisScriptRunner(this.connectionFactory, Duration.ofSeconds(2), this.breaker);

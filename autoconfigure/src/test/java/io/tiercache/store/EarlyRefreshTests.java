@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * XFetch's decision, over a simulated stream of reads approaching expiry on a fake clock: the
- * share of reads that refresh at distance {@code d} before expiry must be
+ * XFetch's decision, over a simulated stream of reads approaching expiry on a fake clock:
+ * the share of reads that refresh at distance {@code d} before expiry must be
  * {@code exp(-d / (delta * beta))}, the probability the formula gives.
  */
 class EarlyRefreshTests {
@@ -32,7 +32,8 @@ class EarlyRefreshTests {
 					}
 				}
 				double expected = Math.exp(-distance / (delta * beta));
-				// Five standard deviations of a binomial share: fails on a wrong formula, not on chance.
+				// Five standard deviations of a binomial share: fails on a wrong formula,
+				// not on chance.
 				double tolerance = 5 * Math.sqrt(expected * (1 - expected) / READS) + 1e-3;
 				assertThat((double) refreshes / READS)
 					.as("share of refreshes %s deltas before expiry, beta %s", distanceInDeltas, beta)
@@ -52,9 +53,11 @@ class EarlyRefreshTests {
 
 	@Test
 	void theFirstRefreshOfAStreamOfReadsComesWhenTheFormulaSaysOnAverage() {
-		// One read per millisecond approaching expiry. The first read to refresh is at distance
+		// One read per millisecond approaching expiry. The first read to refresh is at
+		// distance
 		// d with probability p(d) * prod(1 - p(d')) over the earlier reads d' > d, where
-		// p(d) = exp(-d / (delta * beta)): compare the simulated mean lead with that expectation.
+		// p(d) = exp(-d / (delta * beta)): compare the simulated mean lead with that
+		// expectation.
 		SplittableRandom random = new SplittableRandom(3);
 		long expiry = 100_000;
 		long delta = 100;

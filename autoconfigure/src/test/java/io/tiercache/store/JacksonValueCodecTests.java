@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 
 /**
- * Values round-trip as the declared generic type, with no type information in the payload.
+ * Values round-trip as the declared generic type, with no type information in the
+ * payload.
  */
 class JacksonValueCodecTests {
 
@@ -24,7 +25,8 @@ class JacksonValueCodecTests {
 
 	@Test
 	void recordsRoundTrip() throws Exception {
-		assertRoundTrip("product", new Product(1, "lamp", new BigDecimal("12.50"), Instant.parse("2026-01-02T03:04:05Z")));
+		assertRoundTrip("product",
+				new Product(1, "lamp", new BigDecimal("12.50"), Instant.parse("2026-01-02T03:04:05Z")));
 	}
 
 	@Test

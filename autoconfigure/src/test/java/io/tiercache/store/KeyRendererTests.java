@@ -12,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keys as the text of their Redis keys: readable for plain values, and never two keys of one
- * cache alike.
+ * Keys as the text of their Redis keys: readable for plain values, and never two keys of
+ * one cache alike.
  */
 class KeyRendererTests {
 

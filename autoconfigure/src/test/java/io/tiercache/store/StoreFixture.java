@@ -22,8 +22,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * One process's worth of tiercache against a real Redis, wired by the same builder as the
  * auto-configuration: tests create several to play several instances sharing one server.
- * Time is fake: the local tier, load durations and lease waits read {@link #ticker}, which a
- * lease wait advances by the time it sleeps (for real, unless {@link #fakeSleeps}).
+ * Time is fake: the local tier, load durations and lease waits read {@link #ticker},
+ * which a lease wait advances by the time it sleeps (for real, unless
+ * {@link #fakeSleeps}).
  */
 final class StoreFixture implements AutoCloseable {
 
@@ -52,8 +53,8 @@ final class StoreFixture implements AutoCloseable {
 	/**
 	 * Create a process.
 	 * @param server the Redis server
-	 * @param options changes to the fixture's options: local tier of 1000 entries, breaker
-	 * opening after one failure for 200 ms, a 300 ms command timeout
+	 * @param options changes to the fixture's options: local tier of 1000 entries,
+	 * breaker opening after one failure for 200 ms, a 300 ms command timeout
 	 * @param subscribe whether to subscribe to invalidations
 	 */
 	StoreFixture(RedisServerHandle server, UnaryOperator<StoreOptions.Builder> options, boolean subscribe) {
@@ -80,7 +81,10 @@ final class StoreFixture implements AutoCloseable {
 		}
 	}
 
-	/** Lease waits advance the fake clock without sleeping: a wait of any length is instant. */
+	/**
+	 * Lease waits advance the fake clock without sleeping: a wait of any length is
+	 * instant.
+	 */
 	StoreFixture fakeSleeps() {
 		this.ticker.realSleeps = false;
 		return this;
@@ -103,7 +107,10 @@ final class StoreFixture implements AutoCloseable {
 		this.connectionFactory.destroy();
 	}
 
-	/** A load whose tags are given and whose result tags come from a function of the result. */
+	/**
+	 * A load whose tags are given and whose result tags come from a function of the
+	 * result.
+	 */
 	static CacheLoad load(Loader loader, Collection<String> argumentTags,
 			Function<@Nullable Object, Collection<String>> resultTags) {
 		return new CacheLoad() {

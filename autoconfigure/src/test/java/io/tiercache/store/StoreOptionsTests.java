@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Tests for {@link StoreOptions}: the defaults, and a builder that refuses what no store could
- * work with.
+ * Tests for {@link StoreOptions}: the defaults, and a builder that refuses what no store
+ * could work with.
  */
 class StoreOptionsTests {
 
@@ -34,7 +34,9 @@ class StoreOptionsTests {
 
 	@Test
 	void toBuilderKeepsEverythingButWhatIsChanged() {
-		StoreOptions options = StoreOptions.builder().namespace("v7").lease(Duration.ofSeconds(9), Duration.ofSeconds(4))
+		StoreOptions options = StoreOptions.builder()
+			.namespace("v7")
+			.lease(Duration.ofSeconds(9), Duration.ofSeconds(4))
 			.build();
 		StoreOptions changed = options.toBuilder().refreshThreads(5).build();
 		assertThat(changed.namespace()).isEqualTo("v7");

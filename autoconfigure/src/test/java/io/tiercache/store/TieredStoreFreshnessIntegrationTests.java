@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stampede protection, stale-while-revalidate and early refresh against a real Redis, with
- * counting loaders. Several stores on one Redis play several processes.
+ * Stampede protection, stale-while-revalidate and early refresh against a real Redis,
+ * with counting loaders. Several stores on one Redis play several processes.
  */
 class TieredStoreFreshnessIntegrationTests {
 
@@ -68,7 +68,8 @@ class TieredStoreFreshnessIntegrationTests {
 					callers.incrementAndGet();
 					return read(cache, () -> {
 						this.loads.incrementAndGet();
-						// A slow query: it ends only once all 128 callers have made their call.
+						// A slow query: it ends only once all 128 callers have made their
+						// call.
 						await().atMost(Duration.ofSeconds(10)).until(() -> callers.get() == 128);
 						return "loaded";
 					});
@@ -86,7 +87,8 @@ class TieredStoreFreshnessIntegrationTests {
 			coalescedLocal += fixture.events.coalescedLocal.get();
 			coalescedRemote += fixture.events.coalescedRemote.get();
 		}
-		// A caller scheduled after the load ended finds the entry instead: bounds, not exact counts.
+		// A caller scheduled after the load ended finds the entry instead: bounds, not
+		// exact counts.
 		assertThat(coalescedRemote).as("other processes waited for the lease holder's entry").isBetween(1, 3);
 		assertThat(coalescedLocal).as("callers shared their process's flight").isBetween(1, 124);
 	}
@@ -111,7 +113,8 @@ class TieredStoreFreshnessIntegrationTests {
 				return "follower loaded";
 			});
 		});
-		// The follower makes no Redis call: once it waits, it waits on the leader's flight.
+		// The follower makes no Redis call: once it waits, it waits on the leader's
+		// flight.
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> followerThread.get() != null && followerThread.get().getState() == Thread.State.TIMED_WAITING);
 		fail.countDown();
@@ -147,9 +150,8 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void aResultThatIsNotCachedReleasesTheLeaseForTheWaitingProcesses() throws Exception {
-		UnaryOperator<StoreOptions.Builder> longLease = (options) -> options
-			.lease(Duration.ofSeconds(30), Duration.ofSeconds(30))
-			.refreshThreads(1);
+		UnaryOperator<StoreOptions.Builder> longLease = (
+				options) -> options.lease(Duration.ofSeconds(30), Duration.ofSeconds(30)).refreshThreads(1);
 		TieredCache cacheA = fixture(longLease).cache("absent", String.class);
 		StoreFixture b = fixture(longLease);
 		TieredCache cacheB = b.cache("absent", String.class);
@@ -169,15 +171,13 @@ class TieredStoreFreshnessIntegrationTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> b.events.leaseWaits.get() > 0);
 		finish.countDown();
 		assertThat(holder.get(5, TimeUnit.SECONDS)).isNull();
-		assertThat(waiter.get(5, TimeUnit.SECONDS)).as("not after the 30 s lease or wait")
-			.isEqualTo("loaded by B");
+		assertThat(waiter.get(5, TimeUnit.SECONDS)).as("not after the 30 s lease or wait").isEqualTo("loaded by B");
 	}
 
 	@Test
 	void whenTheLeaseHolderHangsPastItsLeaseAWaitingProcessTakesOver() throws Exception {
-		UnaryOperator<StoreOptions.Builder> shortLease = (options) -> options
-			.lease(Duration.ofMillis(300), Duration.ofSeconds(10))
-			.refreshThreads(1);
+		UnaryOperator<StoreOptions.Builder> shortLease = (
+				options) -> options.lease(Duration.ofMillis(300), Duration.ofSeconds(10)).refreshThreads(1);
 		TieredCache cacheA = fixture(shortLease).cache("products", String.class);
 		StoreFixture b = fixture(shortLease);
 		TieredCache cacheB = b.cache("products", String.class);
@@ -202,11 +202,11 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void noCallerWaitsPastTheBound() throws Exception {
-		// A 30 s bound, waited on the fake clock: the waiter gives up once its clock says so,
+		// A 30 s bound, waited on the fake clock: the waiter gives up once its clock says
+		// so,
 		// in no real time, while the holder still holds a 60 s lease.
-		UnaryOperator<StoreOptions.Builder> longLease = (options) -> options
-			.lease(Duration.ofSeconds(60), Duration.ofSeconds(30))
-			.refreshThreads(1);
+		UnaryOperator<StoreOptions.Builder> longLease = (
+				options) -> options.lease(Duration.ofSeconds(60), Duration.ofSeconds(30)).refreshThreads(1);
 		TieredCache cacheA = fixture(longLease).cache("products", String.class);
 		StoreFixture b = fixture(longLease).fakeSleeps();
 		TieredCache cacheB = b.cache("products", String.class);
@@ -233,8 +233,11 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void afterTheSoftExpiryTheOldValueIsServedAtOnceWhileExactlyOneRefreshRuns() throws Exception {
-		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
-			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get)
+			.random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3))
+			.earlyRefreshBeta(0)
+			.refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		AtomicLong version = new AtomicLong(1);
 		CountDownLatch refreshMayFinish = new CountDownLatch(1);
@@ -260,8 +263,11 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void anInvalidatedEntryIsNeverServedStale() throws Throwable {
-		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
-			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get)
+			.random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3))
+			.earlyRefreshBeta(0)
+			.refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		AtomicLong version = new AtomicLong(1);
 		StoreFixture.Loader loader = () -> {
@@ -278,8 +284,11 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void aFailedRefreshKeepsTheOldValueUntilItsHardExpiry() throws Throwable {
-		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.5)
-			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get)
+			.random(() -> 0.5)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3))
+			.earlyRefreshBeta(0)
+			.refreshThreads(1));
 		TieredCache cache = a.cache(swr(), String.class);
 		StoreFixture.Loader loader = () -> {
 			if (this.loads.incrementAndGet() > 1) {
@@ -299,8 +308,11 @@ class TieredStoreFreshnessIntegrationTests {
 	@Test
 	void aReadCloseToExpiryRefreshesEarlyWhenTheDrawSaysSo() throws Throwable {
 		// U close to 1 makes -ln(1 - U) large: the draw refreshes even far from expiry.
-		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.999999)
-			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(1.0).refreshThreads(1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get)
+			.random(() -> 0.999999)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3))
+			.earlyRefreshBeta(1.0)
+			.refreshThreads(1));
 		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
 				String.class);
 		AtomicLong version = new AtomicLong(1);
@@ -321,8 +333,11 @@ class TieredStoreFreshnessIntegrationTests {
 
 	@Test
 	void earlyRefreshIsOffWithBetaZero() throws Throwable {
-		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get).random(() -> 0.999999)
-			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3)).earlyRefreshBeta(0).refreshThreads(1));
+		StoreFixture a = fixture((options) -> options.wallClock(this.clock::get)
+			.random(() -> 0.999999)
+			.lease(Duration.ofSeconds(2), Duration.ofSeconds(3))
+			.earlyRefreshBeta(0)
+			.refreshThreads(1));
 		TieredCache cache = a.cache(new CacheSettings("early", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
 				String.class);
 		StoreFixture.Loader loader = () -> {

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The store against a real Redis: both tiers, tag invalidation, the read-populates-stale race,
- * eviction and restart safety, time to live and failure behaviour ([I1] to [I4] in docs/correctness.md).
+ * The store against a real Redis: both tiers, tag invalidation, the read-populates-stale
+ * race, eviction and restart safety, time to live and failure behaviour ([I1] to [I4] in
+ * docs/correctness.md).
  */
 class TieredStoreIntegrationTests {
 
@@ -188,10 +189,10 @@ class TieredStoreIntegrationTests {
 	}
 
 	@Test
-	void anEntryWithTagsKnownOnlyFromItsResultStaysLocalOnlyIfNoInvalidationWasAppliedDuringItsLoad()
-			throws Throwable {
+	void anEntryWithTagsKnownOnlyFromItsResultStaysLocalOnlyIfNoInvalidationWasAppliedDuringItsLoad() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
-		// The tag has a record in Redis (else any invalidation during the load would keep the
+		// The tag has a record in Redis (else any invalidation during the load would keep
+		// the
 		// entry out of Redis too: a tag first met in a result counts as invalidated now).
 		redis.command("SET", "tc:v1:t:category:even", "1", "PX", "600000");
 		CountDownLatch loading = new CountDownLatch(1);
@@ -275,8 +276,10 @@ class TieredStoreIntegrationTests {
 		TieredCache cache = writer.cache("products", Product.class);
 		read(cache, 1);
 		writer.store.clearLocal();
-		// Writes are refused (out of memory) while reads of existing entries still succeed: the
-		// invalidation fails and stays pending, but Redis still answers with the old entry.
+		// Writes are refused (out of memory) while reads of existing entries still
+		// succeed: the
+		// invalidation fails and stays pending, but Redis still answers with the old
+		// entry.
 		redis.command("CONFIG", "SET", "maxmemory", "1");
 		try {
 			this.database.put(1L, 2L);
@@ -297,8 +300,9 @@ class TieredStoreIntegrationTests {
 
 	@Test
 	void entriesExpireWithinTtlMinusJitterAndTtl() throws Throwable {
-		TieredCache cache = this.a.cache(new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.ofPercent(50),
-				null, true, true), Product.class);
+		TieredCache cache = this.a.cache(
+				new CacheSettings("jittered", Duration.ofSeconds(100), Jitter.ofPercent(50), null, true, true),
+				Product.class);
 		List<Long> ttls = new ArrayList<>();
 		for (long id = 0; id < 40; id++) {
 			long key = id;
@@ -308,13 +312,14 @@ class TieredStoreIntegrationTests {
 		assertThat(ttls).allSatisfy((ttl) -> assertThat(ttl).isBetween(50_000L - 1_000, 100_000L));
 		assertThat(ttls.stream().mapToLong(Long::longValue).max().getAsLong()
 				- ttls.stream().mapToLong(Long::longValue).min().getAsLong())
-			.as("spread").isGreaterThan(10_000L);
+			.as("spread")
+			.isGreaterThan(10_000L);
 	}
 
 	@Test
 	void localEntriesExpireWithTheirTimeToLive() throws Throwable {
-		TieredCache cache = this.a.cache(new CacheSettings("short", Duration.ofSeconds(10), Jitter.NONE, null, true, true),
-				Product.class);
+		TieredCache cache = this.a
+			.cache(new CacheSettings("short", Duration.ofSeconds(10), Jitter.NONE, null, true, true), Product.class);
 		read(cache, 1);
 		this.a.ticker.advance(Duration.ofSeconds(9));
 		assertThat(cache.getLocal(1L)).isEqualTo(new Product(1, 1));
@@ -335,8 +340,9 @@ class TieredStoreIntegrationTests {
 	@Test
 	void absentValuesAreCachedOnlyWithANullTtl() throws Throwable {
 		TieredCache plain = this.a.cache("plain", Product.class);
-		TieredCache negative = this.a.cache(new CacheSettings("negative", Duration.ofMinutes(10), Jitter.NONE,
-				Duration.ofSeconds(30), true, true), Product.class);
+		TieredCache negative = this.a.cache(
+				new CacheSettings("negative", Duration.ofMinutes(10), Jitter.NONE, Duration.ofSeconds(30), true, true),
+				Product.class);
 		for (int i = 0; i < 2; i++) {
 			plain.get(9L, StoreFixture.load(this::absent));
 			negative.get(9L, StoreFixture.load(this::absent));
@@ -454,7 +460,8 @@ class TieredStoreIntegrationTests {
 		return cache.get(id, StoreFixture.load(() -> {
 			this.loads.incrementAndGet();
 			return new Product(id, this.database.get(id));
-		}, List.of("product:" + id), (result) -> List.of("category:" + ((((Product) result).id() % 2 == 0) ? "even" : "odd"))));
+		}, List.of("product:" + id),
+				(result) -> List.of("category:" + ((((Product) result).id() % 2 == 0) ? "even" : "odd"))));
 	}
 
 	private StoreFixture fixture() {

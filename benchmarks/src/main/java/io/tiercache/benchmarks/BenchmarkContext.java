@@ -57,8 +57,9 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * Start an application against a Redis that other contexts share: what a stampede across
-	 * several application instances needs. {@link #close()} closes the application only.
+	 * Start an application against a Redis that other contexts share: what a stampede
+	 * across several application instances needs. {@link #close()} closes the application
+	 * only.
 	 * @param redis the shared Redis, closed by the caller
 	 * @param configuration the application's configuration class
 	 * @param properties extra properties in {@code name=value} form
@@ -70,9 +71,9 @@ final class BenchmarkContext implements AutoCloseable {
 
 	private static ConfigurableApplicationContext run(EmbeddedRedis redis, Class<?> configuration,
 			String... properties) {
-		List<String> all = new ArrayList<>(List.of("spring.data.redis.host=" + redis.host(),
-				"spring.data.redis.port=" + redis.port(), "logging.level.root=WARN",
-				"spring.main.log-startup-info=false", "spring.jmx.enabled=false"));
+		List<String> all = new ArrayList<>(
+				List.of("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
+						"logging.level.root=WARN", "spring.main.log-startup-info=false", "spring.jmx.enabled=false"));
 		all.addAll(Arrays.asList(properties));
 		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
@@ -86,8 +87,8 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * What the benchmarks look at inside tiercache, beyond its annotations, its programmatic
-	 * API and the beans they look up by type.
+	 * What the benchmarks look at inside tiercache, beyond its annotations, its
+	 * programmatic API and the beans they look up by type.
 	 * @return tiercache's internals in this context
 	 */
 	TiercacheInternals tiercache() {
@@ -129,9 +130,9 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * Fail the trial unless every id of {@link ProductIds} is now a hit: over two rounds of
-	 * all the ids, the method body never runs, and the calls reach Redis (or not) as the
-	 * benchmark claims.
+	 * Fail the trial unless every id of {@link ProductIds} is now a hit: over two rounds
+	 * of all the ids, the method body never runs, and the calls reach Redis (or not) as
+	 * the benchmark claims.
 	 * @param what the variant, for messages
 	 * @param loads how many times the method body has run
 	 * @param find a call through the variant
@@ -149,7 +150,8 @@ final class BenchmarkContext implements AutoCloseable {
 		long commands = redisCommandsProcessed() - commandsBefore - 1;
 		check(loaded == 0, what + ": the method ran " + loaded + " times in " + calls + " calls: not all hits");
 		if (tier == Tier.LOCAL) {
-			// Room for background commands (the subscriber's periodic check), never one per call
+			// Room for background commands (the subscriber's periodic check), never one
+			// per call
 			check(commands < calls / 10,
 					what + ": " + commands + " Redis commands for " + calls + " calls: not local hits");
 		}
@@ -160,10 +162,10 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * The only code of the benchmarks that uses tiercache's internal types (the store's caches
-	 * and its invalidation view): when they move or change, this class is what to adapt. Apart
-	 * from it the benchmarks use tiercache's annotations, {@code TierCacheOperations} and beans
-	 * looked up by their public type.
+	 * The only code of the benchmarks that uses tiercache's internal types (the store's
+	 * caches and its invalidation view): when they move or change, this class is what to
+	 * adapt. Apart from it the benchmarks use tiercache's annotations,
+	 * {@code TierCacheOperations} and beans looked up by their public type.
 	 */
 	static final class TiercacheInternals {
 
@@ -183,7 +185,8 @@ final class BenchmarkContext implements AutoCloseable {
 		}
 
 		/**
-		 * Whether this process trusts its local tier and has no invalidation waiting for Redis.
+		 * Whether this process trusts its local tier and has no invalidation waiting for
+		 * Redis.
 		 * @return whether it is in a steady state
 		 */
 		boolean steady() {
@@ -214,8 +217,8 @@ final class BenchmarkContext implements AutoCloseable {
 		}
 
 		/**
-		 * Run an action every time this process applies an invalidation of a tag (its own, on
-		 * return, and each one received from the channel).
+		 * Run an action every time this process applies an invalidation of a tag (its
+		 * own, on return, and each one received from the channel).
 		 * @param tag the tag
 		 * @param action what to run, on the thread that applies it
 		 */
@@ -272,16 +275,16 @@ final class BenchmarkContext implements AutoCloseable {
 	}
 
 	/**
-	 * Fail if Redis processed more than a few commands since the given count: called after
-	 * each iteration of a local-hit benchmark, whose millions of operations must not have
-	 * fallen back to Redis (a cleared or distrusted L1 would).
+	 * Fail if Redis processed more than a few commands since the given count: called
+	 * after each iteration of a local-hit benchmark, whose millions of operations must
+	 * not have fallen back to Redis (a cleared or distrusted L1 would).
 	 * @param what the variant, for messages
 	 * @param since the count when the iteration started
 	 */
 	void checkFewRedisCommands(String what, long since) {
 		long commands = redisCommandsProcessed() - since - 1;
-		check(commands < 1000, what + ": " + commands
-				+ " Redis commands during the iteration: some operations were not local hits");
+		check(commands < 1000,
+				what + ": " + commands + " Redis commands during the iteration: some operations were not local hits");
 	}
 
 	static void check(boolean condition, String message) {

@@ -5,11 +5,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A JMH state that runs one application, on an embedded Redis of its own, for the whole trial:
- * started in the trial setup and closed in the trial teardown, both inherited (JMH runs the
- * helper methods of a state's superclasses). A subclass names its application in its
- * constructor, looks up and checks its beans in {@link #started}, and may add helpers of other
- * levels; it declares {@code @State} itself.
+ * A JMH state that runs one application, on an embedded Redis of its own, for the whole
+ * trial: started in the trial setup and closed in the trial teardown, both inherited (JMH
+ * runs the helper methods of a state's superclasses). A subclass names its application in
+ * its constructor, looks up and checks its beans in {@link #started}, and may add helpers
+ * of other levels; it declares {@code @State} itself.
  */
 public abstract class BenchmarkState {
 
@@ -36,8 +36,8 @@ public abstract class BenchmarkState {
 	}
 
 	/**
-	 * Called once the application runs: look up the beans the benchmark calls and check that
-	 * they behave as the benchmark claims.
+	 * Called once the application runs: look up the beans the benchmark calls and check
+	 * that they behave as the benchmark claims.
 	 * @param context the running context
 	 */
 	abstract void started(BenchmarkContext context);

@@ -6,9 +6,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The state of a hit benchmark: before the trial its bean holds every id of
- * {@link ProductIds} and is checked to hit, and after every iteration its body must not have
- * run, so that a result never mixes hits with misses. A subclass keeps the bean in a field of
- * its own type (what the benchmark method calls) and returns it from {@link #prepare}.
+ * {@link ProductIds} and is checked to hit, and after every iteration its body must not
+ * have run, so that a result never mixes hits with misses. A subclass keeps the bean in a
+ * field of its own type (what the benchmark method calls) and returns it from
+ * {@link #prepare}.
  */
 public abstract class HitState extends BenchmarkState {
 
@@ -37,8 +38,8 @@ public abstract class HitState extends BenchmarkState {
 	}
 
 	/**
-	 * Look up the bean, usually through {@link #preloaded}, and check what else the variant
-	 * claims.
+	 * Look up the bean, usually through {@link #preloaded}, and check what else the
+	 * variant claims.
 	 * @param context the running context
 	 * @return the bean the benchmark calls
 	 */

@@ -28,25 +28,26 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Cost of invalidating one tag carried by {@code entries} cache entries:
  * <ul>
- * <li>{@code tiercache}: {@code TieredStore.invalidate(List.of(tag))}, one script that bumps the
- * sequence, records the tag's invalidation and publishes it; it never touches the entries, so
- * its cost should not depend on {@code entries};</li>
+ * <li>{@code tiercache}: {@code TieredStore.invalidate(List.of(tag))}, one script that
+ * bumps the sequence, records the tag's invalidation and publishes it; it never touches
+ * the entries, so its cost should not depend on {@code entries};</li>
  * <li>{@code naiveSetIndex}: a hand-written set-based tag index ({@link NaiveTagIndex}):
  * {@code SMEMBERS}, {@code DEL} of every key, {@code DEL} of the set.</li>
  * </ul>
- * Only the invalidation is measured; entries are written outside it, each variant the way its
- * own write path leaves them:
+ * Only the invalidation is measured; entries are written outside it, each variant the way
+ * its own write path leaves them:
  * <ul>
  * <li>tiercache: every iteration's setup loads all {@code entries} through the
- * {@code @Cached} method (each one a real L2 miss, load and validated write) and checks that
- * each was reloaded (the previous iteration's invalidation killed them) and is now live. Later
- * calls in the same iteration invalidate a tag whose entries are already dead, which is the
- * same work for tiercache: its script reads no entry;</li>
- * <li>naive: its invalidation deletes the entries, so a per-iteration setup would leave every
- * call but the first with nothing to delete. Each call gets its own setup instead
- * ({@code Level.Invocation}: one pipeline of {@code SET ... PX} per entry and one {@code SADD}
- * of every key, which is what {@link NaiveTagIndex#put} leaves behind). JMH then timestamps
- * each call; at tens of microseconds per call that costs well under 1%.</li>
+ * {@code @Cached} method (each one a real L2 miss, load and validated write) and checks
+ * that each was reloaded (the previous iteration's invalidation killed them) and is now
+ * live. Later calls in the same iteration invalidate a tag whose entries are already
+ * dead, which is the same work for tiercache: its script reads no entry;</li>
+ * <li>naive: its invalidation deletes the entries, so a per-iteration setup would leave
+ * every call but the first with nothing to delete. Each call gets its own setup instead
+ * ({@code Level.Invocation}: one pipeline of {@code SET ... PX} per entry and one
+ * {@code SADD} of every key, which is what {@link NaiveTagIndex#put} leaves behind). JMH
+ * then timestamps each call; at tens of microseconds per call that costs well under
+ * 1%.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -135,7 +136,8 @@ public class InvalidationBenchmark {
 			this.store = context.bean(TieredStore.class);
 			context.tiercache().awaitLocalTierTrusted();
 			this.products = context.bean(GroupedProducts.class);
-			// The invalidation reaches entries carrying the tag (in another group, so that the
+			// The invalidation reaches entries carrying the tag (in another group, so
+			// that the
 			// iterations' own checks stay exact)
 			this.products.find("check", 1);
 			this.products.find("check", 1);
@@ -190,15 +192,18 @@ public class InvalidationBenchmark {
 			Product product = Product.load(ProductIds.FIRST);
 			this.value = "{\"id\":" + product.id() + ",\"name\":\"" + product.name() + "\",\"priceCents\":"
 					+ product.priceCents() + "}";
-			// The write path and the bulk setup leave the same state, and invalidation removes it
+			// The write path and the bulk setup leave the same state, and invalidation
+			// removes it
 			this.index.put("naive:e:check", this.value, TTL, "check");
 			BenchmarkContext.check(this.index.invalidate("check") == 1, "naive: put/invalidate mismatch");
 			restore();
-			BenchmarkContext.check(this.index.existing(this.keys) == this.entries && this.index.indexSize(TAG) == this.entries,
+			BenchmarkContext.check(
+					this.index.existing(this.keys) == this.entries && this.index.indexSize(TAG) == this.entries,
 					"naive: setup did not write " + this.entries + " entries");
 			long deleted = this.index.invalidate(TAG);
-			BenchmarkContext.check(deleted == this.entries && this.index.existing(this.keys) == 0
-					&& this.index.indexSize(TAG) == 0, "naive: invalidation deleted " + deleted + " entries");
+			BenchmarkContext.check(
+					deleted == this.entries && this.index.existing(this.keys) == 0 && this.index.indexSize(TAG) == 0,
+					"naive: invalidation deleted " + deleted + " entries");
 		}
 
 		@Setup(Level.Invocation)

@@ -42,27 +42,29 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 
 /**
- * Cost of a cache hit in this process, for {@code Product find(long id)} called through the
- * bean a caller would inject:
+ * Cost of a cache hit in this process, for {@code Product find(long id)} called through
+ * the bean a caller would inject:
  * <ul>
- * <li>{@code tiercacheL1Hit}: {@code @Cached}, an L1 (Caffeine) hit through the Spring proxy;</li>
- * <li>{@code tiercacheL1HitWithMetrics}: the same with a {@link MeterRegistry} in the context,
- * as in an application with Actuator;</li>
+ * <li>{@code tiercacheL1Hit}: {@code @Cached}, an L1 (Caffeine) hit through the Spring
+ * proxy;</li>
+ * <li>{@code tiercacheL1HitWithMetrics}: the same with a {@link MeterRegistry} in the
+ * context, as in an application with Actuator;</li>
  * <li>{@code springCacheableCaffeine}: Spring's {@code @Cacheable} over a
  * {@link CaffeineCacheManager};</li>
- * <li>{@code handWrittenCaffeine}: {@code cache.getIfPresent} inside the method, no proxy (the
- * floor);</li>
+ * <li>{@code handWrittenCaffeine}: {@code cache.getIfPresent} inside the method, no proxy
+ * (the floor);</li>
  * <li>{@code plainMethod}: the method without any cache (what its body costs here);</li>
- * <li>{@code proxiedPlainMethod}: the same behind a Spring AOP proxy whose only advice is a
- * pass-through {@link MethodInterceptor}: the floor that any proxy-based cache pays (the
- * arguments array, the boxed id, the method invocation object) before doing any caching.</li>
+ * <li>{@code proxiedPlainMethod}: the same behind a Spring AOP proxy whose only advice is
+ * a pass-through {@link MethodInterceptor}: the floor that any proxy-based cache pays
+ * (the arguments array, the boxed id, the method invocation object) before doing any
+ * caching.</li>
  * </ul>
- * The keys cycle through {@link ProductIds#COUNT} preloaded ids, so every operation looks up
- * another key and hits. Each setup checks that: over two rounds of all ids the method body
- * never runs, and the L1 variants send no command to Redis.
+ * The keys cycle through {@link ProductIds#COUNT} preloaded ids, so every operation looks
+ * up another key and hits. Each setup checks that: over two rounds of all ids the method
+ * body never runs, and the L1 variants send no command to Redis.
  * <p>
- * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per operation.
- * All caches are sized alike: at most 10,000 entries, 10 minutes.
+ * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes allocated per
+ * operation. All caches are sized alike: at most 10,000 entries, 10 minutes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -252,7 +254,8 @@ public class LocalHitBenchmark {
 	@EnableAutoConfiguration
 	static class ProxiedApplication {
 
-		// Infrastructure, like tiercache's and Spring's cache advisors: without AspectJ on the
+		// Infrastructure, like tiercache's and Spring's cache advisors: without AspectJ
+		// on the
 		// class path Boot's auto-proxy creator applies only infrastructure advisors
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -269,8 +272,8 @@ public class LocalHitBenchmark {
 	}
 
 	/**
-	 * The tiercache variants: L1 hits, and after every iteration hardly any Redis command (a
-	 * cleared or distrusted L1 would send every call to Redis).
+	 * The tiercache variants: L1 hits, and after every iteration hardly any Redis command
+	 * (a cleared or distrusted L1 would send every call to Redis).
 	 */
 	public abstract static class TiercacheL1State extends HitState {
 

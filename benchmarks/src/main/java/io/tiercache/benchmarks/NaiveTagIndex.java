@@ -13,10 +13,10 @@ import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * The tag index that JetCache-like libraries keep, written by hand as the alternative to
- * tiercache's invalidation by sequence: each write adds the entry's key to a Redis set per
- * tag, and invalidating a tag reads the set and deletes every key in it. Invalidation costs
- * O(n) in the entries carrying the tag (and the set races with concurrent writes and leaks
- * keys that expired on their own, which this benchmark does not exercise).
+ * tiercache's invalidation by sequence: each write adds the entry's key to a Redis set
+ * per tag, and invalidating a tag reads the set and deletes every key in it. Invalidation
+ * costs O(n) in the entries carrying the tag (and the set races with concurrent writes
+ * and leaks keys that expired on their own, which this benchmark does not exercise).
  */
 public class NaiveTagIndex {
 

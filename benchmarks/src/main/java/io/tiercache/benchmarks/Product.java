@@ -21,7 +21,8 @@ public record Product(long id, String name, long priceCents) implements Serializ
 
 	/**
 	 * The product a "database" would return for an id: one small allocation, no string
-	 * building, so that the plain method shows the cost of the call rather than of its body.
+	 * building, so that the plain method shows the cost of the call rather than of its
+	 * body.
 	 * @param id the id
 	 * @return the product
 	 */

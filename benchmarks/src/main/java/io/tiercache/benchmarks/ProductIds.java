@@ -4,10 +4,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The keys of the hit benchmarks: {@link #COUNT} ids, preloaded by each benchmark's setup and
- * cycled through so that every operation looks up another key and still hits. The ids start
- * above 127 so that every one is boxed into a new {@code Long} where an API takes an object,
- * as a real id would be.
+ * The keys of the hit benchmarks: {@link #COUNT} ids, preloaded by each benchmark's setup
+ * and cycled through so that every operation looks up another key and still hits. The ids
+ * start above 127 so that every one is boxed into a new {@code Long} where an API takes
+ * an object, as a real id would be.
  */
 @State(Scope.Thread)
 public class ProductIds {

@@ -1,8 +1,8 @@
 package io.tiercache.benchmarks;
 
 /**
- * What every variant's bean in the hit benchmarks offers: the lookup, and how many times its
- * body loaded a product (ran on a miss).
+ * What every variant's bean in the hit benchmarks offers: the lookup, and how many times
+ * its body loaded a product (ran on a miss).
  */
 public interface ProductSource {
 

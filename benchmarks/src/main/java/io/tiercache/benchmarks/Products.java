@@ -10,8 +10,9 @@ import org.springframework.cache.annotation.Cacheable;
 /**
  * The cached beans that the benchmarks compare: {@code Product find(long id)} behind
  * tiercache's {@code @Cached} or Spring's {@code @Cacheable}, all in a cache named
- * {@code products}, each counting how often its body ran. What the body does is given when the
- * bean is created: {@link Product#load} for the hit benchmarks, a slow query for the stampede.
+ * {@code products}, each counting how often its body ran. What the body does is given
+ * when the bean is created: {@link Product#load} for the hit benchmarks, a slow query for
+ * the stampede.
  */
 public final class Products {
 
@@ -19,8 +20,8 @@ public final class Products {
 	}
 
 	/**
-	 * Counts the loads and hands them to the "database". Thread-safe, for the stampede's many
-	 * callers; the hit benchmarks read the count only between iterations.
+	 * Counts the loads and hands them to the "database". Thread-safe, for the stampede's
+	 * many callers; the hit benchmarks read the count only between iterations.
 	 */
 	public abstract static class Counting implements ProductSource {
 

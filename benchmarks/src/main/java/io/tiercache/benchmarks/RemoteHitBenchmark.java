@@ -28,19 +28,22 @@ import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializ
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
 /**
- * Cost of a cache hit served by Redis (one loopback round trip to an embedded Redis 7), for
- * {@code Product find(long id)} through the Spring proxy:
+ * Cost of a cache hit served by Redis (one loopback round trip to an embedded Redis 7),
+ * for {@code Product find(long id)} through the Spring proxy:
  * <ul>
- * <li>{@code tiercacheL2Hit}: {@code @Cached} with {@code tiercache.caches.products.local=false},
- * so every call reads and validates the entry in Redis (one script);</li>
- * <li>{@code springRedisCacheJson}: {@code @Cacheable} over a {@link RedisCacheManager} with
- * {@code RedisCacheConfiguration.defaultCacheConfig()} and the
- * {@link GenericJacksonJsonRedisSerializer} (Jackson 3, default typing): the usual JSON setup;</li>
+ * <li>{@code tiercacheL2Hit}: {@code @Cached} with
+ * {@code tiercache.caches.products.local=false}, so every call reads and validates the
+ * entry in Redis (one script);</li>
+ * <li>{@code springRedisCacheJson}: {@code @Cacheable} over a {@link RedisCacheManager}
+ * with {@code RedisCacheConfiguration.defaultCacheConfig()} and the
+ * {@link GenericJacksonJsonRedisSerializer} (Jackson 3, default typing): the usual JSON
+ * setup;</li>
  * <li>{@code springRedisCacheJdk}: the same with {@code defaultCacheConfig()}'s own JDK
  * serialization.</li>
  * </ul>
- * Each setup checks that over two rounds of all {@link ProductIds} the method body never runs
- * and Redis processes at least one command per call. Run with {@code -prof gc} for bytes/op.
+ * Each setup checks that over two rounds of all {@link ProductIds} the method body never
+ * runs and Redis processes at least one command per call. Run with {@code -prof gc} for
+ * bytes/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -46,46 +46,49 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 /**
  * A cache stampede, the same for every variant: {@code contexts} Spring Boot applications
  * (separate application contexts in this JVM, each with its own Redis client, all against
- * <em>one</em> embedded Redis) run {@code threads} threads each, and all of them read the same
- * cold key at the same instant (one {@link CountDownLatch}). The cached method is a slow
- * database query: it sleeps {@code load-ms} and counts its invocations. Per round:
+ * <em>one</em> embedded Redis) run {@code threads} threads each, and all of them read the
+ * same cold key at the same instant (one {@link CountDownLatch}). The cached method is a
+ * slow database query: it sleeps {@code load-ms} and counts its invocations. Per round:
  * <ol>
- * <li>the key is made cold: tiercache invalidates its tag through {@link TieredStore} in the
- * first context and waits until every context has applied the invalidation (so its local tier
- * no longer serves the entry, which is checked); Spring evicts the key through the first
- * context's {@link CacheManager} and checks that no context sees it;</li>
- * <li>all {@code contexts x threads} callers are released together; each call's latency is
- * measured on its own thread, from just before the call to its return;</li>
- * <li>the method's invocations are counted; once every cache write of the stampede has reached
- * Redis (Spring Data Redis 4 writes a plain {@code @Cacheable}'s result asynchronously), one more
- * read in every context must not invoke it: the stampede left the value cached.</li>
+ * <li>the key is made cold: tiercache invalidates its tag through {@link TieredStore} in
+ * the first context and waits until every context has applied the invalidation (so its
+ * local tier no longer serves the entry, which is checked); Spring evicts the key through
+ * the first context's {@link CacheManager} and checks that no context sees it;</li>
+ * <li>all {@code contexts x threads} callers are released together; each call's latency
+ * is measured on its own thread, from just before the call to its return;</li>
+ * <li>the method's invocations are counted; once every cache write of the stampede has
+ * reached Redis (Spring Data Redis 4 writes a plain {@code @Cacheable}'s result
+ * asynchronously), one more read in every context must not invoke it: the stampede left
+ * the value cached.</li>
  * </ol>
- * Besides the table it prints, per variant, how many contexts ran the method, the Redis requests
- * of each stampede ({@code INFO commandstats}; for tiercache its scripts, not the commands they
- * run), and the release skew: the time between the first and the last caller starting its call.
- * A caller that starts after the value is cached counts as a hit, so a skew near the load time
- * means the callers did not really arrive together.
+ * Besides the table it prints, per variant, how many contexts ran the method, the Redis
+ * requests of each stampede ({@code INFO commandstats}; for tiercache its scripts, not
+ * the commands they run), and the release skew: the time between the first and the last
+ * caller starting its call. A caller that starts after the value is cached counts as a
+ * hit, so a skew near the load time means the callers did not really arrive together.
  * Variants, each with its own Redis and its own contexts:
  * <ul>
- * <li>{@code tiercache}: {@code @Cached(name = "products", ttl = "10m", tags = "'p:' + #id")},
- * default settings (single flight per process, Redis lease across processes);</li>
+ * <li>{@code tiercache}:
+ * {@code @Cached(name = "products", ttl = "10m", tags = "'p:' + #id")}, default settings
+ * (single flight per process, Redis lease across processes);</li>
  * <li>{@code spring-sync}: {@code @Cacheable(cacheNames = "products", sync = true)} over
- * {@code RedisCacheManager.builder(connectionFactory)} (its default, non-locking writer);</li>
+ * {@code RedisCacheManager.builder(connectionFactory)} (its default, non-locking
+ * writer);</li>
  * <li>{@code spring}: plain {@code @Cacheable("products")} over the same manager;</li>
- * <li>{@code spring-sync-locking} (extra): {@code @Cacheable(sync = true)} over a manager built
- * with {@link RedisCacheWriter#lockingRedisCacheWriter}, Spring Data Redis's cross-process
- * option (one lock per cache, not per key).</li>
+ * <li>{@code spring-sync-locking} (extra): {@code @Cacheable(sync = true)} over a manager
+ * built with {@link RedisCacheWriter#lockingRedisCacheWriter}, Spring Data Redis's
+ * cross-process option (one lock per cache, not per key).</li>
  * </ul>
- * A plain main class rather than JMH: the quantities are counts and a latency distribution of
- * one-shot events, not a steady-state rate. Run from the shaded jar:
+ * A plain main class rather than JMH: the quantities are counts and a latency
+ * distribution of one-shot events, not a steady-state rate. Run from the shaded jar:
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tiercache.benchmarks.StampedeBenchmark
- * </pre>
- * Each variant runs in a JVM of its own, started with this JVM's options ({@code fork=false}
- * runs them all here instead). Options as {@code name=value} arguments: {@code contexts} (4),
- * {@code threads} (32), {@code rounds} (20), {@code warmup} (3 rounds per variant, checked but
- * not recorded), {@code load-ms} (50), {@code variants} (comma-separated ids, all by default),
- * {@code command-stats} ({@code true} prints each round's Redis commands), {@code fork}.
+ * </pre> Each variant runs in a JVM of its own, started with this JVM's options
+ * ({@code fork=false} runs them all here instead). Options as {@code name=value}
+ * arguments: {@code contexts} (4), {@code threads} (32), {@code rounds} (20),
+ * {@code warmup} (3 rounds per variant, checked but not recorded), {@code load-ms} (50),
+ * {@code variants} (comma-separated ids, all by default), {@code command-stats}
+ * ({@code true} prints each round's Redis commands), {@code fork}.
  */
 public final class StampedeBenchmark {
 
@@ -161,8 +164,8 @@ public final class StampedeBenchmark {
 	}
 
 	/**
-	 * Run one variant in a JVM of its own, with this JVM's options: no variant inherits another's
-	 * garbage, heap sizing or compiled code.
+	 * Run one variant in a JVM of its own, with this JVM's options: no variant inherits
+	 * another's garbage, heap sizing or compiled code.
 	 */
 	private static void fork(Variant variant, String[] args, List<String> rows, List<String> extraRows)
 			throws Exception {
@@ -173,7 +176,8 @@ public final class StampedeBenchmark {
 		command.add(System.getProperty("java.class.path"));
 		command.add(StampedeBenchmark.class.getName());
 		for (String arg : args) {
-			if (!arg.replaceFirst("^--", "").startsWith("variants=") && !arg.replaceFirst("^--", "").startsWith("fork=")) {
+			if (!arg.replaceFirst("^--", "").startsWith("variants=")
+					&& !arg.replaceFirst("^--", "").startsWith("fork=")) {
 				command.add(arg);
 			}
 		}
@@ -210,8 +214,7 @@ public final class StampedeBenchmark {
 		System.out.printf(Locale.ROOT, "%n== %s: starting %d contexts%n", variant.id, options.contexts);
 		int callers = options.contexts * options.threads;
 		Result result = new Result(variant, options);
-		try (EmbeddedRedis redis = EmbeddedRedis.start();
-				Cluster cluster = variant.start(redis, options.contexts)) {
+		try (EmbeddedRedis redis = EmbeddedRedis.start(); Cluster cluster = variant.start(redis, options.contexts)) {
 			ThreadPoolExecutor pool = new ThreadPoolExecutor(callers, callers, 1, TimeUnit.MINUTES,
 					new LinkedBlockingQueue<>(), (runnable) -> {
 						Thread thread = new Thread(runnable, "caller");
@@ -220,7 +223,8 @@ public final class StampedeBenchmark {
 					});
 			pool.prestartAllCoreThreads();
 			try {
-				// The first call creates tiercache's cache and loads Redis's scripts: not a stampede
+				// The first call creates tiercache's cache and loads Redis's scripts: not
+				// a stampede
 				cluster.touch();
 				int expected = INVOCATIONS.get();
 				for (int round = -options.warmup; round < options.rounds; round++) {
@@ -232,8 +236,7 @@ public final class StampedeBenchmark {
 					Map<String, Long> statsBefore = cluster.commandStats(null);
 					Stampede stampede = stampede(pool, cluster, options, round);
 					int invocations = INVOCATIONS.get() - expected;
-					BenchmarkContext.check(invocations >= 1,
-							what + ": the method never ran: the key was not cold");
+					BenchmarkContext.check(invocations >= 1, what + ": the method never ran: the key was not cold");
 					cluster.awaitWrites(what, statsBefore, invocations);
 					Map<String, Long> commands = cluster.commandStats(statsBefore);
 					if (options.commandStats) {
@@ -249,19 +252,22 @@ public final class StampedeBenchmark {
 					expected += invocations;
 					cluster.verifyHit(round);
 					if (round >= 0) {
-						result.record(round, invocations, contextsLoading, cluster.roundTrips(commands), stampede, loaded);
+						result.record(round, invocations, contextsLoading, cluster.roundTrips(commands), stampede,
+								loaded);
 					}
 					else {
 						System.out.printf(Locale.ROOT, "   warmup round %d: %d invocations%n", round, invocations);
 					}
 				}
 				if (cluster instanceof SpringCluster spring) {
-					System.out.printf(Locale.ROOT, "   last cache write reached Redis at most %s ms after the last "
-							+ "caller returned%n", Result.ms(spring.maxWriteLagNanos));
+					System.out.printf(Locale.ROOT,
+							"   last cache write reached Redis at most %s ms after the last " + "caller returned%n",
+							Result.ms(spring.maxWriteLagNanos));
 				}
 				if (cluster instanceof TiercacheCluster tiercache) {
-					System.out.printf(Locale.ROOT, "   local tier served the read after the stampede in %d of %d "
-							+ "context-rounds%n", tiercache.localHits, options.rounds * options.contexts);
+					System.out.printf(Locale.ROOT,
+							"   local tier served the read after the stampede in %d of %d " + "context-rounds%n",
+							tiercache.localHits, options.rounds * options.contexts);
 				}
 			}
 			finally {
@@ -314,8 +320,8 @@ public final class StampedeBenchmark {
 	}
 
 	/**
-	 * The slow "database query" behind every variant's cached method (each bean also counts its
-	 * own calls).
+	 * The slow "database query" behind every variant's cached method (each bean also
+	 * counts its own calls).
 	 */
 	static Product query(long id) {
 		INVOCATIONS.incrementAndGet();
@@ -427,8 +433,8 @@ public final class StampedeBenchmark {
 				"(extra) Spring `@Cacheable(sync = true)`, `RedisCacheManager` + `lockingRedisCacheWriter`") {
 			@Override
 			Cluster start(EmbeddedRedis redis, int contexts) {
-				return new SpringCluster(redis, contexts, SpringSyncLockingApplication.class,
-						Products.SpringSync.class, true);
+				return new SpringCluster(redis, contexts, SpringSyncLockingApplication.class, Products.SpringSync.class,
+						true);
 			}
 		};
 
@@ -482,13 +488,15 @@ public final class StampedeBenchmark {
 		}
 
 		int[] loadsPerContext() {
-			// Through loads(): the beans are class-based proxies, whose own fields are unset
+			// Through loads(): the beans are class-based proxies, whose own fields are
+			// unset
 			return this.products.stream().mapToInt((products) -> (int) products.loads()).toArray();
 		}
 
 		/**
-		 * Commands the clients sent, from a difference of {@link #commandStats}: all of them but
-		 * the benchmark's own {@code INFO}, since the alternatives send no scripts.
+		 * Commands the clients sent, from a difference of {@link #commandStats}: all of
+		 * them but the benchmark's own {@code INFO}, since the alternatives send no
+		 * scripts.
 		 * @param commands calls by command
 		 * @return the number of requests Redis served
 		 */
@@ -501,7 +509,8 @@ public final class StampedeBenchmark {
 		}
 
 		/**
-		 * Calls per Redis command ({@code INFO commandstats}), minus those of {@code since}.
+		 * Calls per Redis command ({@code INFO commandstats}), minus those of
+		 * {@code since}.
 		 * @param since an earlier reading, or {@code null}
 		 * @return the calls by command, without commands not called since
 		 */
@@ -533,7 +542,9 @@ public final class StampedeBenchmark {
 		void awaitWrites(String what, Map<String, Long> since, int invocations) {
 		}
 
-		/** Make the key cold for every context, and check that none of them can serve it. */
+		/**
+		 * Make the key cold for every context, and check that none of them can serve it.
+		 */
 		abstract void makeCold(String what);
 
 		/** Read the key once in every context, one after the other. */
@@ -574,13 +585,15 @@ public final class StampedeBenchmark {
 
 	static final class TiercacheCluster extends Cluster {
 
-		// The scripts and what they call (read, write, invalidate, release, sequence, probe)
+		// The scripts and what they call (read, write, invalidate, release, sequence,
+		// probe)
 		private static final Set<String> SCRIPT_COMMANDS = Set.of("evalsha", "eval", "script", "info", "get", "set",
 				"hmget", "hset", "hincrby", "pttl", "unlink", "del", "pexpire", "time", "publish");
 
 		private final List<TiercacheInternals> tiercaches = new ArrayList<>();
 
-		// Invalidations of TAG each context has applied (its own and those from the channel)
+		// Invalidations of TAG each context has applied (its own and those from the
+		// channel)
 		private final List<AtomicLong> applied = new ArrayList<>();
 
 		// Contexts whose local tier served the read after the stampede, over all rounds
@@ -606,7 +619,8 @@ public final class StampedeBenchmark {
 			long[] before = this.applied.stream().mapToLong(AtomicLong::get).toArray();
 			this.contexts.get(0).bean(TieredStore.class).invalidate(List.of(TAG));
 			for (int i = 0; i < this.tiercaches.size(); i++) {
-				// The invalidating context applies it twice: on return, and again from the channel
+				// The invalidating context applies it twice: on return, and again from
+				// the channel
 				long expected = before[i] + ((i == 0) ? 2 : 1);
 				AtomicLong counter = this.applied.get(i);
 				BenchmarkContext.await(() -> counter.get() >= expected, AWAIT,
@@ -666,8 +680,10 @@ public final class StampedeBenchmark {
 
 		@Override
 		void makeCold(String what) {
-			// evictIfPresent, not evict: Spring Data Redis 4 writes and evicts asynchronously by
-			// default (Lettuce), and only evictIfPresent is guaranteed to have happened on return
+			// evictIfPresent, not evict: Spring Data Redis 4 writes and evicts
+			// asynchronously by
+			// default (Lettuce), and only evictIfPresent is guaranteed to have happened
+			// on return
 			cache(0).evictIfPresent(ID);
 			for (int i = 0; i < this.contexts.size(); i++) {
 				BenchmarkContext.check(cache(i).get(ID) == null, what + ": context " + i + " still sees the key");
@@ -675,11 +691,12 @@ public final class StampedeBenchmark {
 		}
 
 		/**
-		 * Wait until every write of the stampede has reached Redis. Spring Data Redis 4 writes a
-		 * plain {@code @Cacheable}'s result asynchronously by default (Lettuce): the caller returns
-		 * before its {@code SET} is sent, and a {@code SET} still in flight when the next round
-		 * evicts the key would fill it again. Each invocation writes once ({@code sync = true}
-		 * writes before returning; with the locking writer, {@code SET} also takes the lock).
+		 * Wait until every write of the stampede has reached Redis. Spring Data Redis 4
+		 * writes a plain {@code @Cacheable}'s result asynchronously by default (Lettuce):
+		 * the caller returns before its {@code SET} is sent, and a {@code SET} still in
+		 * flight when the next round evicts the key would fill it again. Each invocation
+		 * writes once ({@code sync = true} writes before returning; with the locking
+		 * writer, {@code SET} also takes the lock).
 		 */
 		@Override
 		void awaitWrites(String what, Map<String, Long> since, int invocations) {
@@ -773,8 +790,9 @@ public final class StampedeBenchmark {
 		String row() {
 			long[] sorted = sorted();
 			return String.format(Locale.ROOT, "| %s | %.1f / %d | %s ms | %s ms | %s ms |", this.variant.label,
-					Arrays.stream(this.invocations).average().orElse(0), Arrays.stream(this.invocations).max().orElse(0),
-					ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), ms(sorted[sorted.length - 1]));
+					Arrays.stream(this.invocations).average().orElse(0),
+					Arrays.stream(this.invocations).max().orElse(0), ms(percentile(sorted, 50)),
+					ms(percentile(sorted, 99)), ms(sorted[sorted.length - 1]));
 		}
 
 		String extraRow() {
@@ -845,9 +863,8 @@ public final class StampedeBenchmark {
 					case "command-stats" -> options.commandStats = Boolean.parseBoolean(value);
 					case "fork" -> options.fork = Boolean.parseBoolean(value);
 					case "child" -> options.child = Boolean.parseBoolean(value);
-					case "variants" -> options.variants = Arrays.stream(value.split(",")).map(String::trim)
-						.map(Variant::of)
-						.toList();
+					case "variants" ->
+						options.variants = Arrays.stream(value.split(",")).map(String::trim).map(Variant::of).toList();
 					default -> throw new IllegalArgumentException("Unknown option '" + name
 							+ "'; known: contexts, threads, rounds, warmup, load-ms, variants, command-stats, fork");
 				}

@@ -7,8 +7,8 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * What a run does: how many instances and workers, for how long, over how many items, how
- * often they write, which faults are injected how often, and whether the local tier's safety
- * checks are switched off to prove that the checker catches what follows.
+ * often they write, which faults are injected how often, and whether the local tier's
+ * safety checks are switched off to prove that the checker catches what follows.
  *
  * @param instances number of application instances sharing the database and Redis
  * @param threads worker threads per instance

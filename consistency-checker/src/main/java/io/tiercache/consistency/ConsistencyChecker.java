@@ -1,9 +1,9 @@
 package io.tiercache.consistency;
 
 /**
- * Command line entry point: runs the checker with the given options, prints the report, and
- * exits with status 1 if any violation was found (2 on bad arguments), so that a script or a
- * CI job fails on a broken guarantee.
+ * Command line entry point: runs the checker with the given options, prints the report,
+ * and exits with status 1 if any violation was found (2 on bad arguments), so that a
+ * script or a CI job fails on a broken guarantee.
  */
 public final class ConsistencyChecker {
 

@@ -14,10 +14,15 @@ import java.util.UUID;
  */
 final class ConsistencyRun {
 
-	/** How long to wait, after the workers stop, for every write to reach every instance. */
+	/**
+	 * How long to wait, after the workers stop, for every write to reach every instance.
+	 */
 	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-	/** With the safety checks off, clears are not reported: a lost message is never covered. */
+	/**
+	 * With the safety checks off, clears are not reported: a lost message is never
+	 * covered.
+	 */
 	private static final Duration BROKEN_DRAIN_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final Duration DRAIN_POLL = Duration.ofMillis(100);
@@ -36,8 +41,8 @@ final class ConsistencyRun {
 			try {
 				String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
 				for (int i = 0; i < this.options.instances(); i++) {
-					instances.add(Instance.start(i, properties(redis, database, namespace), epochs,
-							this.options.broken()));
+					instances
+						.add(Instance.start(i, properties(redis, database, namespace), epochs, this.options.broken()));
 				}
 				return run(redis, instances, epochs);
 			}
@@ -62,8 +67,8 @@ final class ConsistencyRun {
 				workers.add(new Thread(worker, "checker-" + instance.index() + "-" + t));
 			}
 		}
-		FaultInjector injector = new FaultInjector(this.options.faults(), this.options.faultInterval(), redis, instances,
-				deadline);
+		FaultInjector injector = new FaultInjector(this.options.faults(), this.options.faultInterval(), redis,
+				instances, deadline);
 		Thread faults = new Thread(injector, "checker-faults");
 		workers.forEach(Thread::start);
 		faults.start();
@@ -73,13 +78,14 @@ final class ConsistencyRun {
 		HistoryAnalysis analysis = drain(history, instances, epochs, injector, origin);
 		LibraryCounters counters = counters(instances).minus(before);
 		return new RunResult(this.options, analysis.analyze(), injector.injections(), counters,
-				injector.droppedMessages(), injector.evictedKeys(), history.failures(), history.firstFailure(), elapsed);
+				injector.droppedMessages(), injector.evictedKeys(), history.failures(), history.firstFailure(),
+				elapsed);
 	}
 
 	/**
-	 * Wait until every write has reached every instance (applied there, or cleared after it),
-	 * and no invalidation waits for a retry, or until the drain times out: messages still in
-	 * flight when the workers stop are not violations.
+	 * Wait until every write has reached every instance (applied there, or cleared after
+	 * it), and no invalidation waits for a retry, or until the drain times out: messages
+	 * still in flight when the workers stop are not violations.
 	 */
 	private HistoryAnalysis drain(History history, List<Instance> instances, Epochs epochs, FaultInjector injector,
 			long origin) {

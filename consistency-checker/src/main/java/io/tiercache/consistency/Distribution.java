@@ -30,9 +30,8 @@ record Distribution(long count, long p50, long p99, long max) {
 
 	@Override
 	public String toString() {
-		return (this.count == 0) ? "no samples"
-				: String.format("p50 %d us, p99 %d us, max %d us (%d samples)", this.p50, this.p99, this.max,
-						this.count);
+		return (this.count == 0) ? "no samples" : String.format("p50 %d us, p99 %d us, max %d us (%d samples)",
+				this.p50, this.p99, this.max, this.count);
 	}
 
 }

@@ -8,11 +8,11 @@ import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
- * What one instance's invalidation view did and when: every invalidation it applied (its own,
- * received from the channel, or its own retried later) and every clear of its local tier.
- * These are the per-message, per-instance events the delivery window is measured from.
- * Listeners run on the writer's thread, the subscriber thread and the retry thread, so
- * appends are synchronized; the analysis works on a {@link #snapshot()}.
+ * What one instance's invalidation view did and when: every invalidation it applied (its
+ * own, received from the channel, or its own retried later) and every clear of its local
+ * tier. These are the per-message, per-instance events the delivery window is measured
+ * from. Listeners run on the writer's thread, the subscriber thread and the retry thread,
+ * so appends are synchronized; the analysis works on a {@link #snapshot()}.
  */
 final class EventLog {
 
@@ -22,7 +22,10 @@ final class EventLog {
 	/** Where an applied invalidation came from. */
 	enum Source {
 
-		/** Made by a worker of this instance, applied in its thread before the write returned. */
+		/**
+		 * Made by a worker of this instance, applied in its thread before the write
+		 * returned.
+		 */
 		OWN,
 		/** Received from the channel. */
 		RECEIVED,
@@ -33,6 +36,7 @@ final class EventLog {
 
 	/**
 	 * An invalidation applied.
+	 *
 	 * @param time when, {@link System#nanoTime()}
 	 * @param epoch the epoch id
 	 * @param seq the sequence number
@@ -44,6 +48,7 @@ final class EventLog {
 
 	/**
 	 * A clear of the whole local tier.
+	 *
 	 * @param time when, {@link System#nanoTime()}
 	 * @param reason why
 	 */
@@ -52,6 +57,7 @@ final class EventLog {
 
 	/**
 	 * A consistent copy of the log.
+	 *
 	 * @param applies the applies in the order they were recorded
 	 * @param clears the clears in the order they were recorded
 	 */

@@ -5,10 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Writes the history excerpt of a violation: the read, the write it contradicts, how and when
- * the write reached the reading instance, that instance's applies (of the item) and clears
- * around them, and the faults injected meanwhile. Enough to decide whether the library or the
- * checker is wrong.
+ * Writes the history excerpt of a violation: the read, the write it contradicts, how and
+ * when the write reached the reading instance, that instance's applies (of the item) and
+ * clears around them, and the faults injected meanwhile. Enough to decide whether the
+ * library or the checker is wrong.
  */
 final class Excerpts {
 

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The faults the checker can inject, each something that happens to real Redis deployments
- * and that the library claims to survive without serving a stale value beyond the delivery
- * window.
+ * The faults the checker can inject, each something that happens to real Redis
+ * deployments and that the library claims to survive without serving a stale value beyond
+ * the delivery window.
  */
 enum Fault {
 
-	/** {@code CLIENT KILL TYPE pubsub}: every subscription drops and must be re-established. */
+	/**
+	 * {@code CLIENT KILL TYPE pubsub}: every subscription drops and must be
+	 * re-established.
+	 */
 	PUBSUB_KILL("pubsub-kill", Duration.ZERO),
 
 	/** {@code CLIENT KILL TYPE normal} and {@code pubsub}: every connection drops. */
@@ -31,7 +34,9 @@ enum Fault {
 	/** {@code FLUSHALL}: data lost, a new epoch, connections intact. */
 	FLUSHALL("flushall", Duration.ZERO),
 
-	/** A tiny {@code maxmemory} with {@code allkeys-lru} while junk is written: evictions. */
+	/**
+	 * A tiny {@code maxmemory} with {@code allkeys-lru} while junk is written: evictions.
+	 */
 	MEMORY("memory", Duration.ofSeconds(1)),
 
 	/** One instance drops some invalidation messages, as if lost in transit. */

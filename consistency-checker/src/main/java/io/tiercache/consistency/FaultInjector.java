@@ -13,14 +13,16 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.tiercache.fanout.InvalidationSubscriber;
 
 /**
- * Injects the configured faults in turn, one every interval, starting half an interval into
- * the run and stopping early enough that the last one has ended before the workers do.
- * Every injection is counted and logged with its time, so that a violation can be read
- * against the faults around it.
+ * Injects the configured faults in turn, one every interval, starting half an interval
+ * into the run and stopping early enough that the last one has ended before the workers
+ * do. Every injection is counted and logged with its time, so that a violation can be
+ * read against the faults around it.
  */
 final class FaultInjector implements Runnable {
 
-	/** Time left after a fault ends before the workers stop, for the instances to recover. */
+	/**
+	 * Time left after a fault ends before the workers stop, for the instances to recover.
+	 */
 	private static final Duration SETTLE = Duration.ofMillis(300);
 
 	/** Share of messages the {@code drop} fault loses on its instance. */
@@ -28,6 +30,7 @@ final class FaultInjector implements Runnable {
 
 	/**
 	 * A fault as injected.
+	 *
 	 * @param start when the injection began
 	 * @param end when the fault was over
 	 * @param fault the fault

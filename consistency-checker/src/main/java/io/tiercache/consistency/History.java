@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The whole history of a run: one {@link ThreadHistory} per worker. Built while workers run,
- * read only once they have all been joined.
+ * The whole history of a run: one {@link ThreadHistory} per worker. Built while workers
+ * run, read only once they have all been joined.
  */
 final class History {
 
@@ -50,13 +50,11 @@ final class History {
 		return this.threads.stream().mapToLong(ThreadHistory::itemReads).sum();
 	}
 
-	/** The first operation failure of any thread, to show in the report, or {@code null}. */
+	/**
+	 * The first operation failure of any thread, to show in the report, or {@code null}.
+	 */
 	@Nullable RuntimeException firstFailure() {
-		return this.threads.stream()
-			.map(ThreadHistory::firstFailure)
-			.filter(Objects::nonNull)
-			.findFirst()
-			.orElse(null);
+		return this.threads.stream().map(ThreadHistory::firstFailure).filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
 	long failures() {

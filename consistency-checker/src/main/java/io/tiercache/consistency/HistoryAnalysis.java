@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A read R on instance I of item e returning version v violates it if some write w of e
  * created a version above v, ended before R began, and was already covered on I before R
- * began ({@link WriteCoverage}); or if w's coverage on I is unknown and R began after w ended.
- * Reads that are stale only inside a write's delivery window are admitted, and counted. A
- * read returning a version whose write began after the read ended is impossible and also
- * reported.
+ * began ({@link WriteCoverage}); or if w's coverage on I is unknown and R began after w
+ * ended. Reads that are stale only inside a write's delivery window are admitted, and
+ * counted. A read returning a version whose write began after the read ended is
+ * impossible and also reported.
  * <p>
  * Versions of an item are consecutive (one per committed write), so for each item and
  * instance one array holds, for every version v, the earliest time from which some newer
@@ -46,7 +46,10 @@ final class HistoryAnalysis {
 		this.coverages = WriteCoverage.of(history.writes(), this.index);
 	}
 
-	/** Number of (write, instance) pairs not covered yet: the run drains until this is zero. */
+	/**
+	 * Number of (write, instance) pairs not covered yet: the run drains until this is
+	 * zero.
+	 */
 	long uncoveredPairs() {
 		long uncovered = 0;
 		for (WriteCoverage coverage : this.coverages) {
@@ -95,11 +98,11 @@ final class HistoryAnalysis {
 				}
 			}
 		}
-		return new Analysis(this.history.gets(), this.history.lists(), this.history.itemReads(),
-				this.coverages.size(), retried, unannounced, checker.violations, examples(checker.examples),
-				checker.staleWithinWindow, checker.staleAfterRetriedWrite, checker.staleOnWriterAfterRetry,
-				describe(checker.retryWindowExamples()), checker.unexplained,
-				window.distribution(), remoteWindow.distribution(), uncovered);
+		return new Analysis(this.history.gets(), this.history.lists(), this.history.itemReads(), this.coverages.size(),
+				retried, unannounced, checker.violations, examples(checker.examples), checker.staleWithinWindow,
+				checker.staleAfterRetriedWrite, checker.staleOnWriterAfterRetry,
+				describe(checker.retryWindowExamples()), checker.unexplained, window.distribution(),
+				remoteWindow.distribution(), uncovered);
 	}
 
 	private List<Violation> describe(List<Violation> violations) {
@@ -119,8 +122,8 @@ final class HistoryAnalysis {
 	}
 
 	/**
-	 * The writes of one item by version, and for every version v and instance the earliest
-	 * time from which a read on that instance must return more than v.
+	 * The writes of one item by version, and for every version v and instance the
+	 * earliest time from which a read on that instance must return more than v.
 	 */
 	private static final class ItemVersions {
 

@@ -14,8 +14,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One running instance of the application under test: its own Spring context, hence its own
- * Redis connections, local tier and invalidation subscriber, with an {@link EventLog}
+ * One running instance of the application under test: its own Spring context, hence its
+ * own Redis connections, local tier and invalidation subscriber, with an {@link EventLog}
  * listening to its invalidation view.
  */
 final class Instance implements AutoCloseable {

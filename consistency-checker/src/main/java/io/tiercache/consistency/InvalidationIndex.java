@@ -10,17 +10,17 @@ import java.util.TreeMap;
 import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
- * The instances' event logs, indexed for the questions the analysis asks: when did instance
- * I apply invalidation (epoch, seq); by when had that invalidation certainly been published;
- * what was the first clear of instance I at or after a given time; which retried
- * invalidations did instance I publish for an item.
+ * The instances' event logs, indexed for the questions the analysis asks: when did
+ * instance I apply invalidation (epoch, seq); by when had that invalidation certainly
+ * been published; what was the first clear of instance I at or after a given time; which
+ * retried invalidations did instance I publish for an item.
  * <p>
- * "Certainly published": the invalidate script increments the sequence and publishes in one
- * atomic step, so messages of an epoch leave in sequence order. Any apply, anywhere, of a
- * sequence {@code s' >= s} of the same epoch therefore happened after {@code s} was
- * published; the earliest such apply bounds the publication from above. Only a clear after
- * the publication can stand in for a lost message (a clear before it lets an old value be
- * loaded again), so clears are counted from that bound.
+ * "Certainly published": the invalidate script increments the sequence and publishes in
+ * one atomic step, so messages of an epoch leave in sequence order. Any apply, anywhere,
+ * of a sequence {@code s' >= s} of the same epoch therefore happened after {@code s} was
+ * published; the earliest such apply bounds the publication from above. Only a clear
+ * after the publication can stand in for a lost message (a clear before it lets an old
+ * value be loaded again), so clears are counted from that bound.
  */
 final class InvalidationIndex {
 
@@ -87,7 +87,8 @@ final class InvalidationIndex {
 	}
 
 	/**
-	 * A time by which the invalidation had certainly been published: see the class comment.
+	 * A time by which the invalidation had certainly been published: see the class
+	 * comment.
 	 * @return the time, or {@link Long#MAX_VALUE} if nothing shows it was
 	 */
 	long publishedBy(int epoch, long seq) {
@@ -131,7 +132,9 @@ final class InvalidationIndex {
 		return this.clearReasons[instance][index];
 	}
 
-	/** The invalidations of an item that an instance published on a retry, in time order. */
+	/**
+	 * The invalidations of an item that an instance published on a retry, in time order.
+	 */
 	List<EventLog.Apply> retries(int instance, int item) {
 		return this.retries.getOrDefault(retryKey(instance, item), List.of());
 	}

@@ -1,8 +1,8 @@
 package io.tiercache.consistency;
 
 /**
- * A row of the {@code item} table. Immutable, since the local tier hands the same object to
- * every caller.
+ * A row of the {@code item} table. Immutable, since the local tier hands the same object
+ * to every caller.
  *
  * @param id the item's id
  * @param bucket the bucket it belongs to (never changes), read as a list by

@@ -11,8 +11,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The application under test: two cached reads over a real database and one write that
- * invalidates by tag. The list read takes its item tags from its result, so a write of any
- * item it holds must make it stale, exactly as it makes the single read stale.
+ * invalidates by tag. The list read takes its item tags from its result, so a write of
+ * any item it holds must make it stale, exactly as it makes the single read stale.
  */
 public class ItemService {
 
@@ -36,7 +36,8 @@ public class ItemService {
 	}
 
 	/**
-	 * Increment an item's version; the invalidation runs once the transaction has committed.
+	 * Increment an item's version; the invalidation runs once the transaction has
+	 * committed.
 	 * @param id the item
 	 * @return the version this write created
 	 */

@@ -10,9 +10,9 @@ import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
  * The library's own account of what it did, read from its Micrometer meters: the checker
- * shows that each fault moved the counter it should have (a dropped subscription clears with
- * reason {@code disconnect}, a lost message with {@code gap} or a stall, a flush with
- * {@code epoch}).
+ * shows that each fault moved the counter it should have (a dropped subscription clears
+ * with reason {@code disconnect}, a lost message with {@code gap} or a stall, a flush
+ * with {@code epoch}).
  *
  * @param clears clears of the local tier by reason
  * @param stalls silent stalls detected by the periodic check
@@ -21,8 +21,8 @@ import io.tiercache.store.LocalTrust.ClearReason;
  * @param invalidationsReceived messages received from the channel
  * @param redisErrors Redis failures answered by calling the method
  */
-record LibraryCounters(Map<ClearReason, Long> clears, long stalls, long invalidationsFailed,
-		long invalidationsRetried, long invalidationsReceived, long redisErrors) {
+record LibraryCounters(Map<ClearReason, Long> clears, long stalls, long invalidationsFailed, long invalidationsRetried,
+		long invalidationsReceived, long redisErrors) {
 
 	static final LibraryCounters ZERO = new LibraryCounters(new EnumMap<>(ClearReason.class), 0, 0, 0, 0, 0);
 

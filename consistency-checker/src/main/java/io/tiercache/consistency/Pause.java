@@ -3,8 +3,8 @@ package io.tiercache.consistency;
 import java.time.Duration;
 
 /**
- * Sleeping as part of the workload's schedule (fault holds, fault intervals, draining), never
- * as a substitute for an assertion.
+ * Sleeping as part of the workload's schedule (fault holds, fault intervals, draining),
+ * never as a substitute for an assertion.
  */
 final class Pause {
 

@@ -21,12 +21,13 @@ import io.tiercache.test.EmbeddedRedis;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one Redis every instance shares, owned by the checker so that it can kill connections,
- * restart, pause, flush and starve the server. Admin commands go through a Lettuce connection
- * of the checker's own, which {@code CLIENT KILL} spares ({@code SKIPME} defaults to yes).
+ * The one Redis every instance shares, owned by the checker so that it can kill
+ * connections, restart, pause, flush and starve the server. Admin commands go through a
+ * Lettuce connection of the checker's own, which {@code CLIENT KILL} spares
+ * ({@code SKIPME} defaults to yes).
  * <p>
- * Uses {@code REDIS_URL} if set (the server is flushed, and a restart is emulated by what a
- * restart without persistence does to clients: data and scripts gone, every connection
+ * Uses {@code REDIS_URL} if set (the server is flushed, and a restart is emulated by what
+ * a restart without persistence does to clients: data and scripts gone, every connection
  * dropped); otherwise an embedded {@code redis-server}.
  */
 final class RedisUnderTest implements AutoCloseable {
@@ -95,7 +96,9 @@ final class RedisUnderTest implements AutoCloseable {
 		return this.commands.clientKill(KillArgs.Builder.typePubsub());
 	}
 
-	/** {@code CLIENT KILL TYPE normal}: every command connection but the checker's drops. */
+	/**
+	 * {@code CLIENT KILL TYPE normal}: every command connection but the checker's drops.
+	 */
 	long killNormalClients() {
 		return this.commands.clientKill(KillArgs.Builder.typeNormal());
 	}
@@ -138,9 +141,9 @@ final class RedisUnderTest implements AutoCloseable {
 	}
 
 	/**
-	 * Lower {@code maxmemory} to a little above what is in use, with {@code allkeys-lru}, and
-	 * write junk for a while so that Redis evicts whatever it likes (entries, tag records, the
-	 * sequence hash); then restore the settings and remove the junk.
+	 * Lower {@code maxmemory} to a little above what is in use, with {@code allkeys-lru},
+	 * and write junk for a while so that Redis evicts whatever it likes (entries, tag
+	 * records, the sequence hash); then restore the settings and remove the junk.
 	 * @param hold how long to keep writing junk
 	 * @return number of keys Redis evicted meanwhile
 	 */
@@ -188,7 +191,9 @@ final class RedisUnderTest implements AutoCloseable {
 		}
 	}
 
-	/** A numeric field of {@code INFO section}, or -1 if the server does not report it. */
+	/**
+	 * A numeric field of {@code INFO section}, or -1 if the server does not report it.
+	 */
 	long infoField(String section, String field) {
 		for (String line : this.commands.info(section).split("\r?\n")) {
 			if (line.startsWith(field + ":")) {

@@ -6,8 +6,8 @@ import java.util.Map;
 import io.tiercache.store.LocalTrust.ClearReason;
 
 /**
- * The human-readable report of a run: what was done, what the checker found, what the faults
- * did to the library, and the measured delivery window.
+ * The human-readable report of a run: what was done, what the checker found, what the
+ * faults did to the library, and the measured delivery window.
  */
 final class RunReport {
 
@@ -40,9 +40,10 @@ final class RunReport {
 		out.append(String.format("failed ops: %d%s%n", result.failedOperations(),
 				(result.firstFailure() != null) ? " (first: " + result.firstFailure() + ")" : ""));
 		out.append(String.format("violations: %d%n", analysis.violations()));
-		out.append(String.format("stale reads inside the delivery window (admitted): %d (%d after a retried "
-				+ "invalidation, %d of those on the writer's own instance)%n", analysis.staleWithinWindow(),
-				analysis.staleAfterRetriedWrite(), analysis.staleOnWriterAfterRetry()));
+		out.append(String.format(
+				"stale reads inside the delivery window (admitted): %d (%d after a retried "
+						+ "invalidation, %d of those on the writer's own instance)%n",
+				analysis.staleWithinWindow(), analysis.staleAfterRetriedWrite(), analysis.staleOnWriterAfterRetry()));
 		if (analysis.unexplainedReads() > 0) {
 			out.append(String.format("reads of versions no recorded write created: %d%n", analysis.unexplainedReads()));
 		}
@@ -53,9 +54,12 @@ final class RunReport {
 		}
 		LibraryCounters counters = result.counters();
 		out.append("clears:     ").append(clears(counters.clears())).append('\n');
-		out.append(String.format("library:    %d stalls, %d invalidations failed, %d retried, %d received, "
-				+ "%d Redis errors%n", counters.stalls(), counters.invalidationsFailed(),
-				counters.invalidationsRetried(), counters.invalidationsReceived(), counters.redisErrors()));
+		out.append(
+				String.format(
+						"library:    %d stalls, %d invalidations failed, %d retried, %d received, "
+								+ "%d Redis errors%n",
+						counters.stalls(), counters.invalidationsFailed(), counters.invalidationsRetried(),
+						counters.invalidationsReceived(), counters.redisErrors()));
 		out.append("delivery window (all write x instance pairs):   ").append(analysis.window()).append('\n');
 		out.append("delivery window (pairs on another instance):    ").append(analysis.remoteWindow()).append('\n');
 		if (analysis.uncoveredPairs() > 0) {

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param options the options of the run
  * @param analysis the checker's analysis
  * @param injections every fault injection, in order
- * @param counters the library's counters summed over the instances, counted from the start of
- * the workload
+ * @param counters the library's counters summed over the instances, counted from the
+ * start of the workload
  * @param droppedMessages messages lost on purpose by the {@code drop} fault
  * @param evictedKeys keys Redis evicted during the {@code memory} fault
  * @param failedOperations operations that threw (never expected)
@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param elapsed how long the workers actually ran
  */
 record RunResult(CheckerOptions options, Analysis analysis, List<FaultInjector.Injection> injections,
-		LibraryCounters counters, long droppedMessages, long evictedKeys, long failedOperations, @Nullable RuntimeException firstFailure, Duration elapsed) {
+		LibraryCounters counters, long droppedMessages, long evictedKeys, long failedOperations,
+		@Nullable RuntimeException firstFailure, Duration elapsed) {
 
 	long violations() {
 		return this.analysis.violations();

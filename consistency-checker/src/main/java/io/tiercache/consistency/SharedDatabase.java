@@ -34,7 +34,8 @@ final class SharedDatabase implements AutoCloseable {
 		SharedDatabase database = new SharedDatabase(url);
 		try (Connection connection = database.connect()) {
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, bucket INT NOT NULL, version BIGINT NOT NULL)");
+				statement
+					.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, bucket INT NOT NULL, version BIGINT NOT NULL)");
 			}
 			try (PreparedStatement insert = connection
 				.prepareStatement("INSERT INTO item (id, bucket, version) VALUES (?, ?, 0)")) {

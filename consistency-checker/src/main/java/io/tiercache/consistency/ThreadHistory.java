@@ -7,9 +7,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The operations of one worker thread, written by that thread only and read after it ended.
- * Reads are by far the most numerous operations, so they are packed into a growable
- * {@code long[]}: a header (kind and number of items), start, end, then one
+ * The operations of one worker thread, written by that thread only and read after it
+ * ended. Reads are by far the most numerous operations, so they are packed into a
+ * growable {@code long[]}: a header (kind and number of items), start, end, then one
  * {@code item << 32 | version} per item read. A list read is one entry holding every item
  * it returned, each of which counts as a read of that item.
  */

@@ -3,9 +3,9 @@ package io.tiercache.consistency;
 import java.util.List;
 
 /**
- * Everything besides the operations that a history excerpt shows: each instance's applies and
- * clears, the faults injected, and the epoch names, with times printed relative to the start
- * of the run.
+ * Everything besides the operations that a history excerpt shows: each instance's applies
+ * and clears, the faults injected, and the epoch names, with times printed relative to
+ * the start of the run.
  *
  * @param origin {@link System#nanoTime()} at the start of the run
  * @param logs each instance's events, by instance index

@@ -3,8 +3,8 @@ package io.tiercache.consistency;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A read the library's guarantee forbids (or, for {@link Kind#RETRY_WINDOW}, one it only just
- * admits), with the write it contradicts and a history excerpt to judge it by.
+ * A read the library's guarantee forbids (or, for {@link Kind#RETRY_WINDOW}, one it only
+ * just admits), with the write it contradicts and a history excerpt to judge it by.
  *
  * @param kind what is wrong with the read
  * @param readKind {@link ThreadHistory#GET} or {@link ThreadHistory#LIST}
@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param start when the read began
  * @param end when it returned
  * @param write the write it contradicts
- * @param excerpt the history around them, filled in for the first few violations only, else
- * {@code null}
+ * @param excerpt the history around them, filled in for the first few violations only,
+ * else {@code null}
  */
 record Violation(Kind kind, int readKind, int instance, int thread, int item, long version, long start, long end,
 		WriteCoverage write, @Nullable String excerpt) {
@@ -25,17 +25,18 @@ record Violation(Kind kind, int readKind, int instance, int thread, int item, lo
 	enum Kind {
 
 		/**
-		 * It returned an older version than a write that had ended before it began and whose
-		 * invalidation had already reached the reading instance (or that never did).
+		 * It returned an older version than a write that had ended before it began and
+		 * whose invalidation had already reached the reading instance (or that never
+		 * did).
 		 */
 		STALE,
 		/** It returned a version whose write began only after the read had ended. */
 		FUTURE,
 		/**
-		 * Not a violation: it returned an older version than a write that had ended, while that
-		 * write's invalidation waited for a retry. Admitted by the design (the invalidation had
-		 * not reached Redis, so the shared tier still held the old value), and shown because it
-		 * is the longest window the design admits.
+		 * Not a violation: it returned an older version than a write that had ended,
+		 * while that write's invalidation waited for a retry. Admitted by the design (the
+		 * invalidation had not reached Redis, so the shared tier still held the old
+		 * value), and shown because it is the longest window the design admits.
 		 */
 		RETRY_WINDOW
 

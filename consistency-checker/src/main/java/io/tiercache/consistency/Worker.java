@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One worker thread of one instance: picks a random item and reads it, reads its bucket as a
- * list, or increments it, until the deadline, recording every operation with
+ * One worker thread of one instance: picks a random item and reads it, reads its bucket
+ * as a list, or increments it, until the deadline, recording every operation with
  * {@link System#nanoTime()} taken right before the call and right after it returns.
  */
 final class Worker implements Runnable {
 
-	/** Share of reads that are single gets; the rest are bucket lists (70% / 20% of all). */
+	/**
+	 * Share of reads that are single gets; the rest are bucket lists (70% / 20% of all).
+	 */
 	private static final double GET_SHARE_OF_READS = 7.0 / 9.0;
 
 	private final ItemService service;

@@ -3,9 +3,9 @@ package io.tiercache.consistency;
 /**
  * Ties a write to the invalidation it published. tiercache applies a process's own
  * invalidation synchronously in the writer's thread, after the commit and before the
- * annotated method returns (read-your-writes); the apply listener, running in that thread,
- * hands the epoch and sequence to the capture the worker opened around its call. A write
- * whose capture stays empty had its invalidation queued for a retry.
+ * annotated method returns (read-your-writes); the apply listener, running in that
+ * thread, hands the epoch and sequence to the capture the worker opened around its call.
+ * A write whose capture stays empty had its invalidation queued for a retry.
  */
 final class WriteCapture {
 

@@ -10,16 +10,18 @@ import java.util.Map;
  * When each write stopped being allowed to look stale on each instance: its coverage.
  * <p>
  * A write is tied to the invalidation that announced it: the one its own thread applied
- * before returning, or, if that attempt failed and was queued, the retry that later reached
- * Redis. Retries of one instance are published in the order they were queued, so the k-th
- * failed write of an item on an instance is matched with the k-th retried invalidation of
- * that item there. A retried write is covered only from its retry: the library admits that
- * other processes serve the old value until then (README, "Guarantees and their limits").
+ * before returning, or, if that attempt failed and was queued, the retry that later
+ * reached Redis. Retries of one instance are published in the order they were queued, so
+ * the k-th failed write of an item on an instance is matched with the k-th retried
+ * invalidation of that item there. A retried write is covered only from its retry: the
+ * library admits that other processes serve the old value until then (README, "Guarantees
+ * and their limits").
  * <p>
  * The coverage of a write on an instance is the earlier of: the instance applied the
  * write's invalidation; the instance cleared its whole local tier after that invalidation
- * was certainly published ({@link InvalidationIndex#publishedBy}). If neither happened the
- * coverage is unknown, and any stale read after the write ended counts against the library.
+ * was certainly published ({@link InvalidationIndex#publishedBy}). If neither happened
+ * the coverage is unknown, and any stale read after the write ended counts against the
+ * library.
  */
 final class WriteCoverage {
 
@@ -166,8 +168,8 @@ final class WriteCoverage {
 	}
 
 	/**
-	 * From when a read on the instance must see this write: once the write has returned and
-	 * the instance is covered; from the write's end if the coverage is unknown.
+	 * From when a read on the instance must see this write: once the write has returned
+	 * and the instance is covered; from the write's end if the coverage is unknown.
 	 */
 	long mustBeSeenFrom(int instance) {
 		long covered = this.coveredAt[instance];

@@ -1,10 +1,10 @@
 package io.tiercache.store;
 
 /**
- * The consistency checker's way into what the store keeps package-private, so that nothing of
- * it is public API: switching an instance's local safety checks off (the "broken" run, which
- * proves the checker catches the stale reads that follow), and a trust state that no store
- * owns, for the checker's own unit tests.
+ * The consistency checker's way into what the store keeps package-private, so that
+ * nothing of it is public API: switching an instance's local safety checks off (the
+ * "broken" run, which proves the checker catches the stale reads that follow), and a
+ * trust state that no store owns, for the checker's own unit tests.
  */
 public final class ConsistencyCheckerSeam {
 

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Short checker runs, one per fault kind, each of which must end without a violation while
- * the fault demonstrably happened and the library demonstrably reacted to it; and one run
- * with the local tier's safety checks switched off, which must end with violations, since a
- * checker that cannot fail proves nothing.
+ * Short checker runs, one per fault kind, each of which must end without a violation
+ * while the fault demonstrably happened and the library demonstrably reacted to it; and
+ * one run with the local tier's safety checks switched off, which must end with
+ * violations, since a checker that cannot fail proves nothing.
  */
 class ConsistencyCheckerTests {
 

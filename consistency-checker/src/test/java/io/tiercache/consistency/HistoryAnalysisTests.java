@@ -225,7 +225,10 @@ class HistoryAnalysisTests {
 		return new HistoryAnalysis(this.history, timeline, 3).analyze();
 	}
 
-	/** A time strictly after every time taken before, so that the order of events is exact. */
+	/**
+	 * A time strictly after every time taken before, so that the order of events is
+	 * exact.
+	 */
 	private long now() {
 		long time;
 		do {

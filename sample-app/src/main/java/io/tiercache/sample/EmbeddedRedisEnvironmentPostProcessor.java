@@ -22,8 +22,9 @@ import org.springframework.util.StringUtils;
  * <p>
  * It does nothing when any of {@code spring.data.redis.host}, {@code port}, {@code url},
  * {@code cluster.nodes}, {@code sentinel.nodes} or {@code masterreplica.nodes} is set, or
- * when {@code sample.embedded-redis.enabled} is {@code false}. The server is registered as
- * the {@value #BEAN_NAME} bean, which stops it when the context closes or fails to start.
+ * when {@code sample.embedded-redis.enabled} is {@code false}. The server is registered
+ * as the {@value #BEAN_NAME} bean, which stops it when the context closes or fails to
+ * start.
  */
 public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -75,8 +76,7 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 	}
 
 	private static boolean redisConfigured(ConfigurableEnvironment environment) {
-		return CONNECTION_PROPERTIES.stream()
-			.anyMatch((name) -> StringUtils.hasText(environment.getProperty(name)));
+		return CONNECTION_PROPERTIES.stream().anyMatch((name) -> StringUtils.hasText(environment.getProperty(name)));
 	}
 
 }

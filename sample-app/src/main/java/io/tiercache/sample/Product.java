@@ -9,8 +9,8 @@ import org.springframework.data.relational.core.mapping.Table;
  * A catalog product. A record because cached values are shared by every caller: a change
  * is a new instance ({@link #withPrice(BigDecimal)}), never a mutation of the cached one.
  * <p>
- * {@code @Table} tells Spring Data that this is a JDBC entity: Spring Data Redis is on the
- * class path as well, and would otherwise leave the repository unassigned.
+ * {@code @Table} tells Spring Data that this is a JDBC entity: Spring Data Redis is on
+ * the class path as well, and would otherwise leave the repository unassigned.
  *
  * @param id the identifier
  * @param name the display name

@@ -24,7 +24,8 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 
 	/**
 	 * Returns the products of a category. An entry is tagged with its category, so that a
-	 * product moving into it is seen, and with each product, so that a price change is seen.
+	 * product moving into it is seen, and with each product, so that a price change is
+	 * seen.
 	 * @param category the category
 	 * @return the products in that category
 	 */
@@ -33,8 +34,8 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	List<Product> findByCategory(String category);
 
 	/**
-	 * Reads a product for update, uncached and locked: a write must start from the committed
-	 * row, never from a cached copy.
+	 * Reads a product for update, uncached and locked: a write must start from the
+	 * committed row, never from a cached copy.
 	 * @param id the product
 	 * @return the product
 	 */

@@ -73,8 +73,7 @@ class CatalogIntegrationTests {
 		assertThat(after.get("price").decimalValue()).isEqualByComparingTo(newPrice);
 		assertThat(after.get("version").asLong()).isEqualTo(updated.get("version").asLong());
 		JsonNode books = this.json.readTree(get("/products?category=books").body());
-		assertThat(books.valueStream().filter((product) -> product.get("id").asLong() == 12))
-			.singleElement()
+		assertThat(books.valueStream().filter((product) -> product.get("id").asLong() == 12)).singleElement()
 			.satisfies((product) -> assertThat(product.get("price").decimalValue()).isEqualByComparingTo(newPrice));
 	}
 

@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What an operator sees and does, over HTTP, on instances of the sample sharing one real
- * Redis: the meters at {@code /actuator/prometheus}, the {@code tiercache} endpoint and the
- * {@code tiercache} health indicator.
+ * Redis: the meters at {@code /actuator/prometheus}, the {@code tiercache} endpoint and
+ * the {@code tiercache} health indicator.
  */
 class OperabilityIntegrationTests {
 
@@ -62,7 +62,8 @@ class OperabilityIntegrationTests {
 		ConfigurableApplicationContext app = start();
 		Scrape before = scrape(app);
 
-		assertThat(get(app, "/products/1").statusCode()).isEqualTo(200); // miss, loaded, put
+		assertThat(get(app, "/products/1").statusCode()).isEqualTo(200); // miss, loaded,
+																			// put
 		get(app, "/products/1"); // local hit
 		get(app, "/products/2"); // miss, loaded, put
 		get(app, "/products?category=coffee"); // miss, loaded, put
@@ -79,21 +80,23 @@ class OperabilityIntegrationTests {
 
 		Scrape after = scrape(app);
 		assertThat(after.delta(before, "cache_gets_total", "cache", "products", "cache_manager", "tiercache", "result",
-				"hit")).isEqualTo(4);
+				"hit"))
+			.isEqualTo(4);
 		assertThat(after.delta(before, "cache_gets_total", "cache", "products", "result", "miss")).isEqualTo(3);
 		assertThat(after.delta(before, "cache_puts_total", "cache", "products")).isEqualTo(3);
 		assertThat(after.value("cache_size", "cache", "products", "cache_manager", "tiercache")).isEqualTo(2);
 		assertThat(after.value("cache_evictions_total", "cache", "products")).isZero();
 		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "hit"))
 			.isEqualTo(2);
-		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result",
-				"miss")).isEqualTo(4);
-		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result",
-				"invalid")).isEqualTo(1);
-		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "remote", "result",
-				"hit")).isEqualTo(2);
-		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "remote", "result",
-				"miss")).isEqualTo(3);
+		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "miss"))
+			.isEqualTo(4);
+		assertThat(
+				after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "invalid"))
+			.isEqualTo(1);
+		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "remote", "result", "hit"))
+			.isEqualTo(2);
+		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "remote", "result", "miss"))
+			.isEqualTo(3);
 		assertThat(after.delta(before, "tiercache_loads_seconds_count", "cache", "products", "result", "success"))
 			.isEqualTo(3);
 		assertThat(after.delta(before, "tiercache_loads_seconds_count", "cache", "products", "result", "failure"))
@@ -149,23 +152,26 @@ class OperabilityIntegrationTests {
 		get(b, "/products/4");
 		Scrape before = scrape(b);
 		get(b, "/products/3");
-		assertThat(scrape(b).delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result",
-				"hit")).isEqualTo(1);
+		assertThat(
+				scrape(b).delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "hit"))
+			.isEqualTo(1);
 
 		HttpResponse<String> response = post(a, "/actuator/tiercache", "{\"tags\": \"product:3\"}");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(JsonMapper.shared().readTree(response.body()).get("invalidated").get(0).asString())
 			.isEqualTo("product:3");
 
-		await().atMost(WAIT)
-			.until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 1);
+		await().atMost(WAIT).until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 1);
 		get(b, "/products/3");
 		get(b, "/products/4");
 		Scrape after = scrape(b);
-		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result",
-				"invalid")).as("product 3 was dropped from b's local tier").isEqualTo(1);
+		assertThat(
+				after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "invalid"))
+			.as("product 3 was dropped from b's local tier")
+			.isEqualTo(1);
 		assertThat(after.delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result", "hit"))
-			.as("product 3 once before, product 4 after").isEqualTo(2);
+			.as("product 3 once before, product 4 after")
+			.isEqualTo(2);
 
 		JsonNode caches = JsonMapper.shared().readTree(get(b, "/actuator/tiercache").body());
 		assertThat(caches.get("subscriptionConfirmed").asBoolean()).isTrue();
@@ -173,11 +179,12 @@ class OperabilityIntegrationTests {
 		assertThat(get(b, "/actuator/tiercache/unknown").statusCode()).isEqualTo(404);
 		// a never used the cache; clearing it from there still reaches b
 		assertThat(delete(a, "/actuator/tiercache/products").statusCode()).isEqualTo(200);
-		await().atMost(WAIT)
-			.until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 2);
+		await().atMost(WAIT).until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 2);
 		get(b, "/products/4");
 		assertThat(scrape(b).delta(before, "tiercache_gets_total", "cache", "products", "tier", "local", "result",
-				"invalid")).as("product 4 was dropped too").isEqualTo(2);
+				"invalid"))
+			.as("product 4 was dropped too")
+			.isEqualTo(2);
 	}
 
 	@Test
@@ -312,7 +319,10 @@ class OperabilityIntegrationTests {
 			return matching.get(0).value();
 		}
 
-		/** The increase since an earlier scrape, in which a meter not registered yet counts as 0. */
+		/**
+		 * The increase since an earlier scrape, in which a meter not registered yet
+		 * counts as 0.
+		 */
 		double delta(Scrape before, String name, String... labels) {
 			boolean existedBefore = before.samples.stream()
 				.anyMatch((sample) -> sample.name().equals(name) && sample.has(labels));

@@ -58,10 +58,11 @@ import static org.awaitility.Awaitility.await;
  * database, a real Redis and the application's real transaction manager.
  * <p>
  * Database reads are counted where they happen: the {@link DataSource} is wrapped so that
- * every {@code SELECT} prepared against the product table is counted ({@link ProductReads}).
- * Locked reads ({@code FOR UPDATE}, from {@code CatalogService.updatePrice}) are not counted:
- * they are never cached. Races are made deterministic by pausing a reader inside Spring
- * Data JDBC's {@link AfterConvertEvent}, which is published once the row has been read
+ * every {@code SELECT} prepared against the product table is counted
+ * ({@link ProductReads}). Locked reads ({@code FOR UPDATE}, from
+ * {@code CatalogService.updatePrice}) are not counted: they are never cached. Races are
+ * made deterministic by pausing a reader inside Spring Data JDBC's
+ * {@link AfterConvertEvent}, which is published once the row has been read
  * ({@link ReadPauses}).
  * <p>
  * The tests of one process use the Redis the sample starts for itself (stopped with the
@@ -204,7 +205,8 @@ class ProductRepositoryCachingIntegrationTests {
 		String gardenTag = this.redis.opsForValue().get(TAG_PREFIX + "category:garden");
 		assertThat(gardenTag).isNotNull();
 
-		// The save invalidates 'product:<rake>' and 'category:patio' (its new category), not
+		// The save invalidates 'product:<rake>' and 'category:patio' (its new category),
+		// not
 		// 'category:garden': only the list's result tags can tell the garden list.
 		Product moved = this.repository
 			.save(new Product(rake.id(), rake.name(), "patio", rake.price(), rake.version() + 1));
@@ -322,7 +324,8 @@ class ProductRepositoryCachingIntegrationTests {
 		Future<Optional<Product>> reader = transaction().execute((status) -> {
 			Product current = this.repository.findForUpdateById(6L).orElseThrow();
 			this.repository.save(current.withPrice(newPrice));
-			Future<Optional<Product>> read = this.executor.submit(() -> pause.during(() -> this.repository.findById(6L)));
+			Future<Optional<Product>> read = this.executor
+				.submit(() -> pause.during(() -> this.repository.findById(6L)));
 			assertThat(pause.awaitRowRead().price()).as("the reader read the committed row")
 				.isEqualByComparingTo(old.price());
 			return read;
@@ -365,8 +368,10 @@ class ProductRepositoryCachingIntegrationTests {
 				.untilAsserted(() -> assertThat(repositoryB.findById(3L).orElseThrow().price())
 					.isEqualByComparingTo(newPrice));
 			assertThat(readsB.count()).as("B re-read the shared database: " + readsB.describe()).isEqualTo(2);
-			// B never invalidated anything itself: the invalidation reached it on the channel.
-			assertThat(b.getBean(TieredStore.class).trust().tags().snapshot()).filteredOn((tag) -> tag.name().equals("product:3"))
+			// B never invalidated anything itself: the invalidation reached it on the
+			// channel.
+			assertThat(b.getBean(TieredStore.class).trust().tags().snapshot())
+				.filteredOn((tag) -> tag.name().equals("product:3"))
 				.singleElement()
 				.extracting(TagState::invalidatedSeq)
 				.isEqualTo(invalidation);
@@ -374,8 +379,8 @@ class ProductRepositoryCachingIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext startInstance(String database) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + database,
-				"--spring.main.banner-mode=off"));
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=0", "--spring.datasource.url=" + database, "--spring.main.banner-mode=off"));
 		Stream.of(sharedRedis.springProperties()).map((property) -> "--" + property).forEach(args::add);
 		return new SpringApplicationBuilder(SampleApplication.class, Instrumentation.class)
 			.run(args.toArray(String[]::new));
@@ -394,13 +399,15 @@ class ProductRepositoryCachingIntegrationTests {
 		}
 	}
 
-	/** The row as committed, read straight from the database (this read is not counted). */
+	/**
+	 * The row as committed, read straight from the database (this read is not counted).
+	 */
 	private Product jdbcProduct(long id) {
-		return this.reads.uncounted(() -> this.jdbc.queryForObject(
-				"select id, name, category, price, version from product where id = ?",
-				(rs, row) -> new Product(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
-						rs.getLong(5)),
-				id));
+		return this.reads.uncounted(
+				() -> this.jdbc.queryForObject("select id, name, category, price, version from product where id = ?",
+						(rs, row) -> new Product(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+								rs.getLong(5)),
+						id));
 	}
 
 	private String seq() {
@@ -432,7 +439,8 @@ class ProductRepositoryCachingIntegrationTests {
 
 	/**
 	 * Wraps the {@link DataSource} and counts the {@code SELECT}s prepared against the
-	 * product table, except locked ones ({@code FOR UPDATE}), which the cache never serves.
+	 * product table, except locked ones ({@code FOR UPDATE}), which the cache never
+	 * serves.
 	 */
 	static final class ProductReads implements BeanPostProcessor {
 
@@ -479,7 +487,8 @@ class ProductRepositoryCachingIntegrationTests {
 				return;
 			}
 			String normalized = sql.strip().toUpperCase(Locale.ROOT);
-			if (normalized.startsWith("SELECT") && normalized.contains("PRODUCT") && !normalized.contains("FOR UPDATE")) {
+			if (normalized.startsWith("SELECT") && normalized.contains("PRODUCT")
+					&& !normalized.contains("FOR UPDATE")) {
 				this.count.incrementAndGet();
 				this.statements.add(Thread.currentThread().getName() + ": " + sql);
 			}
@@ -525,8 +534,9 @@ class ProductRepositoryCachingIntegrationTests {
 	}
 
 	/**
-	 * Pauses a reader thread once Spring Data JDBC has read and converted a product's row,
-	 * that is after its database read completed and before tiercache stores the result.
+	 * Pauses a reader thread once Spring Data JDBC has read and converted a product's
+	 * row, that is after its database read completed and before tiercache stores the
+	 * result.
 	 */
 	static final class ReadPauses {
 

@@ -30,10 +30,10 @@ import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
 
 /**
- * {@link RedisServerHandle} for an {@link EmbeddedRedis} or, when that is {@code null}, an
- * external server. Commands go through a Lettuce client of its own, one short-lived RESP2
- * connection each, so they never share state with the connections under test and replies
- * stay plain strings, numbers and lists.
+ * {@link RedisServerHandle} for an {@link EmbeddedRedis} or, when that is {@code null},
+ * an external server. Commands go through a Lettuce client of its own, one short-lived
+ * RESP2 connection each, so they never share state with the connections under test and
+ * replies stay plain strings, numbers and lists.
  */
 final class DefaultRedisServerHandle implements RedisServerHandle, AutoCloseable {
 
@@ -248,9 +248,9 @@ final class DefaultRedisServerHandle implements RedisServerHandle, AutoCloseable
 		List<List<String>> commands = new ArrayList<>();
 		Credentials credentials = credentials();
 		if (credentials.password() != null) {
-			commands.add((credentials.username() != null)
-					? List.of("AUTH", credentials.username(), credentials.password())
-					: List.of("AUTH", credentials.password()));
+			commands
+				.add((credentials.username() != null) ? List.of("AUTH", credentials.username(), credentials.password())
+						: List.of("AUTH", credentials.password()));
 		}
 		commands.add(command);
 		Socket socket = new Socket();

@@ -36,17 +36,15 @@ import redis.embedded.util.OsArchitecture;
  * {@code org.signal:embedded-redis}) listening on a loopback port, without persistence.
  * <p>
  * Tests get one through {@link RedisServerExtension}. This class is plain Java so that an
- * application can also run a Redis of its own when none is configured:
- * <pre class="code">
+ * application can also run a Redis of its own when none is configured: <pre class="code">
  * try (EmbeddedRedis redis = EmbeddedRedis.start()) {
  *     // connect to redis.host():redis.port()
  * }
- * </pre>
- * The server runs with {@code save ""}, {@code appendonly no} and the DEBUG command
- * enabled, so a stop followed by a start loses all data like a real restart without
- * persistence. Its binary and working directory live under {@code target/embedded-redis}
- * of the current directory rather than in the temporary directory. Servers still running
- * when the JVM exits are stopped by a shutdown hook.
+ * </pre> The server runs with {@code save ""}, {@code appendonly no} and the DEBUG
+ * command enabled, so a stop followed by a start loses all data like a real restart
+ * without persistence. Its binary and working directory live under
+ * {@code target/embedded-redis} of the current directory rather than in the temporary
+ * directory. Servers still running when the JVM exits are stopped by a shutdown hook.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
@@ -346,8 +344,9 @@ public final class EmbeddedRedis implements AutoCloseable {
 			socket.bind(new InetSocketAddress(HOST, port));
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot start redis-server: port " + port + " on " + HOST
-					+ " is already in use by another process", ex);
+			throw new IllegalStateException(
+					"Cannot start redis-server: port " + port + " on " + HOST + " is already in use by another process",
+					ex);
 		}
 	}
 

@@ -20,12 +20,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class. A Redis that cannot be reached fails the class: tests are never skipped.
  * <p>
  * Register it on a static field to call the {@link RedisServerHandle} methods on it
- * directly:
- * <pre class="code">
+ * directly: <pre class="code">
  * &#64;RegisterExtension
  * static RedisServerExtension redis = new RedisServerExtension();
- * </pre>
- * or with {@code @ExtendWith(RedisServerExtension.class)} and declare a
+ * </pre> or with {@code @ExtendWith(RedisServerExtension.class)} and declare a
  * {@link RedisServerHandle} parameter on a test or lifecycle method. {@code @Nested}
  * classes share the server of their enclosing class. A test that stops the embedded
  * server without starting it again gets it started after it, for the next test.
@@ -52,9 +50,9 @@ public class RedisServerExtension
 	}
 
 	/**
-	 * An extension that always starts its own embedded server, even when {@code REDIS_URL} is
-	 * set: for tests that stop and start Redis, which they cannot do to a server they do not
-	 * own.
+	 * An extension that always starts its own embedded server, even when
+	 * {@code REDIS_URL} is set: for tests that stop and start Redis, which they cannot do
+	 * to a server they do not own.
 	 * @return the extension
 	 */
 	public static RedisServerExtension embedded() {
@@ -84,7 +82,8 @@ public class RedisServerExtension
 
 	@Override
 	public synchronized void afterAll(ExtensionContext context) {
-		// nested classes run beforeAll/afterAll too: only the class that started it stops it
+		// nested classes run beforeAll/afterAll too: only the class that started it stops
+		// it
 		if (this.handle != null && context.getUniqueId().equals(this.owner)) {
 			try {
 				this.handle.close();

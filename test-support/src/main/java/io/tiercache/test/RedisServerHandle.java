@@ -77,8 +77,8 @@ public interface RedisServerHandle {
 
 	/**
 	 * Freeze the whole server for the given time ({@code DEBUG SLEEP}): unlike
-	 * {@link #pause(Duration)}, expirations and pub/sub delivery stop too. Returns once the
-	 * command is sent, without waiting for the sleep to end.
+	 * {@link #pause(Duration)}, expirations and pub/sub delivery stop too. Returns once
+	 * the command is sent, without waiting for the sleep to end.
 	 * @param duration how long the server sleeps
 	 */
 	void debugSleep(Duration duration);

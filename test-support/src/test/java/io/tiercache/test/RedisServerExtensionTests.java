@@ -54,8 +54,7 @@ class RedisServerExtensionTests {
 		int port = redis.port();
 		redis.stop();
 		assertThat(redis.isRunning()).isFalse();
-		assertThatExceptionOfType(RedisConnectionException.class)
-			.isThrownBy(() -> this.clients.connect(redis.uri()))
+		assertThatExceptionOfType(RedisConnectionException.class).isThrownBy(() -> this.clients.connect(redis.uri()))
 			.satisfies((ex) -> assertThat(ex).hasRootCauseInstanceOf(ConnectException.class)
 				.rootCause()
 				.hasMessageContaining("Connection refused"));
@@ -80,12 +79,10 @@ class RedisServerExtensionTests {
 
 	@Test
 	void pauseMakesCommandsTimeOutUntilItEnds() {
-		StatefulRedisConnection<String, String> connection = this.clients.connect(redis.uri(),
-				Duration.ofMillis(200));
+		StatefulRedisConnection<String, String> connection = this.clients.connect(redis.uri(), Duration.ofMillis(200));
 		connection.sync().set("key", "value");
 		redis.pause(Duration.ofSeconds(1));
-		assertThatExceptionOfType(RedisCommandTimeoutException.class)
-			.isThrownBy(() -> connection.sync().get("key"));
+		assertThatExceptionOfType(RedisCommandTimeoutException.class).isThrownBy(() -> connection.sync().get("key"));
 		await().atMost(Duration.ofSeconds(5))
 			.ignoreExceptionsInstanceOf(RedisCommandTimeoutException.class)
 			.untilAsserted(() -> assertThat(connection.sync().get("key")).isEqualTo("value"));
@@ -93,12 +90,10 @@ class RedisServerExtensionTests {
 
 	@Test
 	void debugSleepMakesCommandsTimeOutUntilItEnds() {
-		StatefulRedisConnection<String, String> connection = this.clients.connect(redis.uri(),
-				Duration.ofMillis(200));
+		StatefulRedisConnection<String, String> connection = this.clients.connect(redis.uri(), Duration.ofMillis(200));
 		connection.sync().set("key", "value");
 		redis.debugSleep(Duration.ofSeconds(1));
-		assertThatExceptionOfType(RedisCommandTimeoutException.class)
-			.isThrownBy(() -> connection.sync().get("key"));
+		assertThatExceptionOfType(RedisCommandTimeoutException.class).isThrownBy(() -> connection.sync().get("key"));
 		await().atMost(Duration.ofSeconds(5))
 			.ignoreExceptionsInstanceOf(RedisCommandTimeoutException.class)
 			.untilAsserted(() -> assertThat(connection.sync().get("key")).isEqualTo("value"));
