@@ -58,8 +58,7 @@ final class TierCachePropertiesValidator {
 			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1");
 		}
 		// Every entry, whether or not a method of that cache exists yet. Customizers are
-		// left
-		// out: their beans are not asked for this early, and caches check what they
+		// left out: their beans are not asked for this early, and caches check what they
 		// return.
 		for (String name : properties.getCaches().keySet()) {
 			validateSettings("tiercache.caches." + name, policy.applySpec(policy.defaultSettings(name)), maxTtl);

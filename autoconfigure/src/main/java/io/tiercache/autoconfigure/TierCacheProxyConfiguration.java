@@ -34,10 +34,8 @@ class TierCacheProxyConfiguration {
 	static TierCacheOperationSource tierCacheOperationSource(Environment environment,
 			ObjectProvider<TierCacheCustomizer> customizers) {
 		// Bound here rather than injected: this bean is created with the auto-proxy
-		// creator,
-		// before the properties bean could be post-processed. Customizers are asked for
-		// only
-		// when the first annotation is parsed.
+		// creator, before the properties bean could be post-processed. Customizers are
+		// asked for only when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment).bindOrCreate("tiercache", TierCacheProperties.class);
 		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
 		TierCachePropertiesValidator.validate(properties, policy);
@@ -50,8 +48,7 @@ class TierCacheProxyConfiguration {
 	static TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource operationSource,
 			ObjectProvider<TieredStore> store, ObjectProvider<StoreErrorHandler> errorHandler) {
 		// The store and the error handler are resolved on first use: this bean is created
-		// with
-		// the other infrastructure, before Redis and Jackson should be.
+		// with the other infrastructure, before Redis and Jackson should be.
 		return new TierCacheInterceptor(operationSource, store::getObject, errorHandler::getObject);
 	}
 

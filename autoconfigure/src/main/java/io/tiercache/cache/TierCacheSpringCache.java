@@ -179,8 +179,7 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 			return;
 		}
 		// The key's tag first: every instance drops the old value, and the entry stored
-		// below
-		// is newer than that invalidation, so the store accepts it
+		// below is newer than that invalidation, so the store accepts it
 		this.template.store().invalidate(List.of(tags.get(1)));
 		try {
 			TierCacheTemplate.load(this.cache, key, new TaggedLoad(tags, () -> storeValue));

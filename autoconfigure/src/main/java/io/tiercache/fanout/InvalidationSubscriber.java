@@ -158,13 +158,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
 		// Messages are applied on the connection's own I/O thread, in the order Redis
-		// sent them
-		// (gap detection depends on it; the container's default starts a thread per
-		// message),
-		// and without a hand-off to another thread, which on a busy host costs more than
-		// the
-		// delivery itself. Nothing done there waits on Redis: the baseline is read on the
-		// check thread.
+		// sent them (gap detection depends on it; the container's default starts a thread
+		// per message), and without a hand-off to another thread, which on a busy host
+		// costs more than the delivery itself. Nothing done there waits on Redis: the
+		// baseline is read on the check thread.
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
 		this.container.setTaskExecutor(Runnable::run);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");

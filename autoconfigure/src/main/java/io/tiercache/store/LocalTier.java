@@ -129,11 +129,9 @@ abstract class LocalTier {
 				states[i] = state;
 			}
 			// [I7]: a tag resolved only now had no state to record an invalidation
-			// applied
-			// during the load, which only the version shows. [I9]: a clear since the load
-			// began
-			// means something may have been missed. Either way, skip the local tier this
-			// once.
+			// applied during the load, which only the version shows. [I9]: a clear since
+			// the load began means something may have been missed. Either way, skip the
+			// local tier this once.
 			if ((resolvedLate && this.trust.version() != version) || this.trust.generation() != generation) {
 				return;
 			}

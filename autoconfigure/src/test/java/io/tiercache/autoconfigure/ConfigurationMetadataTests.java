@@ -63,9 +63,8 @@ class ConfigurationMetadataTests {
 	@Test
 	void theDefaultsShownToIdesAreTheDefaults() throws IOException {
 		// The defaults live in StoreOptions, which the annotation processor cannot read,
-		// so the
-		// additional metadata states them: binding what it states must give the real
-		// defaults.
+		// so the additional metadata states them: binding what it states must give the
+		// real defaults.
 		Map<String, String> stated = new LinkedHashMap<>();
 		for (JsonNode property : properties()) {
 			String name = property.get("name").asString();

@@ -264,8 +264,7 @@ class TierCacheAutoConfigurationTests {
 	@Test
 	void definesNoBeanWithoutRedisConnectionFactory() {
 		// DataRedisAutoConfiguration backs off without RedisOperations;
-		// RedisConnectionFactory
-		// itself stays on the classpath
+		// RedisConnectionFactory itself stays on the classpath
 		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
 			.withBean(SimpleMeterRegistry.class)
 			.withClassLoader(new FilteredClassLoader(RedisOperations.class))

@@ -54,10 +54,9 @@ class EarlyRefreshTests {
 	@Test
 	void theFirstRefreshOfAStreamOfReadsComesWhenTheFormulaSaysOnAverage() {
 		// One read per millisecond approaching expiry. The first read to refresh is at
-		// distance
-		// d with probability p(d) * prod(1 - p(d')) over the earlier reads d' > d, where
-		// p(d) = exp(-d / (delta * beta)): compare the simulated mean lead with that
-		// expectation.
+		// distance d with probability p(d) * prod(1 - p(d')) over the earlier reads d' >
+		// d, where p(d) = exp(-d / (delta * beta)): compare the simulated mean lead with
+		// that expectation.
 		SplittableRandom random = new SplittableRandom(3);
 		long expiry = 100_000;
 		long delta = 100;

@@ -203,8 +203,7 @@ class TieredStoreFreshnessIntegrationTests {
 	@Test
 	void noCallerWaitsPastTheBound() throws Exception {
 		// A 30 s bound, waited on the fake clock: the waiter gives up once its clock says
-		// so,
-		// in no real time, while the holder still holds a 60 s lease.
+		// so, in no real time, while the holder still holds a 60 s lease.
 		UnaryOperator<StoreOptions.Builder> longLease = (
 				options) -> options.lease(Duration.ofSeconds(60), Duration.ofSeconds(30)).refreshThreads(1);
 		TieredCache cacheA = fixture(longLease).cache("products", String.class);

@@ -192,8 +192,8 @@ class TieredStoreIntegrationTests {
 	void anEntryWithTagsKnownOnlyFromItsResultStaysLocalOnlyIfNoInvalidationWasAppliedDuringItsLoad() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		// The tag has a record in Redis (else any invalidation during the load would keep
-		// the
-		// entry out of Redis too: a tag first met in a result counts as invalidated now).
+		// the entry out of Redis too: a tag first met in a result counts as invalidated
+		// now).
 		redis.command("SET", "tc:v1:t:category:even", "1", "PX", "600000");
 		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -277,9 +277,8 @@ class TieredStoreIntegrationTests {
 		read(cache, 1);
 		writer.store.clearLocal();
 		// Writes are refused (out of memory) while reads of existing entries still
-		// succeed: the
-		// invalidation fails and stays pending, but Redis still answers with the old
-		// entry.
+		// succeed: the invalidation fails and stays pending, but Redis still answers with
+		// the old entry.
 		redis.command("CONFIG", "SET", "maxmemory", "1");
 		try {
 			this.database.put(1L, 2L);

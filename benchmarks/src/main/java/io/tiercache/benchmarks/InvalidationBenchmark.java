@@ -137,8 +137,7 @@ public class InvalidationBenchmark {
 			context.tiercache().awaitLocalTierTrusted();
 			this.products = context.bean(GroupedProducts.class);
 			// The invalidation reaches entries carrying the tag (in another group, so
-			// that the
-			// iterations' own checks stay exact)
+			// that the iterations' own checks stay exact)
 			this.products.find("check", 1);
 			this.products.find("check", 1);
 			long before = this.products.loads();

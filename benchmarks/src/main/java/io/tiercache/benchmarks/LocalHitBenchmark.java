@@ -255,8 +255,8 @@ public class LocalHitBenchmark {
 	static class ProxiedApplication {
 
 		// Infrastructure, like tiercache's and Spring's cache advisors: without AspectJ
-		// on the
-		// class path Boot's auto-proxy creator applies only infrastructure advisors
+		// on the class path Boot's auto-proxy creator applies only infrastructure
+		// advisors
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static Advisor passThroughAdvisor() {

@@ -681,9 +681,8 @@ public final class StampedeBenchmark {
 		@Override
 		void makeCold(String what) {
 			// evictIfPresent, not evict: Spring Data Redis 4 writes and evicts
-			// asynchronously by
-			// default (Lettuce), and only evictIfPresent is guaranteed to have happened
-			// on return
+			// asynchronously by default (Lettuce), and only evictIfPresent is guaranteed
+			// to have happened on return
 			cache(0).evictIfPresent(ID);
 			for (int i = 0; i < this.contexts.size(); i++) {
 				BenchmarkContext.check(cache(i).get(ID) == null, what + ": context " + i + " still sees the key");

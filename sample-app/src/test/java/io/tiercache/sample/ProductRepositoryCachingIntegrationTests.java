@@ -206,8 +206,7 @@ class ProductRepositoryCachingIntegrationTests {
 		assertThat(gardenTag).isNotNull();
 
 		// The save invalidates 'product:<rake>' and 'category:patio' (its new category),
-		// not
-		// 'category:garden': only the list's result tags can tell the garden list.
+		// not 'category:garden': only the list's result tags can tell the garden list.
 		Product moved = this.repository
 			.save(new Product(rake.id(), rake.name(), "patio", rake.price(), rake.version() + 1));
 		assertThat(this.redis.opsForValue().get(TAG_PREFIX + "category:garden")).isEqualTo(gardenTag);
