@@ -46,8 +46,8 @@ public class TierCacheTemplate implements TierCacheOperations {
 	 */
 	public TierCacheTemplate(TieredStore store, Function<String, CacheSettings> settings) {
 		this.store = store;
-		// Key tags must render keys exactly as the store renders entry keys.
-		this.keyRenderer = store.keyRenderer();
+		// Key tags render keys exactly as this template's caches render entry keys.
+		this.keyRenderer = KeyRenderer.dynamic();
 		this.settings = settings;
 	}
 
@@ -126,9 +126,8 @@ public class TierCacheTemplate implements TierCacheOperations {
 		CacheId id = new CacheId(cacheName, type);
 		TieredCache cache = this.caches.get(id);
 		if (cache == null) {
-			cache = this.caches.computeIfAbsent(id,
-					(key) -> (codec != null) ? this.store.cache(this.settings.apply(cacheName), type, codec)
-							: this.store.cache(this.settings.apply(cacheName), type));
+			cache = this.caches.computeIfAbsent(id, (key) -> this.store.cache(this.settings.apply(cacheName), type,
+					this.keyRenderer, (codec != null) ? codec : this.store.codec()));
 		}
 		return cache;
 	}

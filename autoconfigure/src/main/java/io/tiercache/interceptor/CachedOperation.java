@@ -1,6 +1,5 @@
 package io.tiercache.interceptor;
 
-import io.tiercache.store.CompositeKey;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;
@@ -8,6 +7,8 @@ import java.util.Objects;
 
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.CacheTags;
+import io.tiercache.store.CompositeKey;
+import io.tiercache.store.KeyRenderer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.Expression;
@@ -41,6 +42,8 @@ public final class CachedOperation {
 
 	private final Type valueType;
 
+	private final KeyRenderer keyRenderer;
+
 	private final boolean async;
 
 	private final @Nullable Expression keyExpression;
@@ -55,14 +58,16 @@ public final class CachedOperation {
 
 	private final @Nullable Expression unless;
 
-	CachedOperation(Method method, Class<?> targetClass, CacheSettings settings, Type valueType, boolean async,
-			@Nullable Expression keyExpression, List<Expression> argumentTagExpressions,
-			List<Expression> resultTagExpressions, @Nullable Expression condition, @Nullable Expression unless) {
+	CachedOperation(Method method, Class<?> targetClass, CacheSettings settings, Type valueType,
+			KeyRenderer keyRenderer, boolean async, @Nullable Expression keyExpression,
+			List<Expression> argumentTagExpressions, List<Expression> resultTagExpressions,
+			@Nullable Expression condition, @Nullable Expression unless) {
 		this.method = method;
 		this.targetClass = targetClass;
 		this.settings = settings;
 		this.cacheTag = CacheTags.cache(settings.name());
 		this.valueType = valueType;
+		this.keyRenderer = keyRenderer;
 		this.async = async;
 		this.keyExpression = keyExpression;
 		this.keyFunction = (keyExpression != null) ? expressionKey(keyExpression)
@@ -147,6 +152,11 @@ public final class CachedOperation {
 	 * is {@code T}, and the value the future completes with is cached.
 	 * @return whether the result is asynchronous
 	 */
+	/** How its keys render as Redis keys, decided from its parameter types. */
+	public KeyRenderer keyRenderer() {
+		return this.keyRenderer;
+	}
+
 	public boolean async() {
 		return this.async;
 	}

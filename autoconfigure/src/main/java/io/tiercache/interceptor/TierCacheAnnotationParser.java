@@ -2,6 +2,7 @@ package io.tiercache.interceptor;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.store.CacheSettings;
+import io.tiercache.store.KeyRenderer;
 import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
@@ -91,8 +93,8 @@ final class TierCacheAnnotationParser {
 	}
 
 	// As AnnotatedElementUtils.findMergedAnnotation, keeping the source: the default
-	// cache name
-	// and the parameter names come from the method that declares the annotation
+	// cache name and the parameter names come from the method that declares the
+	// annotation
 	private static <A extends Annotation> MergedAnnotation<A> findMergedAnnotation(Method method, Class<A> type) {
 		return MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY, RepeatableContainers.none())
 			.get(type, null, MergedAnnotationSelectors.firstDirectlyDeclared());
@@ -127,8 +129,32 @@ final class TierCacheAnnotationParser {
 				: null;
 		Type valueType = async ? ValueTypes.resolveFutureValueType(specificMethod, targetClass)
 				: ValueTypes.resolveValueType(specificMethod, targetClass);
-		return new CachedOperation(method, targetClass, settings, valueType, async, key, argumentTags, resultTags,
+		KeyRenderer keys = (key != null) ? KeyRenderer.dynamic()
+				: keyRenderer(specificMethod, targetClass, description);
+		return new CachedOperation(method, targetClass, settings, valueType, keys, async, key, argumentTags, resultTags,
 				condition, unless);
+	}
+
+	/**
+	 * How the arguments render as a Redis key, decided from the parameter types: every
+	 * one must render so that unequal arguments never share an entry.
+	 */
+	private static KeyRenderer keyRenderer(Method method, Class<?> targetClass, String description) {
+		Parameter[] parameters = method.getParameters();
+		List<KeyRenderer> renderers = new ArrayList<>(parameters.length);
+		for (int i = 0; i < parameters.length; i++) {
+			try {
+				renderers.add(KeyRenderer.forType(ValueTypes.resolveParameterType(method, i, targetClass)));
+			}
+			catch (IllegalArgumentException ex) {
+				String reference = parameters[i].isNamePresent() ? "#" + parameters[i].getName() : "#p" + i;
+				throw invalid(description,
+						"parameter " + reference + " cannot be part of a cache key: " + ex.getMessage()
+								+ ". Make its type a record of value types, or say what identifies it with"
+								+ " a key expression, such as key = \"" + reference + ".id\"");
+			}
+		}
+		return (renderers.size() == 1) ? KeyRenderer.single(renderers.get(0)) : KeyRenderer.composite(renderers);
 	}
 
 	private InvalidatesTagsOperation parseInvalidatesTags(MergedAnnotation<InvalidatesTags> annotation,

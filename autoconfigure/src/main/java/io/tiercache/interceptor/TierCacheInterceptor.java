@@ -308,7 +308,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			if (cache == null) {
 				// A race resolves the same cache twice: the store returns one cache per
 				// name
-				cache = store.obtain().cache(operation.settings(), operation.valueType());
+				cache = store.obtain().cache(operation.settings(), operation.valueType(), operation.keyRenderer());
 				this.cache = cache;
 			}
 			return cache;

@@ -178,8 +178,7 @@ public class TierCacheOperationSource {
 	private static Method getMostSpecificMethod(Method method, @Nullable Class<?> targetClass) {
 		if (targetClass != null && Proxy.isProxyClass(targetClass)) {
 			// A JDK proxy (a Spring Data repository) implements its methods in no class
-			// of our
-			// own: the override to look at is in its most specific interface
+			// of our own: the override to look at is in its most specific interface
 			for (Class<?> candidate : targetClass.getInterfaces()) {
 				if (method.getDeclaringClass().isAssignableFrom(candidate)) {
 					Method override = ClassUtils.getMethodIfAvailable(candidate, method.getName(),
@@ -195,8 +194,7 @@ public class TierCacheOperationSource {
 	}
 
 	// Across target classes: methods sharing a cache share its entries, so their values
-	// must
-	// be of one type
+	// must be of one type
 	private void registerCacheName(CachedOperation operation) {
 		String name = operation.settings().name();
 		CachedOperation existing = this.operationsByCacheName.putIfAbsent(name, operation);
@@ -207,6 +205,13 @@ public class TierCacheOperationSource {
 					+ operation.valueType().getTypeName() + " but " + other + " returns "
 					+ existing.valueType().getTypeName()
 					+ " from the same cache; methods sharing a cache share its entries, so give them distinct names");
+		}
+		if (existing != null && !existing.keyRenderer().equals(operation.keyRenderer())) {
+			String method = TierCacheAnnotationParser.describe(operation.method());
+			String other = TierCacheAnnotationParser.describe(existing.method());
+			throw TierCacheAnnotationParser.invalid("@Cached on " + method,
+					"cache '" + name + "' is keyed by other parameter types than " + other
+							+ "; methods sharing a cache share its entries, so their keys must be of the same types");
 		}
 	}
 

@@ -6,8 +6,8 @@ import java.lang.reflect.Type;
 import org.springframework.core.ResolvableType;
 
 /**
- * Resolves the type of the values a {@code @Cached} method stores, against the class it
- * is invoked on.
+ * Resolves the type of the values a {@code @Cached} method stores, and of its parameters,
+ * against the class it is invoked on.
  */
 final class ValueTypes {
 
@@ -26,6 +26,11 @@ final class ValueTypes {
 	static Type resolveFutureValueType(Method method, Class<?> targetClass) {
 		ResolvableType value = ResolvableType.forMethodReturnType(method, targetClass).getGeneric(0);
 		return (value == ResolvableType.NONE) ? Object.class : toType(value);
+	}
+
+	/** A parameter's type with its type variables resolved against the target class. */
+	static Type resolveParameterType(Method method, int index, Class<?> targetClass) {
+		return toType(ResolvableType.forMethodParameter(method, index, targetClass));
 	}
 
 	private static Type toType(ResolvableType type) {

@@ -78,8 +78,7 @@ public final class TieredCache {
 	public static final Object MISS = LocalTier.MISS;
 
 	// Polls at 0, 1, 3, 7, 15, 23, ... ms: a waiting process sees the entry within 8 ms
-	// of its
-	// store, at one cheap read per 8 ms while it waits.
+	// of its store, at one cheap read per 8 ms while it waits.
 	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
@@ -87,6 +86,8 @@ public final class TieredCache {
 	private final CacheSettings settings;
 
 	private final StoreContext context;
+
+	private final KeyRenderer keys;
 
 	private final ValueCodec.Bound codec;
 
@@ -100,10 +101,11 @@ public final class TieredCache {
 
 	private final String leasePrefix;
 
-	TieredCache(CacheSettings settings, StoreContext context, ValueCodec.Bound codec, LocalTier local,
+	TieredCache(CacheSettings settings, StoreContext context, KeyRenderer keys, ValueCodec.Bound codec, LocalTier local,
 			CacheObserver observer) {
 		this.settings = settings;
 		this.context = context;
+		this.keys = keys;
 		this.codec = codec;
 		this.local = local;
 		this.observer = observer;
@@ -170,7 +172,7 @@ public final class TieredCache {
 			throws InterruptedException {
 		String rendered;
 		try {
-			rendered = this.context.keyRenderer().render(key);
+			rendered = this.keys.render(key);
 		}
 		catch (RuntimeException ex) {
 			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.KEY, ex);
@@ -202,8 +204,7 @@ public final class TieredCache {
 					return CompletableFuture.completedFuture(value);
 				}
 				// Undecodable and removed, or pending here: load, with no lease (the
-				// write creates
-				// missing records).
+				// write creates missing records).
 				return loadAndStore(call, read, false, async);
 			}
 			if (!waited) {
@@ -244,8 +245,7 @@ public final class TieredCache {
 		}
 		if (this.context.trust().tags().anyPending(envelope.tags())) {
 			// [I8]: this process invalidated one of its tags and Redis has not heard yet,
-			// so the
-			// entry may predate that write, which this process's callers must see.
+			// so the entry may predate that write, which this process's callers must see.
 			return MISS;
 		}
 		this.observer.remoteHit();

@@ -44,11 +44,11 @@ public final class TieredStore {
 
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
 
-	private TieredStore(RedisTier redis, ValueCodec codec, KeyRenderer keyRenderer, StoreOptions options,
-			StoreObserver observer, StoreErrorHandler errorHandler) {
+	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
+			StoreErrorHandler errorHandler) {
 		LocalTrust trust = new LocalTrust(new TagTable());
 		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
-		this.context = new StoreContext(calls, trust, keyRenderer, errorHandler, options,
+		this.context = new StoreContext(calls, trust, errorHandler, options,
 				new BackgroundRefresher(options.refreshThreads()));
 		this.codec = codec;
 		this.observer = observer;
@@ -64,8 +64,7 @@ public final class TieredStore {
 			}
 		});
 		// Redis answering again (after a dropped connection, say) is the moment to retry,
-		// not
-		// the end of the backoff: until then Redis still holds what was invalidated.
+		// not the end of the backoff: until then Redis still holds what was invalidated.
 		redis.breaker().addSuccessListener(this.invalidations::retrySoon);
 	}
 
@@ -79,32 +78,50 @@ public final class TieredStore {
 	}
 
 	/**
-	 * The cache with the given settings, created on first use. A name is bound to one
-	 * value type and one set of settings.
+	 * The cache with the given settings, created on first use, whose keys are of any type
+	 * ({@link KeyRenderer#dynamic()}) and whose values use the store's codec. A name is
+	 * bound to one value type, one key renderer and one set of settings.
 	 * @param settings the settings
 	 * @param valueType the declared type of its values
 	 * @return the cache
-	 * @throws IllegalStateException if the name is already bound to another value type
+	 * @throws IllegalStateException if the name is already bound otherwise
 	 */
 	public TieredCache cache(CacheSettings settings, Type valueType) {
-		return cache(settings, valueType, this.codec);
+		return cache(settings, valueType, KeyRenderer.dynamic(), this.codec);
 	}
 
 	/**
-	 * The cache with the given settings whose values use their own codec, created on
-	 * first use.
+	 * The cache with the given settings and key renderer, created on first use.
 	 * @param settings the settings
 	 * @param valueType the declared type of its values
+	 * @param keys renders its keys
+	 * @return the cache
+	 * @throws IllegalStateException if the name is already bound otherwise
+	 */
+	public TieredCache cache(CacheSettings settings, Type valueType, KeyRenderer keys) {
+		return cache(settings, valueType, keys, this.codec);
+	}
+
+	/**
+	 * The cache with the given settings, key renderer and codec, created on first use.
+	 * @param settings the settings
+	 * @param valueType the declared type of its values
+	 * @param keys renders its keys
 	 * @param codec the codec of its values
 	 * @return the cache
-	 * @throws IllegalStateException if the name is already bound to another value type
+	 * @throws IllegalStateException if the name is already bound to another value type or
+	 * key renderer
 	 */
-	public TieredCache cache(CacheSettings settings, Type valueType, ValueCodec codec) {
+	public TieredCache cache(CacheSettings settings, Type valueType, KeyRenderer keys, ValueCodec codec) {
 		Registration registration = this.caches.computeIfAbsent(settings.name(),
-				(name) -> new Registration(valueType, createCache(settings, valueType, codec)));
+				(name) -> new Registration(valueType, keys, createCache(settings, valueType, keys, codec)));
 		if (!registration.valueType.equals(valueType)) {
 			throw new IllegalStateException("Cache '" + settings.name() + "' holds values of type "
 					+ registration.valueType.getTypeName() + ", not " + valueType.getTypeName());
+		}
+		if (!registration.keys.equals(keys)) {
+			// Keys rendered two ways could share an entry: one cache, one kind of key.
+			throw new IllegalStateException("Cache '" + settings.name() + "' is used with keys of two kinds");
 		}
 		return registration.cache;
 	}
@@ -119,11 +136,11 @@ public final class TieredStore {
 		return result;
 	}
 
-	private TieredCache createCache(CacheSettings settings, Type valueType, ValueCodec codec) {
+	private TieredCache createCache(CacheSettings settings, Type valueType, KeyRenderer keys, ValueCodec codec) {
 		CacheObserver cacheObserver = this.observer.cache(settings.name());
 		LocalTier local = settings.local()
 				? LocalTier.create(this.context.options(), this.context.trust(), cacheObserver) : LocalTier.disabled();
-		TieredCache cache = new TieredCache(settings, this.context, codec.bind(valueType), local, cacheObserver);
+		TieredCache cache = new TieredCache(settings, this.context, keys, codec.bind(valueType), local, cacheObserver);
 		this.observer.cacheCreated(cache);
 		return cache;
 	}
@@ -169,9 +186,9 @@ public final class TieredStore {
 		return this.context.options();
 	}
 
-	/** The key renderer, which renders keys as Redis keys in every process alike. */
-	public KeyRenderer keyRenderer() {
-		return this.context.keyRenderer();
+	/** The codec of values of caches declared without one of their own. */
+	public ValueCodec codec() {
+		return this.codec;
 	}
 
 	/** Where failures on tiercache's side are reported. */
@@ -198,7 +215,7 @@ public final class TieredStore {
 		return "TieredStore[" + this.context.redis().keys().base() + ", " + this.caches.size() + " caches]";
 	}
 
-	private record Registration(Type valueType, TieredCache cache) {
+	private record Registration(Type valueType, KeyRenderer keys, TieredCache cache) {
 	}
 
 	/**
@@ -231,7 +248,7 @@ public final class TieredStore {
 		}
 
 		/**
-		 * The JSON mapper of keys and, unless {@link #codec} says otherwise, of values.
+		 * The JSON mapper of values, unless {@link #codec} says otherwise.
 		 * @param mapper the application's mapper
 		 * @return this builder
 		 */
@@ -286,7 +303,7 @@ public final class TieredStore {
 			ValueCodec codec = (this.codec != null) ? this.codec : new JacksonValueCodec(mapper);
 			StoreErrorHandler errorHandler = (this.errorHandler != null) ? this.errorHandler
 					: new LoggingStoreErrorHandler();
-			return new TieredStore(redis, codec, new KeyRenderer(mapper), options, this.observer, errorHandler);
+			return new TieredStore(redis, codec, options, this.observer, errorHandler);
 		}
 
 	}

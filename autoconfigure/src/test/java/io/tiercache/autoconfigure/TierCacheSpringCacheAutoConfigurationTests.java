@@ -153,6 +153,24 @@ class TierCacheSpringCacheAutoConfigurationTests {
 		}));
 	}
 
+	@Test
+	void multiArgumentCacheableCallsKeepTheirOwnResultsAcrossInstances() {
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("tiercache.spring-cache.enabled=true")
+			.withUserConfiguration(BooksConfiguration.class);
+		runner.run((first) -> runner.run((second) -> {
+			BookService a = first.getBean(BookService.class);
+			BookService b = second.getBean(BookService.class);
+			assertThat(a.page(1, "title")).isEqualTo("page 1 by title");
+			// Spring's SimpleKey of (2, "year") must not be read as the entry of (1,
+			// "title")
+			assertThat(b.page(2, "year")).isEqualTo("page 2 by year");
+			assertThat(b.page(1, "title")).as("read from Redis, stored by the first instance")
+				.isEqualTo("page 1 by title");
+			assertThat(a.page(2, "year")).isEqualTo("page 2 by year");
+			assertThat(a.pageLoads() + b.pageLoads()).isEqualTo(2);
+		}));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class BooksConfiguration {
@@ -180,6 +198,18 @@ class TierCacheSpringCacheAutoConfigurationTests {
 		public Book find(int id) {
 			this.loads.incrementAndGet();
 			return new Book(id, "title " + id + " v" + versions[id]);
+		}
+
+		private final AtomicInteger pageLoads = new AtomicInteger();
+
+		@Cacheable("pages")
+		public String page(int number, String order) {
+			this.pageLoads.incrementAndGet();
+			return "page " + number + " by " + order;
+		}
+
+		int pageLoads() {
+			return this.pageLoads.get();
 		}
 
 		@CacheEvict(cacheNames = "books", key = "#id")

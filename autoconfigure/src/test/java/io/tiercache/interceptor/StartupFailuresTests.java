@@ -200,6 +200,29 @@ class StartupFailuresTests {
 				"return type reactor.core.publisher.Mono is not supported");
 	}
 
+	@Test
+	void aKeyObjectThatCannotTellItsValuesApartFails() {
+		assertStartupFailure(OpaqueKeyService.class, "find(Query)", "parameter #query cannot be part of a cache key",
+				Query.class.getName() + " is neither a value type nor a record", "key = \"#query.id\"");
+	}
+
+	@Test
+	void aRecordKeyWithAnOpaqueComponentFails() {
+		assertStartupFailure(OpaqueComponentService.class, "find(Search)",
+				"component 'query' of record " + Search.class.getName());
+	}
+
+	@Test
+	void methodsSharingACacheWithKeysOfOtherTypesFail() {
+		assertStartupFailure(SharedCacheOtherKeysService.class, "(", "cache 'products'",
+				"keys must be of the same types");
+	}
+
+	@Test
+	void keysThatRenderApartStart() {
+		this.contextRunner.withBean(RenderableKeysService.class).run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	private void assertStartupFailure(Class<?> beanClass, String method, String... problems) {
 		this.contextRunner.withBean(beanClass).run((context) -> {
 			assertThat(context).hasFailed();
@@ -501,6 +524,89 @@ class StartupFailuresTests {
 		@Cached
 		public Mono<String> find(long id) {
 			return Mono.just("product");
+		}
+
+	}
+
+	/** A key whose equals compares what its JSON would not show: it has no getters. */
+	static final class Query {
+
+		private final long id;
+
+		Query(long id) {
+			this.id = id;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Query query && query.id == this.id;
+		}
+
+		@Override
+		public int hashCode() {
+			return Long.hashCode(this.id);
+		}
+
+	}
+
+	record Search(Query query, int page) {
+	}
+
+	static class OpaqueKeyService {
+
+		@Cached
+		public String find(Query query) {
+			return "product";
+		}
+
+	}
+
+	static class OpaqueComponentService {
+
+		@Cached
+		public String find(Search search) {
+			return "product";
+		}
+
+	}
+
+	static class SharedCacheOtherKeysService {
+
+		@Cached(name = "products")
+		public String byId(long id) {
+			return "product";
+		}
+
+		@Cached(name = "products")
+		public String byName(String name) {
+			return "product";
+		}
+
+	}
+
+	record ProductKey(long id, String region) {
+	}
+
+	static class RenderableKeysService {
+
+		@Cached
+		public String byKey(ProductKey key) {
+			return "product";
+		}
+
+		@Cached
+		public String byIds(java.util.List<Long> ids, java.util.Set<String> regions) {
+			return "product";
+		}
+
+		@Cached(key = "#query.id")
+		public String byQuery(Query query) {
+			return "product";
+		}
+
+		@Cached
+		public String anything(Object key) {
+			return "product";
 		}
 
 	}

@@ -1,96 +1,198 @@
 package io.tiercache.store;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.core.ParameterizedTypeReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Keys as the text of their Redis keys: readable for plain values, and never two keys of
- * one cache alike.
+ * Tests for {@link KeyRenderer}: two keys render alike if and only if they are equal.
  */
 class KeyRendererTests {
 
-	private final KeyRenderer renderer = new KeyRenderer(JsonMapper.builder().build());
-
 	@Test
-	void plainValuesRenderAsThemselves() {
-		UUID id = UUID.fromString("3b6f0c2e-8d1a-4f7e-9c55-0a1b2c3d4e5f");
-		assertThat(this.renderer.render("lamp")).isEqualTo("lamp");
-		assertThat(this.renderer.render("a~b")).isEqualTo("a~b");
-		assertThat(this.renderer.render("")).isEqualTo("");
-		assertThat(this.renderer.render(42)).isEqualTo("42");
-		assertThat(this.renderer.render(42L)).isEqualTo("42");
-		assertThat(this.renderer.render(new BigDecimal("12.50"))).isEqualTo("12.50");
-		assertThat(this.renderer.render(1.5)).isEqualTo("1.5");
-		assertThat(this.renderer.render(true)).isEqualTo("true");
-		assertThat(this.renderer.render('x')).isEqualTo("x");
-		assertThat(this.renderer.render(id)).isEqualTo("3b6f0c2e-8d1a-4f7e-9c55-0a1b2c3d4e5f");
-		assertThat(this.renderer.render(LocalDate.of(2026, 1, 2))).isEqualTo("2026-01-02");
-		assertThat(this.renderer.render(Instant.parse("2026-01-02T03:04:05Z"))).isEqualTo("2026-01-02T03:04:05Z");
+	void valuesOfADeclaredTypeRenderAsThemselves() {
+		assertThat(KeyRenderer.forType(long.class).render(42L)).isEqualTo("42");
+		assertThat(KeyRenderer.forType(String.class).render("lamp")).isEqualTo("lamp");
+		assertThat(KeyRenderer.forType(Color.class).render(Color.RED)).isEqualTo("RED");
+		assertThat(KeyRenderer.forType(Shade.class).render(Shade.DARK)).as("a constant with a body").isEqualTo("DARK");
+		UUID id = UUID.randomUUID();
+		assertThat(KeyRenderer.forType(UUID.class).render(id)).isEqualTo(id.toString());
+		assertThat(KeyRenderer.forType(LocalDate.class).render(LocalDate.of(2026, 12, 1))).isEqualTo("2026-12-01");
 	}
 
 	@Test
-	void enumsRenderByNameWhateverTheirToString() {
-		assertThat(this.renderer.render(Color.RED)).isEqualTo("RED");
-		assertThat(this.renderer.render(Color.GREEN)).as("a constant with a body").isEqualTo("GREEN");
+	void aStringThatLooksStructuredIsEscaped() {
+		KeyRenderer text = KeyRenderer.forType(String.class);
+		assertThat(text.render("~null")).isEqualTo("~~null");
+		assertThat(text.render("~(\"1\")")).isEqualTo("~~(\"1\")");
+		assertThat(text.render(null)).isEqualTo("~null");
 	}
 
 	@Test
-	void aStringStartingWithTheMarkGetsASecondOne() {
-		assertThat(this.renderer.render("~")).isEqualTo("~~");
-		assertThat(this.renderer.render("~lamp")).isEqualTo("~~lamp");
-		assertThat(this.renderer.render("~~")).isEqualTo("~~~");
+	void unequalValuesOfOneTypeRenderApart() {
+		KeyRenderer decimal = KeyRenderer.forType(BigDecimal.class);
+		assertThat(decimal.render(new BigDecimal("1.0"))).isNotEqualTo(decimal.render(new BigDecimal("1.00")));
+		KeyRenderer real = KeyRenderer.forType(double.class);
+		assertThat(real.render(0.0)).isNotEqualTo(real.render(-0.0));
 	}
 
 	@Test
-	void compositeKeysRenderAsTheMarkAndTheirJson() {
-		assertThat(this.renderer.render(new CompositeKey("a,b"))).isEqualTo("~[\"a,b\"]");
-		assertThat(this.renderer.render(new CompositeKey("a", "b"))).isEqualTo("~[\"a\",\"b\"]");
-		assertThat(this.renderer.render(new CompositeKey("a", null, 1))).isEqualTo("~[\"a\",null,1]");
-		assertThat(this.renderer.render(CompositeKey.EMPTY)).isEqualTo("~[]");
-		assertThat(this.renderer.render(CompositeKey.NULL)).isEqualTo("~null");
+	void recordsRenderTheirComponents() {
+		assertThat(KeyRenderer.forType(ProductKey.class).render(new ProductKey(42, "eu")))
+			.isEqualTo("~(\"42\",\"eu\")");
+		assertThat(KeyRenderer.forType(Nested.class).render(new Nested(new ProductKey(1, "a,b"), List.of(2L))))
+			.isEqualTo("~(\"~(\\\"1\\\",\\\"a,b\\\")\",\"~[\\\"2\\\"]\")");
 	}
 
 	@Test
-	void otherValuesRenderAsTheMarkAndTheirJson() {
-		assertThat(this.renderer.render(new Point(1, 2))).isEqualTo("~{\"x\":1,\"y\":2}");
-		assertThat(this.renderer.render(List.of("a", "b"))).isEqualTo("~[\"a\",\"b\"]");
+	void argumentsRenderApartWhateverTheyContain() {
+		KeyRenderer one = KeyRenderer.single(KeyRenderer.forType(String.class));
+		KeyRenderer two = KeyRenderer
+			.composite(List.of(KeyRenderer.forType(String.class), KeyRenderer.forType(String.class)));
+		assertThat(one.render("a,b")).isEqualTo("a,b");
+		assertThat(two.render(new CompositeKey("a", "b"))).isEqualTo("~(\"a\",\"b\")");
+		assertThat(two.render(new CompositeKey("a\",\"b", ""))).isNotEqualTo(two.render(new CompositeKey("a", "b")));
+		assertThat(one.render(CompositeKey.NULL)).isEqualTo("~null");
+		assertThat(KeyRenderer.single(KeyRenderer.forType(long[].class))
+			.render(new CompositeKey((Object) new long[] { 1, 2 }))).isEqualTo("~[\"1\",\"2\"]");
+		assertThat(KeyRenderer.composite(List.of()).render(CompositeKey.EMPTY)).isEqualTo("~()");
 	}
 
 	@Test
-	void keysThatWouldRenderAlikeWithoutTheSecondMarkDoNot() {
-		List<Object> keys = List.of("a,b", new CompositeKey("a,b"), new CompositeKey("a", "b"), "~[\"a\",\"b\"]",
-				CompositeKey.NULL, "~null", "null", CompositeKey.EMPTY, "~[]", "[]", new Point(1, 2),
-				"~{\"x\":1,\"y\":2}", '~', "~", "~~");
-		assertThat(keys.stream().map(this.renderer::render).distinct()).hasSameSizeAs(keys);
+	void setsAndMapsRenderAlikeWhateverTheirOrder() {
+		KeyRenderer set = KeyRenderer.forType(new ParameterizedTypeReference<Set<Long>>() {
+		}.getType());
+		assertThat(set.render(new LinkedHashSet<>(List.of(1L, 2L))))
+			.isEqualTo(set.render(new LinkedHashSet<>(List.of(2L, 1L))));
+		KeyRenderer map = KeyRenderer.forType(new ParameterizedTypeReference<Map<String, Long>>() {
+		}.getType());
+		assertThat(map.render(Map.of("a", 1L, "b", 2L))).isEqualTo(map.render(new TreeMap<>(Map.of("b", 2L, "a", 1L))));
+		KeyRenderer list = KeyRenderer.forType(new ParameterizedTypeReference<List<Long>>() {
+		}.getType());
+		assertThat(list.render(List.of(1L, 2L))).isNotEqualTo(list.render(List.of(2L, 1L)));
+	}
+
+	@Test
+	void keysOfTypesKnownOnlyAtRunTimeCarryTheirType() {
+		KeyRenderer dynamic = KeyRenderer.dynamic();
+		assertThat(dynamic.render(42L)).isEqualTo("~long:42");
+		assertThat(dynamic.render(42)).isEqualTo("~int:42");
+		assertThat(dynamic.render("42")).isEqualTo("42");
+		assertThat(dynamic.render(Color.RED)).isEqualTo("~@" + Color.class.getName() + ":RED");
+		assertThat(dynamic.render(Shade.DARK)).isEqualTo("~@" + Shade.class.getName() + ":DARK");
+		assertThat(dynamic.render(new SimpleKey(1, "a"))).isEqualTo("~key:~(\"~int:1\",\"a\")");
+		assertThat(dynamic.render(SimpleKey.EMPTY)).isEqualTo("~key:~()");
+		assertThat(dynamic.render(null)).isEqualTo("~null");
+		assertThat(KeyRenderer.forType(Object.class)).isSameAs(dynamic);
+	}
+
+	@Test
+	void aTypeThatCannotTellItsValuesApartIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> KeyRenderer.forType(Query.class))
+			.withMessageContaining(Query.class.getName())
+			.withMessageContaining("neither a value type nor a record");
+		assertThatIllegalArgumentException().isThrownBy(() -> KeyRenderer.forType(Holder.class))
+			.withMessageContaining("component 'query' of record " + Holder.class.getName());
+		assertThatIllegalArgumentException().isThrownBy(() -> KeyRenderer.dynamic().render(new Query("a")))
+			.withMessageContaining(Query.class.getName());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> KeyRenderer.dynamic().render(new SimpleKey(new Query("a"))))
+			.withMessageContaining(Query.class.getName());
+	}
+
+	@Test
+	void twoKeysRenderAlikeIfAndOnlyIfTheyAreEqual() {
+		List<Object> keys = new ArrayList<>();
+		for (Object value : new Object[] { 1, 1L, (short) 1, (byte) 1, 1.0, 1.0f, "1", '1', true, "true",
+				new BigDecimal("1"), new BigDecimal("1.0"), "", "~", "~~", "~null", "a,b", "\"", "\\", "~(\"1\")",
+				Color.RED, "RED", Shade.DARK, new ProductKey(1, "a"), new ProductKey(1, "b"), List.of(1, 2),
+				List.of(2, 1), Set.of(1, 2), Map.of(1, "a"), Optional.empty(), Optional.of(1), new int[] { 1 },
+				new long[] { 1 }, LocalDate.of(2026, 1, 1), "2026-01-01" }) {
+			keys.add(value);
+		}
+		keys.add(null);
+		List<Object> composites = new ArrayList<>();
+		for (Object first : keys) {
+			composites.add(new SimpleKey(first, "x"));
+			composites.add(new SimpleKey("x", first));
+			composites.add(new CompositeKey(first));
+		}
+		keys.addAll(composites);
+		KeyRenderer dynamic = KeyRenderer.dynamic();
+		for (Object a : keys) {
+			for (Object b : keys) {
+				boolean equal = Arrays.deepEquals(new Object[] { a }, new Object[] { b });
+				assertThat(dynamic.render(a).equals(dynamic.render(b))).as("%s and %s", describe(a), describe(b))
+					.isEqualTo(equal);
+			}
+		}
+	}
+
+	private static String describe(Object key) {
+		return (key != null) ? key.getClass().getSimpleName() + " " + Arrays.deepToString(new Object[] { key })
+				: "null";
 	}
 
 	enum Color {
 
-		RED,
+		RED, GREEN
 
-		GREEN {
+	}
+
+	enum Shade {
+
+		DARK {
 			@Override
 			public String toString() {
-				return "green";
+				return "dark";
 			}
-		};
-
-		@Override
-		public String toString() {
-			return "red";
 		}
 
 	}
 
-	record Point(int x, int y) {
+	record ProductKey(long id, String region) {
+	}
+
+	record Nested(ProductKey key, List<Long> ids) {
+	}
+
+	static final class Query {
+
+		private final String text;
+
+		Query(String text) {
+			this.text = text;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Query query && query.text.equals(this.text);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.text.hashCode();
+		}
+
+	}
+
+	record Holder(Query query) {
 	}
 
 }

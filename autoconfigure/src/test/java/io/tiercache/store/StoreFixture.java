@@ -28,6 +28,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 final class StoreFixture implements AutoCloseable {
 
+	static final KeyRenderer LONG_KEYS = KeyRenderer.single(KeyRenderer.forType(long.class));
+
 	final LettuceConnectionFactory connectionFactory;
 
 	final TieredStore store;
@@ -91,11 +93,12 @@ final class StoreFixture implements AutoCloseable {
 	}
 
 	TieredCache cache(String name, Type type) {
-		return this.store.cache(new CacheSettings(name, Duration.ofMinutes(10), Jitter.NONE, null, true, true), type);
+		return cache(new CacheSettings(name, Duration.ofMinutes(10), Jitter.NONE, null, true, true), type);
 	}
 
+	/** A cache keyed as a {@code @Cached} method of one {@code long} parameter is. */
 	TieredCache cache(CacheSettings settings, Type type) {
-		return this.store.cache(settings, type);
+		return this.store.cache(settings, type, LONG_KEYS);
 	}
 
 	@Override
