@@ -48,6 +48,13 @@ public class TierCacheProperties {
 	 */
 	private Duration maxTtl = StoreOptions.DEFAULT_MAX_TTL;
 
+	/**
+	 * Longest time closing the application waits for invalidations that have not reached
+	 * Redis yet (during an outage). Each one still unpublished then is logged as an error
+	 * with its tags and counted.
+	 */
+	private Duration shutdownTimeout = StoreOptions.DEFAULT_SHUTDOWN_TIMEOUT;
+
 	private final Local local = new Local();
 
 	private final Redis redis = new Redis();
@@ -103,6 +110,14 @@ public class TierCacheProperties {
 
 	public void setMaxTtl(Duration maxTtl) {
 		this.maxTtl = maxTtl;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public Local getLocal() {

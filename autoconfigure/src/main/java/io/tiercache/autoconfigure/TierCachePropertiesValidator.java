@@ -50,6 +50,9 @@ final class TierCachePropertiesValidator {
 		}
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
+		if (properties.getShutdownTimeout() == null || properties.getShutdownTimeout().isNegative()) {
+			throw invalid("tiercache.shutdown-timeout", properties.getShutdownTimeout(), "must be zero or more");
+		}
 		if (!(properties.getRefresh().getBeta() >= 0)) {
 			throw invalid("tiercache.refresh.beta", properties.getRefresh().getBeta(),
 					"must be zero (off) or positive");

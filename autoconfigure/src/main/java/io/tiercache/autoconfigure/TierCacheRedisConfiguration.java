@@ -93,6 +93,7 @@ class TierCacheRedisConfiguration {
 			.lease(properties.getLease().getTimeout(), properties.getLease().getMaxWait())
 			.earlyRefreshBeta(properties.getRefresh().getBeta())
 			.refreshThreads(properties.getRefresh().getThreads())
+			.shutdownTimeout(properties.getShutdownTimeout())
 			.build();
 	}
 

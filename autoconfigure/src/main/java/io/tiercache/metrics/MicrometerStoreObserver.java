@@ -51,6 +51,8 @@ public class MicrometerStoreObserver implements StoreObserver {
 
 	private final Counter retried;
 
+	private final Counter dropped;
+
 	private final Map<ClearReason, Counter> clears = new EnumMap<>(ClearReason.class);
 
 	private final Map<String, MicrometerCacheObserver> caches = new ConcurrentHashMap<>();
@@ -67,6 +69,9 @@ public class MicrometerStoreObserver implements StoreObserver {
 			.register(registry);
 		this.retried = Counter.builder("tiercache.invalidations.retried")
 			.description("Queued invalidations that reached Redis on a retry")
+			.register(registry);
+		this.dropped = Counter.builder("tiercache.invalidations.dropped")
+			.description("Queued invalidations that could not reach Redis before shutdown")
 			.register(registry);
 		// Registered up front, so that dashboards show a zero rather than no data.
 		for (String operation : REDIS_OPERATIONS) {
@@ -139,6 +144,11 @@ public class MicrometerStoreObserver implements StoreObserver {
 	@Override
 	public void invalidationRetried() {
 		this.retried.increment();
+	}
+
+	@Override
+	public void invalidationDropped() {
+		this.dropped.increment();
 	}
 
 	@Override

@@ -59,6 +59,13 @@ public interface StoreObserver {
 	default void invalidationRetried() {
 	}
 
+	/**
+	 * A queued invalidation could not reach Redis before the store closed: other
+	 * instances may serve entries carrying its tags until those expire.
+	 */
+	default void invalidationDropped() {
+	}
+
 	default void localCleared(ClearReason reason) {
 	}
 

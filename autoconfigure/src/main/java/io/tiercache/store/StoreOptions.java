@@ -58,6 +58,12 @@ public final class StoreOptions {
 	/** Default largest serialized value stored in Redis: 1 MiB. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
+	/**
+	 * Default longest time closing the store waits for queued invalidations to reach
+	 * Redis.
+	 */
+	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
 	/** Sleeps for a number of nanoseconds; faked in tests together with the ticker. */
 	@FunctionalInterface
 	public interface Sleeper {
@@ -95,6 +101,8 @@ public final class StoreOptions {
 
 	private final long maxValueBytes;
 
+	private final Duration shutdownTimeout;
+
 	private final Ticker ticker;
 
 	private final Sleeper sleeper;
@@ -117,6 +125,7 @@ public final class StoreOptions {
 		this.earlyRefreshBeta = builder.earlyRefreshBeta;
 		this.refreshThreads = builder.refreshThreads;
 		this.maxValueBytes = builder.maxValueBytes;
+		this.shutdownTimeout = builder.shutdownTimeout;
 		this.ticker = builder.ticker;
 		this.sleeper = builder.sleeper;
 		this.wallClock = builder.wallClock;
@@ -203,6 +212,11 @@ public final class StoreOptions {
 		return this.maxValueBytes;
 	}
 
+	/** Longest time closing the store waits for queued invalidations to reach Redis. */
+	public Duration shutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
 	/** Time source of the local tier, load durations and lease waits. */
 	public Ticker ticker() {
 		return this.ticker;
@@ -252,6 +266,8 @@ public final class StoreOptions {
 
 		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
+		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
 		private Ticker ticker = Ticker.systemTicker();
 
 		private Sleeper sleeper = Sleeper.SYSTEM;
@@ -277,6 +293,7 @@ public final class StoreOptions {
 			this.earlyRefreshBeta = options.earlyRefreshBeta;
 			this.refreshThreads = options.refreshThreads;
 			this.maxValueBytes = options.maxValueBytes;
+			this.shutdownTimeout = options.shutdownTimeout;
 			this.ticker = options.ticker;
 			this.sleeper = options.sleeper;
 			this.wallClock = options.wallClock;
@@ -342,6 +359,13 @@ public final class StoreOptions {
 		public Builder maxValueBytes(long maxValueBytes) {
 			requireArgument(maxValueBytes >= 1, "maxValueBytes", maxValueBytes, "must be positive");
 			this.maxValueBytes = maxValueBytes;
+			return this;
+		}
+
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			required("shutdownTimeout", shutdownTimeout);
+			requireArgument(!shutdownTimeout.isNegative(), "shutdownTimeout", shutdownTimeout, "must not be negative");
+			this.shutdownTimeout = shutdownTimeout;
 			return this;
 		}
 

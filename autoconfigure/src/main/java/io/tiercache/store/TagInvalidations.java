@@ -1,5 +1,6 @@
 package io.tiercache.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.tiercache.redis.RedisTier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tag invalidation, with read-your-writes ([I8] in {@code docs/correctness.md}): the tags
@@ -23,19 +26,38 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * An invalidation that cannot reach Redis keeps its marks and is retried with exponential
  * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again:
- * until it reaches Redis, Redis still holds what it invalidates.
+ * until it reaches Redis, Redis still holds what it invalidates. {@link #close} drains
+ * what is still queued, for a bounded time, and reports every invalidation it could not
+ * publish: none is dropped silently.
  */
 final class TagInvalidations {
 
-	private static final long INITIAL_DELAY_MILLIS = 100;
+	private static final Logger logger = LoggerFactory.getLogger(TagInvalidations.class);
 
 	private static final long MAX_DELAY_MILLIS = 10_000;
 
-	private final RedisCalls redis;
+	private static final long CLOSE_PAUSE_MILLIS = 50;
+
+	/** Sends one invalidation to Redis. */
+	@FunctionalInterface
+	interface Publisher {
+
+		/**
+		 * Publish an invalidation.
+		 * @param tags the tags
+		 * @return its epoch and sequence, or {@code null} if Redis could not take it
+		 */
+		RedisTier.@Nullable Sequence publish(List<String> tags);
+
+	}
+
+	private final Publisher publisher;
 
 	private final LocalTrust trust;
 
 	private final StoreObserver observer;
+
+	private final long initialDelayMillis;
 
 	private final ScheduledExecutorService scheduler = Executors
 		.newSingleThreadScheduledExecutor(TieredStore.daemonThreads("tiercache-retry"));
@@ -43,7 +65,7 @@ final class TagInvalidations {
 	private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
 
 	// Guarded by this.
-	private long delayMillis = INITIAL_DELAY_MILLIS;
+	private long delayMillis;
 
 	// Guarded by this.
 	private @Nullable ScheduledFuture<?> scheduled;
@@ -51,13 +73,23 @@ final class TagInvalidations {
 	// Guarded by this.
 	private boolean closed;
 
-	// The retry's own successful calls must not reschedule it.
-	private volatile boolean retrying;
+	// The thread running a retry: its own successful calls must not reschedule it.
+	private volatile @Nullable Thread retrying;
+
+	// Redis answered another thread while a retry ran: retry again at once when it ends,
+	// rather than after its backoff.
+	private volatile boolean wakeRequested;
 
 	TagInvalidations(RedisCalls redis, LocalTrust trust, StoreObserver observer) {
-		this.redis = redis;
+		this(redis::invalidate, trust, observer, 100);
+	}
+
+	TagInvalidations(Publisher publisher, LocalTrust trust, StoreObserver observer, long initialDelayMillis) {
+		this.publisher = publisher;
 		this.trust = trust;
 		this.observer = observer;
+		this.initialDelayMillis = initialDelayMillis;
+		this.delayMillis = initialDelayMillis;
 	}
 
 	/**
@@ -85,7 +117,7 @@ final class TagInvalidations {
 	 * @return whether it reached Redis
 	 */
 	private boolean tryInvalidate(List<String> tags, TagState[] marks) {
-		RedisTier.Sequence sequence = this.redis.invalidate(tags);
+		RedisTier.Sequence sequence = this.publisher.publish(tags);
 		if (sequence == null) {
 			return false;
 		}
@@ -97,7 +129,21 @@ final class TagInvalidations {
 
 	/** Redis answered again: retry now rather than at the end of the backoff. */
 	void retrySoon() {
-		if (!this.queue.isEmpty() && !this.retrying) {
+		Thread retrying = this.retrying;
+		if (retrying == Thread.currentThread()) {
+			return;
+		}
+		if (retrying != null) {
+			this.wakeRequested = true;
+			// The retry reads the flag after it clears this field: one of the two sees
+			// the
+			// other's write, so the wake-up is never lost.
+			if (this.retrying != null) {
+				return;
+			}
+		}
+		// (While a retry runs, the invalidation it is sending is not in the queue.)
+		if (!this.queue.isEmpty()) {
 			schedule(true);
 		}
 	}
@@ -112,7 +158,7 @@ final class TagInvalidations {
 			return;
 		}
 		if (now) {
-			this.delayMillis = INITIAL_DELAY_MILLIS;
+			this.delayMillis = this.initialDelayMillis;
 			if (this.scheduled != null && this.scheduled.getDelay(TimeUnit.MILLISECONDS) > 0) {
 				this.scheduled.cancel(false);
 				this.scheduled = null;
@@ -124,16 +170,27 @@ final class TagInvalidations {
 	}
 
 	private void retry() {
-		this.retrying = true;
+		this.wakeRequested = false;
+		this.retrying = Thread.currentThread();
+		boolean done;
 		try {
-			drain();
+			done = drain();
 		}
 		finally {
-			this.retrying = false;
+			this.retrying = null;
+		}
+		if (!done) {
+			// A wake-up that came while this retry ran would otherwise wait for the
+			// backoff.
+			schedule(this.wakeRequested);
 		}
 	}
 
-	private void drain() {
+	/**
+	 * Publish what is queued, in order, until one fails.
+	 * @return whether the queue is empty
+	 */
+	private boolean drain() {
 		List<Pending> failed = new ArrayList<>();
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
@@ -148,8 +205,8 @@ final class TagInvalidations {
 		synchronized (this) {
 			this.scheduled = null;
 			if (failed.isEmpty() && this.queue.isEmpty()) {
-				this.delayMillis = INITIAL_DELAY_MILLIS;
-				return;
+				this.delayMillis = this.initialDelayMillis;
+				return true;
 			}
 			// Keep the order: the failed one goes back to the front.
 			List<Pending> rest = new ArrayList<>(this.queue);
@@ -157,19 +214,51 @@ final class TagInvalidations {
 			this.queue.addAll(failed);
 			this.queue.addAll(rest);
 			this.delayMillis = Math.min(this.delayMillis * 2, MAX_DELAY_MILLIS);
+			return false;
 		}
-		schedule(false);
 	}
 
-	/** Stop retrying; called on shutdown. */
-	void close() {
+	/**
+	 * Stop retrying in the background, then keep publishing what is queued for at most
+	 * {@code timeout}; every invalidation still unpublished then is logged as an error
+	 * with its tags and counted, since other instances may serve entries carrying them
+	 * until those expire.
+	 * @param timeout how long to keep trying
+	 * @return the number of invalidations that could not be published
+	 */
+	int close(Duration timeout) {
 		synchronized (this) {
 			this.closed = true;
 			if (this.scheduled != null) {
 				this.scheduled.cancel(false);
 			}
 		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		this.scheduler.shutdown();
+		try {
+			// A retry under way finishes first: it holds the queue's head.
+			this.scheduler.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			while (!this.queue.isEmpty() && System.nanoTime() - deadline < 0) {
+				if (!drain()) {
+					TimeUnit.MILLISECONDS.sleep(Math.min(CLOSE_PAUSE_MILLIS,
+							Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.scheduler.shutdownNow();
+		int lost = 0;
+		Pending pending;
+		while ((pending = this.queue.poll()) != null) {
+			lost++;
+			this.observer.invalidationDropped();
+			logger.error("Invalidation of tags {} could not reach Redis before shutdown (waited {}): other instances "
+					+ "may serve entries carrying them until those expire. The outbox (tiercache.outbox.enabled) "
+					+ "keeps such invalidations across a shutdown", pending.tags, timeout);
+		}
+		return lost;
 	}
 
 	/** The tags without {@code null}s and duplicates, in order. */

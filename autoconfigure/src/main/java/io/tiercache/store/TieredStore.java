@@ -196,10 +196,14 @@ public final class TieredStore {
 		return this.context.errorHandler();
 	}
 
-	/** Stop retrying and refreshing; called on shutdown. */
+	/**
+	 * Stop refreshing, and publish what invalidations are still queued for at most
+	 * {@link StoreOptions#shutdownTimeout()}; each one that cannot be published is logged
+	 * as an error with its tags and counted. Called on shutdown.
+	 */
 	public void close() {
-		this.invalidations.close();
 		this.context.refresher().close();
+		this.invalidations.close(this.context.options().shutdownTimeout());
 	}
 
 	static ThreadFactory daemonThreads(String name) {

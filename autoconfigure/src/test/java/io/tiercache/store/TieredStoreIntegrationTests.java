@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -433,6 +436,27 @@ class TieredStoreIntegrationTests {
 			assertThat(this.a.store.pendingInvalidations()).isZero();
 		});
 		assertThat(read(cache, 1)).isEqualTo(new Product(1, 2));
+	}
+
+	@Test
+	void closingTheStorePublishesTheInvalidationsQueuedDuringAnOutage() throws Exception {
+		StoreFixture writer = new StoreFixture(redis, (options) -> options.shutdownTimeout(Duration.ofSeconds(10)));
+		redis.stop();
+		writer.store.invalidate(List.of("product:1"));
+		assertThat(writer.store.pendingInvalidations()).isOne();
+		ExecutorService closing = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> closed = closing.submit(writer::close);
+			// The writer is closing while Redis is down; Redis comes back before the
+			// timeout.
+			redis.start();
+			closed.get(15, TimeUnit.SECONDS);
+		}
+		finally {
+			closing.shutdownNow();
+		}
+		assertThat(redis.command("EXISTS", "tc:v1:t:product:1")).as("the tag's record, written by the invalidation")
+			.isEqualTo(1L);
 	}
 
 	private @Nullable Object absent() {

@@ -1,0 +1,158 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.tiercache.redis.RedisTier;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link TagInvalidations}' queue of invalidations that could not reach Redis,
+ * with a publisher the test controls: retries, wake-ups, and what closing does with what
+ * is left.
+ */
+class TagInvalidationsTests {
+
+	private final LocalTrust trust = new LocalTrust(new TagTable());
+
+	private final AtomicBoolean redisUp = new AtomicBoolean();
+
+	private final List<List<String>> published = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger attempts = new AtomicInteger();
+
+	private final AtomicInteger dropped = new AtomicInteger();
+
+	private final StoreObserver observer = new StoreObserver() {
+
+		@Override
+		public void invalidationDropped() {
+			TagInvalidationsTests.this.dropped.incrementAndGet();
+		}
+
+	};
+
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	@AfterEach
+	void stopThreads() {
+		this.threads.shutdownNow();
+	}
+
+	@Test
+	void aWakeUpDuringARetryIsNotLostToTheBackoff() throws Exception {
+		CountDownLatch retryStarted = new CountDownLatch(1);
+		CountDownLatch releaseRetry = new CountDownLatch(1);
+		// A 10 s backoff: only a wake-up can make the next attempt come sooner.
+		TagInvalidations invalidations = new TagInvalidations((tags) -> {
+			int attempt = this.attempts.incrementAndGet();
+			if (attempt == 2) {
+				// The first retry: Redis answers someone else meanwhile, then this
+				// attempt
+				// fails.
+				retryStarted.countDown();
+				awaitLatch(releaseRetry);
+				return null;
+			}
+			return publish(tags);
+		}, this.trust, this.observer, 10_000);
+		invalidations.invalidate(List.of("product:1"));
+		assertThat(invalidations.size()).isOne();
+		// The first retry comes after the initial delay; make it come now.
+		invalidations.retrySoon();
+		assertThat(retryStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		this.redisUp.set(true);
+		invalidations.retrySoon();
+		releaseRetry.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.published.size() == 1);
+		assertThat(invalidations.size()).isZero();
+		invalidations.close(Duration.ZERO);
+	}
+
+	@Test
+	void aRetrysOwnSuccessDoesNotRescheduleIt() {
+		this.redisUp.set(true);
+		TagInvalidations invalidations = new TagInvalidations((tags) -> {
+			RedisTier.Sequence sequence = publish(tags);
+			this.attempts.incrementAndGet();
+			return sequence;
+		}, this.trust, this.observer, 10);
+		invalidations.invalidate(List.of("product:1"));
+		invalidations.retrySoon();
+		assertThat(this.attempts).hasValue(1);
+		assertThat(invalidations.size()).isZero();
+		invalidations.close(Duration.ZERO);
+	}
+
+	@Test
+	void closingPublishesWhatIsQueuedOnceRedisAnswers() throws Exception {
+		TagInvalidations invalidations = new TagInvalidations(this::publish, this.trust, this.observer, 10_000);
+		invalidations.invalidate(List.of("product:1"));
+		invalidations.invalidate(List.of("product:2", "category:7"));
+		assertThat(invalidations.size()).isEqualTo(2);
+		Future<Integer> closing = this.threads.submit(() -> invalidations.close(Duration.ofSeconds(10)));
+		this.redisUp.set(true);
+		assertThat(closing.get(5, TimeUnit.SECONDS)).isZero();
+		assertThat(this.published).containsExactly(List.of("product:1"), List.of("product:2", "category:7"));
+		assertThat(this.dropped).hasValue(0);
+	}
+
+	@Test
+	void whatCannotBePublishedBeforeTheTimeoutIsLoggedAsAnErrorAndCounted() {
+		Logger logger = (Logger) LoggerFactory.getLogger(TagInvalidations.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			TagInvalidations invalidations = new TagInvalidations(this::publish, this.trust, this.observer, 10_000);
+			invalidations.invalidate(List.of("product:1", "category:7"));
+			assertThat(invalidations.close(Duration.ofMillis(100))).isOne();
+			assertThat(this.dropped).hasValue(1);
+			assertThat(appender.list).singleElement().satisfies((event) -> {
+				assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+				assertThat(event.getFormattedMessage()).contains("[product:1, category:7]", "could not reach Redis");
+			});
+			assertThat(this.trust.tags().anyPending(List.of("product:1")))
+				.as("this process still does not serve what it could not invalidate")
+				.isTrue();
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	private RedisTier.@Nullable Sequence publish(List<String> tags) {
+		if (!this.redisUp.get()) {
+			return null;
+		}
+		this.published.add(List.copyOf(tags));
+		return new RedisTier.Sequence("e1", this.published.size());
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
