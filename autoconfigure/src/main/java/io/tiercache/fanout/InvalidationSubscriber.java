@@ -349,6 +349,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			establishBaseline();
 			return;
 		}
+		LocalTrust.SequenceMark before = this.trust.mark();
 		RedisTier.SequenceState current;
 		try {
 			current = this.redis.currentSequence();
@@ -363,7 +364,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (current == null) {
 			return;
 		}
-		this.trust.observeEpoch(current.epoch());
+		if (this.trust.observe(before, current.epoch(), current.seq())) {
+			// [I12]: the store starts a new epoch, which the next check follows.
+			return;
+		}
 		if (this.tracker.check(current)) {
 			this.observer.stalled();
 			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");

@@ -34,6 +34,8 @@ public final class RedisTier {
 
 	private static final RedisScriptRunner.Script PROBE = RedisScriptRunner.Script.load("probe");
 
+	private static final RedisScriptRunner.Script ROLLBACK = RedisScriptRunner.Script.load("rollback");
+
 	private static final RedisScriptRunner.Script RELEASE = RedisScriptRunner.Script.load("release");
 
 	private final RedisScriptRunner runner;
@@ -184,6 +186,21 @@ public final class RedisTier {
 		}
 		long start = (reply.size() > 2 && reply.get(2) instanceof byte[]) ? Long.parseLong(string(reply, 2)) : 0;
 		return new SequenceState(string(reply, 0), Long.parseLong(string(reply, 1)), start);
+	}
+
+	/**
+	 * Start a new epoch if the sequence is still below what was seen in {@code epoch}:
+	 * Redis lost acknowledged invalidations. Conditional, so that processes noticing it
+	 * at once start one epoch between them.
+	 * @param epoch the epoch in which the sequence went backwards
+	 * @param seen the highest sequence seen in it
+	 * @return the epoch and sequence as they are afterwards
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public Sequence restartEpoch(String epoch, long seen) {
+		List<?> reply = reply("rollback", this.runner.run("rollback", ROLLBACK, new byte[][] { this.keys.seq() },
+				new byte[][] { bytes(epoch), bytes(Long.toString(seen)), bytes(newEpoch()) }));
+		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,6 +74,29 @@ public final class LocalTrust {
 
 	}
 
+	/** Told when Redis's sequence went backwards within an epoch. */
+	@FunctionalInterface
+	public interface RollbackListener {
+
+		/**
+		 * Redis lost acknowledged invalidations.
+		 * @param seen the highest sequence this process knew Redis had reached in its
+		 * epoch
+		 * @param found the sequence Redis answers with now
+		 */
+		void onRollback(SequenceMark seen, long found);
+
+	}
+
+	/**
+	 * The highest invalidation sequence this process knows Redis reached, in an epoch.
+	 *
+	 * @param epoch the epoch, {@code null} before any
+	 * @param seq the sequence
+	 */
+	public record SequenceMark(@Nullable String epoch, long seq) {
+	}
+
 	/** Told when the local tier must drop its entries. */
 	@FunctionalInterface
 	public interface ClearListener {
@@ -90,6 +114,10 @@ public final class LocalTrust {
 	private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
 
 	private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
+
+	private final List<RollbackListener> rollbackListeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicReference<SequenceMark> mark = new AtomicReference<>(new SequenceMark(null, 0));
 
 	private volatile @Nullable String epoch;
 
@@ -142,6 +170,55 @@ public final class LocalTrust {
 		this.applyListeners.add(listener);
 	}
 
+	public void addRollbackListener(RollbackListener listener) {
+		this.rollbackListeners.add(listener);
+	}
+
+	/**
+	 * What this process knows of Redis's sequence now; read it before sending a request
+	 * whose reply carries the sequence, and pass it to {@link #observe}.
+	 * @return the mark
+	 */
+	public SequenceMark mark() {
+		return this.mark.get();
+	}
+
+	/**
+	 * Record the epoch and sequence of a reply from Redis. Redis's sequence only grows
+	 * within an epoch, so a reply to a request sent once this process knew it had reached
+	 * {@code before} that carries a smaller one means Redis lost acknowledged
+	 * invalidations (a failover to a replica that had not received them, a restart from
+	 * an older snapshot): the rollback listeners are told, and start a new epoch ([I12]
+	 * in {@code docs/correctness.md}). Marks taken before the request make this immune to
+	 * replies arriving out of order.
+	 * @param before the {@link #mark()} read before the request was sent
+	 * @param epoch the reply's epoch
+	 * @param seq the reply's sequence
+	 * @return whether the sequence went backwards
+	 */
+	public boolean observe(SequenceMark before, String epoch, long seq) {
+		observeEpoch(epoch);
+		if (epoch.equals(before.epoch()) && seq < before.seq()) {
+			for (RollbackListener listener : this.rollbackListeners) {
+				listener.onRollback(before, seq);
+			}
+			return true;
+		}
+		advance(epoch, seq);
+		return false;
+	}
+
+	private void advance(String epoch, long seq) {
+		SequenceMark current;
+		do {
+			current = this.mark.get();
+			if (epoch.equals(current.epoch()) && seq <= current.seq()) {
+				return;
+			}
+		}
+		while (!this.mark.compareAndSet(current, new SequenceMark(epoch, seq)));
+	}
+
 	/**
 	 * Apply an invalidation, from this process or from the channel.
 	 * @param epoch the epoch it was made in
@@ -150,6 +227,7 @@ public final class LocalTrust {
 	 */
 	public void apply(String epoch, long seq, Collection<String> tags) {
 		observeEpoch(epoch);
+		advance(epoch, seq);
 		this.version.incrementAndGet();
 		if (this.checks) {
 			this.tags.advance(tags, seq);

@@ -71,6 +71,17 @@ final class RedisCalls {
 		}
 	}
 
+	/** {@link RedisTier#restartEpoch}, or {@code null} without Redis. */
+	RedisTier.@Nullable Sequence restartEpoch(String epoch, long seen) {
+		try {
+			return this.redis.restartEpoch(epoch, seen);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
 	/** {@link RedisTier#release}, best effort. */
 	void release(byte[] leaseKey, String token) {
 		try {

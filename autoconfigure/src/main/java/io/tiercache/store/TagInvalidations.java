@@ -117,10 +117,12 @@ final class TagInvalidations {
 	 * @return whether it reached Redis
 	 */
 	private boolean tryInvalidate(List<String> tags, TagState[] marks) {
+		LocalTrust.SequenceMark before = this.trust.mark();
 		RedisTier.Sequence sequence = this.publisher.publish(tags);
 		if (sequence == null) {
 			return false;
 		}
+		this.trust.observe(before, sequence.epoch(), sequence.seq());
 		this.trust.apply(sequence.epoch(), sequence.seq(), tags);
 		this.trust.tags().resolvePending(marks);
 		this.observer.invalidationPublished();

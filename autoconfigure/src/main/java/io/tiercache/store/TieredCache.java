@@ -187,6 +187,7 @@ public final class TieredCache {
 		long backoff = FIRST_BACKOFF_NANOS;
 		boolean waited = false;
 		while (true) {
+			LocalTrust.SequenceMark before = this.context.trust().mark();
 			RedisTier.ReadResult read = this.context.redis()
 				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
 						call.token, false);
@@ -194,7 +195,12 @@ public final class TieredCache {
 				this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
 				return uncached(load, async);
 			}
-			this.context.trust().observeEpoch(read.epoch());
+			if (this.context.trust().observe(before, read.epoch(), read.seq())) {
+				// [I12]: Redis lost invalidations, so what it holds may be revived: not
+				// this time.
+				this.observer.notCached(CacheObserver.NotCachedReason.STALE);
+				return uncached(load, async);
+			}
 			if (read.hit()) {
 				Object value = hit(call, read);
 				if (value != MISS) {
@@ -377,11 +383,14 @@ public final class TieredCache {
 	@SuppressWarnings("unchecked")
 	private boolean refresh(Call call) {
 		StoreOptions options = this.context.options();
+		LocalTrust.SequenceMark before = this.context.trust().mark();
 		RedisTier.ReadResult read = this.context.redis()
 			.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
 					call.token, true);
-		if (read == null || !read.leased()) {
-			// Redis is unavailable, or another process is refreshing or loading it.
+		if (read == null || this.context.trust().observe(before, read.epoch(), read.seq()) || !read.leased()) {
+			// Redis is unavailable or lost invalidations, or another process is
+			// refreshing or
+			// loading it.
 			return false;
 		}
 		long started = options.ticker().read();

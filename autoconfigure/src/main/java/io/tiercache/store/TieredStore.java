@@ -3,6 +3,7 @@ package io.tiercache.store;
 import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,8 @@ import io.tiercache.redis.RedisTier;
 import io.tiercache.store.LocalTrust.ClearReason;
 import io.tiercache.store.LocalTrust.DistrustCause;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +36,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * @since 0.1.0
  */
 public final class TieredStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
 	private final StoreContext context;
 
@@ -54,6 +59,21 @@ public final class TieredStore {
 		this.observer = observer;
 		this.invalidations = new TagInvalidations(calls, trust, observer);
 		trust.addClearListener(this::clearLocal);
+		trust.addRollbackListener((seen, found) -> {
+			logger.warn("Redis's invalidation sequence went back from {} to {} in epoch {} (a failover to a replica "
+					+ "that missed writes, or a restart from an older snapshot): starting a new epoch, every local "
+					+ "tier is cleared", seen.seq(), found, seen.epoch());
+			RedisTier.Sequence restarted = calls.restartEpoch(Objects.requireNonNull(seen.epoch()), seen.seq());
+			if (restarted != null) {
+				trust.observeEpoch(restarted.epoch());
+			}
+			else {
+				// Redis is unreachable: the breaker withdraws trust; until a new epoch,
+				// nothing
+				// it serves is kept locally.
+				trust.clear(ClearReason.EPOCH);
+			}
+		});
 		redis.breaker().addStateListener((from, to) -> {
 			if (to == CircuitBreaker.State.OPEN && from == CircuitBreaker.State.CLOSED) {
 				trust.distrust(DistrustCause.REDIS_UNREACHABLE);
