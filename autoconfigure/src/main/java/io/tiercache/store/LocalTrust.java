@@ -220,14 +220,15 @@ public final class LocalTrust {
 	}
 
 	/**
-	 * Apply an invalidation, from this process or from the channel.
+	 * Apply an invalidation, from this process or from the channel. It does not move the
+	 * {@link #mark()}: only replies to this process's own requests say where Redis's
+	 * sequence stands, whereas anyone who can publish on the channel can send a message.
 	 * @param epoch the epoch it was made in
 	 * @param seq its sequence number
 	 * @param tags the invalidated tags
 	 */
 	public void apply(String epoch, long seq, Collection<String> tags) {
 		observeEpoch(epoch);
-		advance(epoch, seq);
 		this.version.incrementAndGet();
 		if (this.checks) {
 			this.tags.advance(tags, seq);

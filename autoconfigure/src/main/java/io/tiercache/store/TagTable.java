@@ -103,6 +103,25 @@ public final class TagTable {
 	}
 
 	/**
+	 * Whether this process heard of an invalidation of one of the tags after
+	 * {@code loadSeq}: an entry loaded then that Redis still returns as valid was revived
+	 * (Redis lost the invalidation) or the invalidation was forged; either way it is not
+	 * served ([I12]).
+	 * @param tags the tags of an entry
+	 * @param loadSeq the entry's load sequence
+	 * @return whether any of them was invalidated after it
+	 */
+	boolean anyInvalidatedAfter(Collection<String> tags, long loadSeq) {
+		for (String tag : tags) {
+			TagState state = this.states.getIfPresent(tag);
+			if (state != null && state.invalidatedSeq() > loadSeq) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Lift the marks of {@link #markPending}, once the invalidation reached Redis and was
 	 * applied here.
 	 * @param states the states returned by {@link #markPending}

@@ -249,6 +249,13 @@ public final class TieredCache {
 			this.context.redis().unlink(call.entryKey);
 			return MISS;
 		}
+		if (this.context.trust().tags().anyInvalidatedAfter(envelope.tags(), envelope.loadSeq())) {
+			// [I12]: this process heard an invalidation that kills the entry, yet Redis
+			// returns
+			// it: Redis lost that invalidation. Load instead (the write accepts the new
+			// value).
+			return MISS;
+		}
 		if (this.context.trust().tags().anyPending(envelope.tags())) {
 			// [I8]: this process invalidated one of its tags and Redis has not heard yet,
 			// so the entry may predate that write, which this process's callers must see.

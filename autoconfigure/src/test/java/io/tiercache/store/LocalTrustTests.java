@@ -119,7 +119,7 @@ class LocalTrustTests {
 	void aReplyBelowWhatWasKnownWhenItsRequestWasSentIsARollback() {
 		List<Long> rollbacks = new ArrayList<>();
 		this.trust.addRollbackListener((seen, found) -> rollbacks.add(found));
-		this.trust.apply("e1", 201, List.of("product:1"));
+		this.trust.observe(this.trust.mark(), "e1", 201);
 		LocalTrust.SequenceMark before = this.trust.mark();
 		assertThat(before).isEqualTo(new LocalTrust.SequenceMark("e1", 201));
 		assertThat(this.trust.observe(before, "e1", 200)).isTrue();
@@ -130,15 +130,25 @@ class LocalTrustTests {
 	void aLateReplyToARequestSentEarlierIsNoRollback() {
 		List<Long> rollbacks = new ArrayList<>();
 		this.trust.addRollbackListener((seen, found) -> rollbacks.add(found));
-		this.trust.apply("e1", 200, List.of("product:1"));
+		this.trust.observe(this.trust.mark(), "e1", 200);
 		LocalTrust.SequenceMark sentAt200 = this.trust.mark();
 		// Meanwhile another thread's invalidation got 201
-		this.trust.apply("e1", 201, List.of("product:1"));
+		this.trust.observe(this.trust.mark(), "e1", 201);
 		assertThat(this.trust.observe(sentAt200, "e1", 200)).isFalse();
 		assertThat(this.trust.mark().seq()).as("never moves back").isEqualTo(201);
 		assertThat(this.trust.observe(this.trust.mark(), "e2", 5)).as("another epoch").isFalse();
 		assertThat(this.trust.mark()).isEqualTo(new LocalTrust.SequenceMark("e2", 5));
 		assertThat(rollbacks).isEmpty();
+	}
+
+	@Test
+	void aMessageDoesNotMoveTheMark() {
+		this.trust.observe(this.trust.mark(), "e1", 200);
+		// Anyone who can publish can send this: it must not make every later reply look
+		// like
+		// a rollback
+		this.trust.apply("e1", Long.MAX_VALUE, List.of("product:1"));
+		assertThat(this.trust.mark()).isEqualTo(new LocalTrust.SequenceMark("e1", 200));
 	}
 
 }
