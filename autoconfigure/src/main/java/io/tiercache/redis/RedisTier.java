@@ -184,8 +184,13 @@ public final class RedisTier {
 		if (reply.size() < 2 || !(reply.get(0) instanceof byte[]) || !(reply.get(1) instanceof byte[])) {
 			return null;
 		}
-		long start = (reply.size() > 2 && reply.get(2) instanceof byte[]) ? Long.parseLong(string(reply, 2)) : 0;
-		return new SequenceState(string(reply, 0), Long.parseLong(string(reply, 1)), start);
+		Long seq = decimal(string(reply, 1));
+		if (seq == null) {
+			// Not written by tiercache: the next read script starts a new epoch over it.
+			return null;
+		}
+		Long start = (reply.size() > 2 && reply.get(2) instanceof byte[]) ? decimal(string(reply, 2)) : null;
+		return new SequenceState(string(reply, 0), seq, (start != null) ? start : 0);
 	}
 
 	/**
@@ -246,6 +251,13 @@ public final class RedisTier {
 			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		return String.valueOf(value);
+	}
+
+	private static @Nullable Long decimal(String text) {
+		if (text.isEmpty() || text.length() > 15 || !text.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return null;
+		}
+		return Long.parseLong(text);
 	}
 
 	private static long asLong(Object value) {

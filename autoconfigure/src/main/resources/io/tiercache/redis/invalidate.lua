@@ -11,7 +11,10 @@
 local s = redis.call('HMGET', KEYS[1], 'epoch', 'n', 'start')
 local epoch = s[1]
 local start = s[3]
-if not (s[1] and s[2]) then
+-- A hash that holds no number under 'n' was not written by tiercache: start a new epoch over
+-- it, as over a missing one, so that HINCRBY below cannot fail.
+local valid = s[2] and string.len(s[2]) <= 15 and string.match(s[2], '^%d+$')
+if not (s[1] and valid) then
   local t = redis.call('TIME')
   epoch = ARGV[1]
   start = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))

@@ -7,13 +7,23 @@
 -- Returns {1, epoch, n, envelope, pttl} for a valid entry, otherwise
 -- {0, epoch, n, 1 if the lease was taken else 0, remaining lease TTL (ms)}.
 
+-- A decimal number of at most 18 digits, or nil: what the scripts store is exactly that, and
+-- anything else under tiercache's keys was not written by them.
+local function number(text)
+  if type(text) == 'string' and string.len(text) <= 15 and string.match(text, '^%d+$') then
+    return tonumber(text)
+  end
+  return nil
+end
+
 local function state(seq, candidate)
   local s = redis.call('HMGET', seq, 'epoch', 'n')
-  if s[1] and s[2] then
+  if s[1] and number(s[2]) then
     return s[1], s[2]
   end
   -- A new epoch starts its sequence at the server's clock in milliseconds, so tag keys that
-  -- outlived the old seq hash (eviction) hold smaller numbers and cost no extra misses.
+  -- outlived the old seq hash (eviction) hold smaller numbers and cost no extra misses. A
+  -- hash that is not tiercache's (no number) is replaced the same way: its entries are dead.
   local t = redis.call('TIME')
   local n = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
   -- 'start' lets a subscriber that first meets this epoch expect every message after it.
@@ -24,6 +34,7 @@ end
 -- Envelope header: version, epoch, loadSeq, created, softExpiry, loadMillis, flags, tag count,
 -- each field ended by a newline, then for each tag its byte length, a newline and its bytes.
 local function valid(env, epoch, prefix)
+  local size = string.len(env)
   local pos = 1
   local f = {}
   for i = 1, 8 do
@@ -37,9 +48,11 @@ local function valid(env, epoch, prefix)
   if f[1] ~= '1' or f[2] ~= epoch then
     return false
   end
-  local loadSeq = tonumber(f[3])
-  local count = tonumber(f[8])
-  if not loadSeq or not count then
+  local loadSeq = number(f[3])
+  local count = number(f[8])
+  -- Every length and count read from the entry is checked against its size before use, and
+  -- each step moves forward: the parsing ends within the entry, whatever its bytes say.
+  if not loadSeq or not count or count > size then
     return false
   end
   for i = 1, count do
@@ -47,15 +60,16 @@ local function valid(env, epoch, prefix)
     if not nl then
       return false
     end
-    local len = tonumber(string.sub(env, pos, nl - 1))
-    if not len then
+    local len = number(string.sub(env, pos, nl - 1))
+    if not len or nl + len > size then
       return false
     end
     local tag = string.sub(env, nl + 1, nl + len)
     pos = nl + 1 + len
-    local v = redis.call('GET', prefix .. tag)
-    -- A missing tag key may have been evicted after an invalidation: the entry is dead.
-    if not v or tonumber(v) > loadSeq then
+    local v = number(redis.call('GET', prefix .. tag))
+    -- A missing tag key may have been evicted after an invalidation, and one that holds no
+    -- number was not written by tiercache: either way the entry is dead.
+    if not v or v > loadSeq then
       return false
     end
   end

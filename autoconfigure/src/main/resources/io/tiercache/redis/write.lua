@@ -8,20 +8,28 @@
 if redis.call('GET', KEYS[3]) == ARGV[5] then
   redis.call('DEL', KEYS[3])
 end
+local function number(text)
+  if type(text) == 'string' and string.len(text) <= 15 and string.match(text, '^%d+$') then
+    return tonumber(text)
+  end
+  return nil
+end
+
 local s = redis.call('HMGET', KEYS[1], 'epoch', 'n')
-if s[1] ~= ARGV[1] or not s[2] then
+if s[1] ~= ARGV[1] or not number(s[2]) then
   return 0
 end
 local loadSeq = tonumber(ARGV[2])
 for i = 4, #KEYS do
-  local v = redis.call('GET', KEYS[i])
+  local v = number(redis.call('GET', KEYS[i]))
   if not v then
-    -- The tag first appears in the result, or its record was lost: it counts as invalidated
-    -- now, so the entry survives only if nothing was invalidated since its load began.
+    -- The tag first appears in the result, or its record was lost or is not a number (not
+    -- written by tiercache): it counts as invalidated now, so the entry survives only if
+    -- nothing was invalidated since its load began.
     redis.call('SET', KEYS[i], s[2], 'PX', ARGV[3])
-    v = s[2]
+    v = tonumber(s[2])
   end
-  if tonumber(v) > loadSeq then
+  if v > loadSeq then
     return 0
   end
 end
