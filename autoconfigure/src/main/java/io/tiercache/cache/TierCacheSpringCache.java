@@ -271,11 +271,22 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		this.template.store().invalidate(List.of(this.cacheTag));
 	}
 
+	/**
+	 * Clear the cache on every instance, as {@link #clear()} does, and say whether this
+	 * instance held entries of it that could be served until now. This instance's local
+	 * entries of the cache are dropped by the call, so a second call in a row answers
+	 * {@code false}. Entries that only other instances hold, or that are only in Redis,
+	 * do not count: telling would take reading them, and Spring allows {@code false}
+	 * whenever presence cannot be determined.
+	 * @return whether this instance held entries of the cache that could be served
+	 */
 	@Override
 	public boolean invalidate() {
-		boolean hadLocalEntries = this.cache.localSize() > 0;
+		// Before the invalidation, which makes every entry unservable (but leaves them in
+		// the local tier until read).
+		boolean hadEntries = this.cache.dropLocal();
 		clear();
-		return hadLocalEntries;
+		return hadEntries;
 	}
 
 }

@@ -164,6 +164,15 @@ public final class TieredCache {
 		this.local.clear();
 	}
 
+	/**
+	 * Drop every local entry of this cache, in this process only: Redis and the other
+	 * processes keep theirs.
+	 * @return whether any of the dropped entries could still have been served
+	 */
+	public boolean dropLocal() {
+		return this.local.drop();
+	}
+
 	private CompletableFuture<@Nullable Object> fetch(Object key, CacheLoad load, boolean async) {
 		long version = this.context.trust().version();
 		if (!load.shared()) {
