@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import io.tiercache.store.CacheTags;
+import io.tiercache.store.StoreErrorHandler.CacheFailure;
 import io.tiercache.store.TieredCache;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +31,13 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
  * null values are allowed.</li>
  * <li>{@link #retrieve} answers a local hit at once and otherwise asks Redis on the given
  * executor.</li>
+ * <li>Only loads alike are shared ({@link io.tiercache.store.CacheLoad#shared()}):
+ * concurrent {@link #get(Object, Callable)} and {@link #retrieve(Object, Supplier)} calls
+ * of a key share one load (in this process; across processes, through the lease), but a
+ * lookup ({@link #get(Object)}), a {@link #put} or a {@link #putIfAbsent} goes to Redis
+ * by itself: a lookup may find nothing, which answers no caller that must load, and a
+ * put's value is stored whatever else is in flight. None of them takes the lease, so no
+ * other process waits for them.</li>
  * </ul>
  * A lookup that finds nothing is counted as a miss and as a load that returned nothing to
  * store ({@code tiercache.values.not.cached{reason=condition}}).
@@ -121,6 +129,9 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		try {
 			Object stored = (tags != null) ? TierCacheTemplate.load(this.cache, key, new TaggedLoad(tags, storing))
 					: storing.call();
+			if (strayNotFound(stored)) {
+				stored = storing.call();
+			}
 			return (T) fromStoreValue(stored);
 		}
 		catch (RuntimeException ex) {
@@ -160,6 +171,9 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 			try {
 				Object value = (tags != null) ? TierCacheTemplate.load(this.cache, key, new TaggedLoad(tags, storing))
 						: storing.call();
+				if (strayNotFound(value)) {
+					value = storing.call();
+				}
 				return (T) fromStoreValue(value);
 			}
 			catch (RuntimeException ex) {
@@ -182,7 +196,7 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		// below is newer than that invalidation, so the store accepts it
 		this.template.store().invalidate(List.of(tags.get(1)));
 		try {
-			TierCacheTemplate.load(this.cache, key, new TaggedLoad(tags, () -> storeValue));
+			TierCacheTemplate.load(this.cache, key, TaggedLoad.storing(tags, storeValue));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
@@ -203,7 +217,7 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		if (tags == null) {
 			return null;
 		}
-		TaggedLoad load = new TaggedLoad(tags, () -> storeValue);
+		TaggedLoad load = TaggedLoad.storing(tags, storeValue);
 		Object existing;
 		try {
 			existing = TierCacheTemplate.load(this.cache, key, load);
@@ -211,7 +225,28 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-		return load.loaded() ? null : toValueWrapper(existing);
+		if (load.loaded() || strayNotFound(existing)) {
+			return null;
+		}
+		return toValueWrapper(existing);
+	}
+
+	/**
+	 * Whether the store answered a lookup's {@link TaggedLoad#NOT_FOUND} where a value
+	 * was expected. Only a lookup answers it, and a lookup is never shared, so this is a
+	 * bug: it is reported, and the answer is never cast or wrapped. The caller gets what
+	 * it would have got without the cache (its loader's value, uncached; "absent" for
+	 * {@link #putIfAbsent}).
+	 */
+	private boolean strayNotFound(@Nullable Object answer) {
+		if (answer != TaggedLoad.NOT_FOUND) {
+			return false;
+		}
+		this.template.store()
+			.errorHandler()
+			.handleCacheError(this.name, CacheFailure.STORE,
+					new IllegalStateException("A lookup's answer reached a caller that expected a value"));
+		return true;
 	}
 
 	private boolean enabled() {
@@ -235,11 +270,22 @@ public class TierCacheSpringCache extends AbstractValueAdaptingCache {
 		this.template.store().invalidate(List.of(this.cacheTag));
 	}
 
+	/**
+	 * Clear the cache on every instance, as {@link #clear()} does, and say whether this
+	 * instance held entries of it that could be served until now. This instance's local
+	 * entries of the cache are dropped by the call, so a second call in a row answers
+	 * {@code false}. Entries that only other instances hold, or that are only in Redis,
+	 * do not count: telling would take reading them, and Spring allows {@code false}
+	 * whenever presence cannot be determined.
+	 * @return whether this instance held entries of the cache that could be served
+	 */
 	@Override
 	public boolean invalidate() {
-		boolean hadLocalEntries = this.cache.localSize() > 0;
+		// Before the invalidation, which makes every entry unservable (but leaves them in
+		// the local tier until read).
+		boolean hadEntries = this.cache.dropLocal();
 		clear();
-		return hadLocalEntries;
+		return hadEntries;
 	}
 
 }

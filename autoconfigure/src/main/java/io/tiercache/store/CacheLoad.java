@@ -52,4 +52,19 @@ public interface CacheLoad {
 		return null;
 	}
 
+	/**
+	 * Whether concurrent callers of the key may share this load's result, and other
+	 * processes wait on its lease. True for a load that computes the key's value from its
+	 * source: its result is what every caller of the key would have loaded. False for a
+	 * lookup, which may find nothing (no value for a caller that must load one), and for
+	 * a put, whose value must be stored whatever is in flight. A load that is not shared
+	 * neither leads nor joins a flight of its key in this process, and takes no lease: it
+	 * never waits on another process's load, nor makes one wait on it ([I11] in
+	 * {@code docs/correctness.md}).
+	 * @return whether the load may be shared
+	 */
+	default boolean shared() {
+		return true;
+	}
+
 }

@@ -2,6 +2,7 @@ package io.tiercache.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -63,6 +64,12 @@ abstract class LocalTier {
 
 	/** Drop every entry. */
 	abstract void clear();
+
+	/**
+	 * Drop every entry.
+	 * @return whether any of them could still have been served
+	 */
+	abstract boolean drop();
 
 	/** Number of entries (approximate). */
 	abstract long size();
@@ -144,6 +151,20 @@ abstract class LocalTier {
 		}
 
 		@Override
+		boolean drop() {
+			// Entries that an invalidation already made unservable stay until read or
+			// evicted: they count for size(), not here.
+			boolean servable = false;
+			Map<Object, LocalEntry> map = this.entries.asMap();
+			for (Map.Entry<Object, LocalEntry> entry : map.entrySet()) {
+				if (map.remove(entry.getKey(), entry.getValue()) && entry.getValue().isServable(this.trust)) {
+					servable = true;
+				}
+			}
+			return servable;
+		}
+
+		@Override
 		long size() {
 			return this.entries.estimatedSize();
 		}
@@ -180,6 +201,11 @@ abstract class LocalTier {
 
 		@Override
 		void clear() {
+		}
+
+		@Override
+		boolean drop() {
+			return false;
 		}
 
 		@Override

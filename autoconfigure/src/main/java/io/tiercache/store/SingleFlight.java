@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * flight (its result or its exception), but only if no invalidation was applied here
  * between the flight's start and theirs ([I11] in {@code docs/correctness.md}); otherwise
  * what the flight read may predate a write they must see, and they load by themselves. No
- * caller waits for a flight longer than the lease's maximum wait.
+ * caller waits for a flight longer than the lease's maximum wait. Only loads that may be
+ * {@linkplain CacheLoad#shared() shared} come here: what one caller gets is then what any
+ * other caller of the key would have loaded.
  */
 final class SingleFlight {
 

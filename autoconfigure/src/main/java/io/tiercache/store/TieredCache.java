@@ -36,18 +36,21 @@ import org.jspecify.annotations.Nullable;
  * <li>[I8] An entry carrying a tag this process invalidated and Redis has not heard of
  * yet is not served from Redis either.</li>
  * <li>[I11] Sharing a load, waiting on another process's lease, or serving a stale entry
- * never returns a value older than an invalidation the caller must see.</li>
+ * never returns a value older than an invalidation the caller must see; and only loads
+ * alike are shared: a load that is not {@linkplain CacheLoad#shared() shared} (a lookup
+ * that may find nothing, a put) neither shares a flight nor takes or waits on a
+ * lease.</li>
  * </ul>
  *
  * <h2>Why they hold</h2> On a local miss, {@link #get} makes one Redis round trip that
  * returns a valid entry or prepares a load (reads the epoch and {@code r}, creates the
  * argument tags' records, takes the load lease). The method then runs, and one more round
- * trip stores the entry only if it is still valid. In this process concurrent misses
- * share one flight only if no invalidation was applied between the flight's start and
- * theirs. Across processes, a flight that does not get the lease polls the entry with a
- * growing backoff until the lease holder stored it, takes the lease over if the holder
- * released it or let it expire, and loads by itself once the lease's maximum wait has
- * passed; what it reads is validated like any other read.
+ * trip stores the entry only if it is still valid. In this process concurrent misses of
+ * shared loads share one flight only if no invalidation was applied between the flight's
+ * start and theirs. Across processes, a flight that does not get the lease polls the
+ * entry with a growing backoff until the lease holder stored it, takes the lease over if
+ * the holder released it or let it expire, and loads by itself once the lease's maximum
+ * wait has passed; what it reads is validated like any other read.
  *
  * <h2>Freshness</h2> An entry's soft expiry is its time to live; with
  * stale-while-revalidate it stays in Redis that much longer, and a read after the soft
@@ -163,8 +166,29 @@ public final class TieredCache {
 		this.local.clear();
 	}
 
+	/**
+	 * Drop every local entry of this cache, in this process only: Redis and the other
+	 * processes keep theirs.
+	 * @return whether any of the dropped entries could still have been served
+	 */
+	public boolean dropLocal() {
+		return this.local.drop();
+	}
+
 	private CompletableFuture<@Nullable Object> fetch(Object key, CacheLoad load, boolean async) {
 		long version = this.context.trust().version();
+		if (!load.shared()) {
+			// [I11]: a lookup may answer "nothing", no answer for a caller that
+			// must load, and a put must store its own value whatever another
+			// caller loads: such a load goes alone.
+			try {
+				return lead(key, load, async, version);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
 		return this.flights.fetch(key, version, async, () -> lead(key, load, async, version));
 	}
 
@@ -183,14 +207,18 @@ public final class TieredCache {
 				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async,
 				this.context.trust(), this.local.enabled());
 		StoreOptions options = this.context.options();
+		// A load that is not shared takes no lease: other processes could not use
+		// what it loads, and it does not wait for what they load. Its miss always
+		// answers "leased".
+		boolean shared = load.shared();
+		Duration lease = shared ? options.leaseTimeout() : Duration.ZERO;
 		long deadline = options.ticker().read() + options.leaseMaxWait().toNanos();
 		long backoff = FIRST_BACKOFF_NANOS;
 		boolean waited = false;
 		while (true) {
 			LocalTrust.SequenceMark before = this.context.trust().mark();
 			RedisTier.ReadResult read = this.context.redis()
-				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
-						call.token, false);
+				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), lease, call.token, false);
 			if (read == null) {
 				this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
 				return uncached(load, async);
@@ -218,7 +246,7 @@ public final class TieredCache {
 			}
 			long now = options.ticker().read();
 			if (read.leased() || now - deadline >= 0) {
-				return loadAndStore(call, read, read.leased(), async);
+				return loadAndStore(call, read, shared && read.leased(), async);
 			}
 			// Another process is loading this key: wait for its entry, with a growing
 			// backoff.

@@ -195,6 +195,30 @@ class TierCacheSpringCacheIntegrationTests {
 	}
 
 	@Test
+	void invalidateTwiceInARowSaysTheSecondTimeThatNothingWasLeft() {
+		this.cache.put("a", "1");
+		this.cache.put("b", "2");
+		assertThat(this.cache.invalidate()).isTrue();
+		assertThat(this.cache.invalidate()).isFalse();
+		assertThat(this.cache.get("a")).isNull();
+	}
+
+	@Test
+	void invalidateDoesNotCountEntriesOnlyAnotherInstanceStored() {
+		other().put("a", "1");
+		assertThat(this.cache.invalidate()).isFalse();
+		assertThat(this.cache.get("a")).isNull();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(other().get("a")).isNull());
+	}
+
+	@Test
+	void invalidateDoesNotCountEntriesAnEarlierClearAlreadyRemoved() {
+		this.cache.put("a", "1");
+		this.cache.clear();
+		assertThat(this.cache.invalidate()).isFalse();
+	}
+
+	@Test
 	void retrieveAnswersHitsMissesAndNulls() throws Exception {
 		assertThat(this.cache.retrieve("missing")).satisfiesAnyOf((future) -> assertThat(future).isNull(),
 				(future) -> assertThat(future.get(5, TimeUnit.SECONDS)).isNull());

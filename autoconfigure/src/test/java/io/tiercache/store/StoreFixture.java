@@ -145,6 +145,42 @@ final class StoreFixture implements AutoCloseable {
 		return load(loader, List.of(argumentTags), (result) -> List.of());
 	}
 
+	/**
+	 * A load that is not {@linkplain CacheLoad#shared() shared}, as a lookup or a put of
+	 * the Spring Cache bridge.
+	 */
+	static CacheLoad alone(Loader loader, String... argumentTags) {
+		CacheLoad plain = load(loader, argumentTags);
+		return new CacheLoad() {
+
+			@Override
+			public Collection<String> argumentTags() {
+				return plain.argumentTags();
+			}
+
+			@Override
+			public @Nullable Object load() throws Throwable {
+				return plain.load();
+			}
+
+			@Override
+			public Collection<String> resultTags(@Nullable Object result) {
+				return plain.resultTags(result);
+			}
+
+			@Override
+			public boolean isCacheable(@Nullable Object result) {
+				return true;
+			}
+
+			@Override
+			public boolean shared() {
+				return false;
+			}
+
+		};
+	}
+
 	/** A load that can also be run again for a background refresh. */
 	static CacheLoad refreshable(Loader loader, String... argumentTags) {
 		CacheLoad plain = load(loader, argumentTags);

@@ -124,6 +124,64 @@ class TieredStoreFreshnessIntegrationTests {
 	}
 
 	@Test
+	void aLoadThatIsNotSharedDoesNotJoinTheFlightInProgressNorWaitForItsLease() throws Exception {
+		UnaryOperator<StoreOptions.Builder> longLease = (options) -> options.lease(Duration.ofSeconds(30),
+				Duration.ofSeconds(30));
+		StoreFixture a = fixture(longLease);
+		TieredCache cache = a.cache("products", String.class);
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		Future<Object> shared = this.threads.submit(() -> read(cache, () -> {
+			loading.countDown();
+			finish.await();
+			return "shared";
+		}));
+		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(redis.command("EXISTS", "tc:v1:l:products:1")).as("the shared load's lease").isEqualTo(1L);
+		AtomicReference<Thread> aloneThread = new AtomicReference<>();
+		Future<Object> alone = this.threads.submit(() -> {
+			aloneThread.set(Thread.currentThread());
+			return readAlone(cache, () -> "alone");
+		});
+		// Joining the flight, it would wait without a Redis call: let the shared load end
+		// once the other is done or waits.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> alone.isDone() || (aloneThread.get() != null && waiting(aloneThread.get())));
+		finish.countDown();
+		assertThat(alone.get(5, TimeUnit.SECONDS)).isEqualTo("alone");
+		assertThat(shared.get(5, TimeUnit.SECONDS)).isEqualTo("shared");
+		assertThat(a.events.coalescedLocal).as("joined the flight").hasValue(0);
+		assertThat(a.events.leaseWaits).as("waited on the lease").hasValue(0);
+	}
+
+	@Test
+	void aLoadThatIsNotSharedLeadsNoFlightAndTakesNoLease() throws Exception {
+		StoreFixture a = fixture(UnaryOperator.identity());
+		TieredCache cacheA = a.cache("products", String.class);
+		StoreFixture b = fixture(UnaryOperator.identity());
+		TieredCache cacheB = b.cache("products", String.class);
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		Future<Object> alone = this.threads.submit(() -> readAlone(cacheA, () -> {
+			loading.countDown();
+			finish.await();
+			return "alone";
+		}));
+		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(redis.command("EXISTS", "tc:v1:l:products:1")).as("a lease").isEqualTo(0L);
+		assertThat(this.threads.submit(() -> read(cacheA, () -> "loaded in A")).get(10, TimeUnit.SECONDS))
+			.isEqualTo("loaded in A");
+		assertThat(this.threads.submit(() -> read(cacheB, () -> "loaded in B")).get(10, TimeUnit.SECONDS))
+			.as("B finds A's stored entry")
+			.isEqualTo("loaded in A");
+		assertThat(a.events.coalescedLocal).as("joined the flight").hasValue(0);
+		assertThat(b.events.leaseWaits).as("waited on a lease").hasValue(0);
+		assertThat(alone).as("the load that is not shared is still in flight").isNotDone();
+		finish.countDown();
+		assertThat(alone.get(5, TimeUnit.SECONDS)).as("its caller gets its own value").isEqualTo("alone");
+	}
+
+	@Test
 	void whenTheLeaseHolderThrowsAWaitingProcessCompletesTheLoad() throws Exception {
 		TieredCache cacheA = fixture(UnaryOperator.identity()).cache("products", String.class);
 		StoreFixture b = fixture(UnaryOperator.identity());
@@ -383,6 +441,23 @@ class TieredStoreFreshnessIntegrationTests {
 		try {
 			Object local = cache.getLocal(1L);
 			return (local != TieredCache.MISS) ? local : cache.get(1L, StoreFixture.load(loader, "product:1"));
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static boolean waiting(Thread thread) {
+		return thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING;
+	}
+
+	private Object readAlone(TieredCache cache, StoreFixture.Loader loader) throws Exception {
+		try {
+			Object local = cache.getLocal(1L);
+			return (local != TieredCache.MISS) ? local : cache.get(1L, StoreFixture.alone(loader, "product:1"));
 		}
 		catch (Exception | Error ex) {
 			throw ex;
