@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
@@ -61,6 +64,58 @@ class JacksonValueCodecTests {
 		assertThatRuntimeException().isThrownBy(() -> bound.decode("[1,2]".getBytes(StandardCharsets.UTF_8)));
 	}
 
+	@Test
+	void aValueStoredBeforeItsClassChangedShapeIsRejectedNotHalfFilled() throws Exception {
+		ValueCodec.Bound bound = this.codec.bind(returnType("product"));
+		// "title" was renamed "name"; "updated" did not exist yet
+		assertThatRuntimeException().isThrownBy(
+				() -> bound.decode("{\"id\":310,\"title\":\"lamp\",\"price\":1}".getBytes(StandardCharsets.UTF_8)));
+		assertThatRuntimeException().isThrownBy(
+				() -> bound.decode("{\"id\":310,\"name\":\"lamp\",\"price\":1}".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Test
+	void aNumberWhereTextIsExpectedIsRejected() throws Exception {
+		ValueCodec.Bound bound = this.codec.bind(returnType("name"));
+		assertThatRuntimeException().isThrownBy(() -> bound.decode("12345".getBytes(StandardCharsets.UTF_8)));
+		assertThat(bound.decode("\"12345\"".getBytes(StandardCharsets.UTF_8))).isEqualTo("12345");
+	}
+
+	@Test
+	void nullPropertiesRoundTripEvenWhenTheApplicationLeavesThemOut() throws Exception {
+		JacksonValueCodec codec = new JacksonValueCodec(JsonMapper.builder()
+			.changeDefaultPropertyInclusion((inclusion) -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+					JsonInclude.Include.NON_NULL))
+			.build());
+		ValueCodec.Bound bound = codec.bind(returnType("product"));
+		Product product = new Product(1, null, null, null);
+		assertThat(bound.decode(bound.encode(product))).isEqualTo(product);
+	}
+
+	@Test
+	void aTypeIdInThePayloadNamesNoClassEvenWithTheApplicationsDefaultTyping() throws Exception {
+		JsonMapper typing = JsonMapper.builder()
+			.activateDefaultTyping(BasicPolymorphicTypeValidator.builder().allowIfBaseType(Object.class).build(),
+					DefaultTyping.NON_FINAL)
+			.build();
+		ValueCodec.Bound bound = new JacksonValueCodec(typing).bind(returnType("anything"));
+		Gadget.built = false;
+		Object value = bound.decode(("[\"" + Gadget.class.getName() + "\",{}]").getBytes(StandardCharsets.UTF_8));
+		assertThat(Gadget.built).as("no class named by Redis content is built").isFalse();
+		assertThat(value).isInstanceOf(List.class);
+	}
+
+	/** A class whose construction the test would notice. */
+	public static class Gadget {
+
+		static volatile boolean built;
+
+		public Gadget() {
+			built = true;
+		}
+
+	}
+
 	private void assertRoundTrip(String method, Object value) throws Exception {
 		ValueCodec.Bound bound = this.codec.bind(returnType(method));
 		assertThat(bound.decode(bound.encode(value))).isEqualTo(value);
@@ -91,6 +146,10 @@ class JacksonValueCodecTests {
 		long count();
 
 		boolean flag();
+
+		String name();
+
+		Object anything();
 
 	}
 
