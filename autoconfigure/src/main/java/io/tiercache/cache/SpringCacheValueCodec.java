@@ -46,6 +46,8 @@ public final class SpringCacheValueCodec implements ValueCodec {
 
 	};
 
+	private static final List<String> LIMITS = List.of("maxdepth=32", "maxrefs=100000", "maxarray=1000000");
+
 	private static final List<String> ALWAYS_TRUSTED = List.of("java.lang.*", "java.util.*", "java.time.*",
 			"java.math.*", "org.springframework.cache.support.NullValue");
 
@@ -57,7 +59,11 @@ public final class SpringCacheValueCodec implements ValueCodec {
 	 * values may be made of
 	 */
 	public SpringCacheValueCodec(Collection<String> trustedPackages) {
-		List<String> patterns = new ArrayList<>(ALWAYS_TRUSTED);
+		// Bounds first: a planted "bomb" of nested sets, or an array header claiming
+		// billions
+		// of elements, is refused before it costs time or memory.
+		List<String> patterns = new ArrayList<>(LIMITS);
+		patterns.addAll(ALWAYS_TRUSTED);
 		for (String trusted : trustedPackages) {
 			patterns.add(trusted + ".**");
 		}
