@@ -48,6 +48,8 @@ public final class RedisTier {
 
 	private final String instanceId;
 
+	private final byte[] maxEntryBytes;
+
 	/**
 	 * Create the tier.
 	 * @param runner runs the scripts
@@ -55,13 +57,16 @@ public final class RedisTier {
 	 * @param maxTtl the longest time to live of any entry; invalidated tags are
 	 * remembered that long
 	 * @param instanceId id of this process, carried by its invalidation messages
+	 * @param maxEntryBytes the largest entry a read returns: a larger one (planted, or
+	 * stored under a larger limit) is a miss and is removed, unread
 	 */
-	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId) {
+	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId, long maxEntryBytes) {
 		this.runner = runner;
 		this.keys = keys;
 		this.tagPrefix = keys.tagPrefix().getBytes(StandardCharsets.UTF_8);
 		this.maxTtlMillis = maxTtl.toMillis();
 		this.instanceId = instanceId;
+		this.maxEntryBytes = bytes(Long.toString(maxEntryBytes));
 	}
 
 	public RedisKeys keys() {
@@ -101,7 +106,7 @@ public final class RedisTier {
 			keys[3 + i] = this.keys.tag(argumentTags.get(i));
 		}
 		byte[][] args = { bytes(newEpoch()), bytes(Long.toString(Math.max(1, tagTtl.toMillis()))), this.tagPrefix,
-				bytes(Long.toString(lease.toMillis())), bytes(token), bytes(refresh ? "1" : "0") };
+				bytes(Long.toString(lease.toMillis())), bytes(token), bytes(refresh ? "1" : "0"), this.maxEntryBytes };
 		List<?> reply = reply("read", this.runner.run("read", READ, keys, args));
 		String epoch = string(reply, 1);
 		long seq = Long.parseLong(string(reply, 2));

@@ -39,6 +39,11 @@ public final class TieredStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(TieredStore.class);
 
+	/**
+	 * Room for an envelope's header and tags beyond {@link StoreOptions#maxValueBytes()}.
+	 */
+	private static final long ENVELOPE_ALLOWANCE = 64 * 1024;
+
 	private final StoreContext context;
 
 	private final ValueCodec codec;
@@ -322,7 +327,9 @@ public final class TieredStore {
 					options.breakerOpenDuration(), System::nanoTime);
 			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker);
 			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace()),
-					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString());
+					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString(),
+					// The envelope's header and tags come on top of the value itself.
+					options.maxValueBytes() + ENVELOPE_ALLOWANCE);
 			ObjectMapper mapper = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();
 			ValueCodec codec = (this.codec != null) ? this.codec : new JacksonValueCodec(mapper);
 			StoreErrorHandler errorHandler = (this.errorHandler != null) ? this.errorHandler

@@ -3,7 +3,8 @@
 -- KEYS[1] seq hash, KEYS[2] entry, KEYS[3] lease, KEYS[4..] tag keys known from the arguments
 -- ARGV[1] epoch to create if the seq hash is missing, ARGV[2] TTL (ms) of tag keys created here,
 -- ARGV[3] prefix of tag keys (for the tags listed inside the envelope), ARGV[4] lease TTL (ms),
--- or 0 for no lease, ARGV[5] lease token, ARGV[6] '1' to prepare a refresh without reading
+-- or 0 for no lease, ARGV[5] lease token, ARGV[6] '1' to prepare a refresh without reading,
+-- ARGV[7] the largest entry to return
 -- Returns {1, epoch, n, envelope, pttl} for a valid entry, otherwise
 -- {0, epoch, n, 1 if the lease was taken else 0, remaining lease TTL (ms)}.
 
@@ -78,7 +79,16 @@ end
 
 local epoch, n = state(KEYS[1], ARGV[1])
 if ARGV[6] ~= '1' then
-  local env = redis.call('GET', KEYS[2])
+  -- Measured before it is read: an entry larger than any this store writes is not tiercache's
+  -- to serve, and reading it would cost every client of this Redis.
+  -- (Of a key that holds no string, STRLEN answers an error: not tiercache's either.)
+  local env = false
+  local size = redis.pcall('STRLEN', KEYS[2])
+  if type(size) ~= 'number' or size > tonumber(ARGV[7]) then
+    redis.call('UNLINK', KEYS[2])
+  elseif size > 0 then
+    env = redis.call('GET', KEYS[2])
+  end
   if env then
     if valid(env, epoch, ARGV[3]) then
       return {1, epoch, n, env, redis.call('PTTL', KEYS[2])}

@@ -94,6 +94,28 @@ class HostileRedisContentIntegrationTests {
 		assertThat(this.store.redis.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
+	@Test
+	void anEntryLargerThanAnyThisStoreWritesIsRemovedUnread() throws Throwable {
+		StoreFixture small = new StoreFixture(redis, (options) -> options.maxValueBytes(1024));
+		this.fixtures.add(small);
+		this.cache = small.cache("products", String.class);
+		assertThat(read(2)).isEqualTo("product 2");
+		redis.command("SET", ENTRY, "x".repeat(256 * 1024));
+		assertThat(read(1)).isEqualTo("product 1");
+		assertThat(this.loads).hasValue(2);
+		assertThat(small.redis.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void anEntryKeyHoldingAnotherTypeIsAMissNotAnError() throws Throwable {
+		redis.command("HSET", ENTRY, "field", "value");
+		assertThat(read(1)).isEqualTo("product 1");
+		this.store.store.clearLocal();
+		assertThat(read(1)).as("stored over it").isEqualTo("product 1");
+		assertThat(this.loads).hasValue(1);
+		assertThat(this.store.redis.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
 	private Object read(long id) throws Throwable {
 		Object local = this.cache.getLocal(id);
 		if (local != TieredCache.MISS) {
