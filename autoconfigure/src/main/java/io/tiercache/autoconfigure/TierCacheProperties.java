@@ -252,8 +252,8 @@ public class TierCacheProperties {
 
 		/**
 		 * Largest serialized value stored in Redis. A larger result is returned to the
-		 * caller but not cached, and counted; a larger entry found in Redis (plus room for
-		 * its header and tags) is removed unread and is a miss.
+		 * caller but not cached, and counted; a larger entry found in Redis (plus room
+		 * for its header and tags) is removed unread and is a miss.
 		 */
 		private DataSize maxValueSize = DataSize.ofBytes(StoreOptions.DEFAULT_MAX_VALUE_BYTES);
 

@@ -22,6 +22,8 @@ import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotationSelectors;
@@ -48,6 +50,8 @@ import org.springframework.util.StringUtils;
 final class TierCacheAnnotationParser {
 
 	private static final String RESULT_REFERENCE = "#result";
+
+	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final TierCacheDefaults defaults;
 
@@ -116,17 +120,18 @@ final class TierCacheAnnotationParser {
 					+ " is not supported: declare CompletableFuture<T> to cache an asynchronous result");
 		}
 		CacheSettings settings = resolveSettings(cached, method, description);
-		Expression key = StringUtils.hasLength(cached.key()) ? parse(description, "key", cached.key(), false) : null;
+		Expression key = StringUtils.hasLength(cached.key()) ? parse(description, "key", cached.key(), false, method)
+				: null;
 		List<Expression> argumentTags = new ArrayList<>();
 		List<Expression> resultTags = new ArrayList<>();
 		for (String tag : cached.tags()) {
-			Expression expression = parse(description, "tag", tag, true);
+			Expression expression = parse(description, "tag", tag, true, method);
 			(referencesResult(expression) ? resultTags : argumentTags).add(expression);
 		}
 		Expression condition = StringUtils.hasLength(cached.condition())
-				? parse(description, "condition", cached.condition(), false) : null;
-		Expression unless = StringUtils.hasLength(cached.unless()) ? parse(description, "unless", cached.unless(), true)
-				: null;
+				? parse(description, "condition", cached.condition(), false, method) : null;
+		Expression unless = StringUtils.hasLength(cached.unless())
+				? parse(description, "unless", cached.unless(), true, method) : null;
 		Type valueType = async ? ValueTypes.resolveFutureValueType(specificMethod, targetClass)
 				: ValueTypes.resolveValueType(specificMethod, targetClass);
 		KeyRenderer keys = (key != null) ? KeyRenderer.dynamic()
@@ -169,7 +174,7 @@ final class TierCacheAnnotationParser {
 		boolean returnsNothing = specificMethod.getReturnType() == void.class;
 		List<Expression> expressions = new ArrayList<>(tags.length);
 		for (String tag : tags) {
-			Expression expression = parse(description, "tag", tag, true);
+			Expression expression = parse(description, "tag", tag, true, method);
 			if (returnsNothing && referencesResult(expression)) {
 				throw invalid(description, "tag expression '" + tag
 						+ "' uses #result but the method returns void, so the tag would never be invalidated");
@@ -223,7 +228,7 @@ final class TierCacheAnnotationParser {
 		}
 	}
 
-	private Expression parse(String description, String attribute, String text, boolean resultAllowed) {
+	private Expression parse(String description, String attribute, String text, boolean resultAllowed, Method method) {
 		if (!StringUtils.hasText(text)) {
 			throw invalid(description, attribute + " expression must not be empty");
 		}
@@ -238,7 +243,47 @@ final class TierCacheAnnotationParser {
 			throw invalid(description, attribute + " expression '" + text
 					+ "' must not use #result: it is evaluated before the method runs");
 		}
+		if (expression instanceof SpelExpression spel) {
+			checkVariables(description, attribute, text, spel.getAST(), method);
+		}
 		return expression;
+	}
+
+	/**
+	 * Every variable an expression names must be one the evaluation defines: a misspelt
+	 * or unknown name would evaluate to {@code null} and make every call share one key or
+	 * tag.
+	 */
+	private static void checkVariables(String description, String attribute, String text, SpelNode node,
+			Method method) {
+		if (node instanceof VariableReference) {
+			String name = node.toStringAST().substring(1);
+			if (!isDefined(name, method)) {
+				String[] names = parameterNames.getParameterNames(method);
+				String problem = (names == null)
+						? "parameter names are not available: compile with -parameters (as Spring Boot's build plugins"
+								+ " do) or refer to arguments as #p0, #p1, ..."
+						: "no parameter of the method is called " + name + "; its parameters are "
+								+ Arrays.stream(names).map((n) -> "#" + n).collect(Collectors.joining(", "))
+								+ " (or #p0, #p1, ...)";
+				throw invalid(description, attribute + " expression '" + text + "' uses #" + name + ", but " + problem);
+			}
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			checkVariables(description, attribute, text, node.getChild(i), method);
+		}
+	}
+
+	private static boolean isDefined(String name, Method method) {
+		if (name.equals("root") || name.equals("this") || name.equals("result")) {
+			return true;
+		}
+		if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')
+				&& name.substring(1).chars().allMatch(Character::isDigit) && name.length() < 6) {
+			return Integer.parseInt(name.substring(1)) < method.getParameterCount();
+		}
+		String[] names = parameterNames.getParameterNames(method);
+		return names != null && Arrays.asList(names).contains(name);
 	}
 
 	static boolean referencesResult(Expression expression) {

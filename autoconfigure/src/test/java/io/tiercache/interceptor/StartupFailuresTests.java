@@ -201,6 +201,22 @@ class StartupFailuresTests {
 	}
 
 	@Test
+	void aMisspeltParameterNameFails() {
+		assertStartupFailure(MisspeltKeyService.class, "find(long)",
+				"key expression '#idd' uses #idd, but no parameter of the method is called idd; its parameters are #id");
+	}
+
+	@Test
+	void anArgumentIndexBeyondTheParametersFails() {
+		assertStartupFailure(IndexBeyondService.class, "update(long)", "tag expression ''p:' + #p1' uses #p1");
+	}
+
+	@Test
+	void everyVariableAnEvaluationDefinesStarts() {
+		this.contextRunner.withBean(DefinedVariablesService.class).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void aKeyObjectThatCannotTellItsValuesApartFails() {
 		assertStartupFailure(OpaqueKeyService.class, "find(Query)", "parameter #query cannot be part of a cache key",
 				Query.class.getName() + " is neither a value type nor a record", "key = \"#query.id\"");
@@ -607,6 +623,38 @@ class StartupFailuresTests {
 		@Cached
 		public String anything(Object key) {
 			return "product";
+		}
+
+	}
+
+	static class MisspeltKeyService {
+
+		@Cached(key = "#idd")
+		public String find(long id) {
+			return "product";
+		}
+
+	}
+
+	static class IndexBeyondService {
+
+		@InvalidatesTags("'p:' + #p1")
+		public void update(long id) {
+		}
+
+	}
+
+	static class DefinedVariablesService {
+
+		@Cached(key = "#p0", tags = { "'a:' + #a0", "'id:' + #id", "'args:' + #root.args[0]", "'r:' + #result" },
+				unless = "#result == null")
+		public String find(long id) {
+			return "product";
+		}
+
+		@InvalidatesTags({ "'name:' + #name", "'n:' + #result" })
+		public String rename(long id, String name) {
+			return name;
 		}
 
 	}
