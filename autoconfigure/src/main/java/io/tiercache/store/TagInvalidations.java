@@ -23,13 +23,19 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * An invalidation that cannot reach Redis keeps its marks and is retried with exponential
  * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again:
- * until it reaches Redis, Redis still holds what it invalidates.
+ * until it reaches Redis, Redis still holds what it invalidates. The queue lives in
+ * memory and dies with the process; an invalidation written to the
+ * {@link InvalidationOutbox} is told when it reached Redis, so that the outbox's relay
+ * publishes it only if this process never could.
  */
 final class TagInvalidations {
 
 	private static final long INITIAL_DELAY_MILLIS = 100;
 
 	private static final long MAX_DELAY_MILLIS = 10_000;
+
+	private static final Runnable NOTHING = () -> {
+	};
 
 	private final RedisCalls redis;
 
@@ -66,15 +72,26 @@ final class TagInvalidations {
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	void invalidate(Collection<String> tags) {
+		invalidate(tags, NOTHING);
+	}
+
+	/**
+	 * Invalidate tags everywhere, and say when it reached Redis. Never throws.
+	 * @param tags the tags; {@code null}s and duplicates are ignored
+	 * @param published run once the invalidation reached Redis, on this thread or on the
+	 * retry's; never if this process stops first
+	 */
+	void invalidate(Collection<String> tags, Runnable published) {
 		List<String> distinct = distinct(tags);
 		if (distinct.isEmpty()) {
 			return;
 		}
 		TagState[] marks = this.trust.markPending(distinct);
-		if (!tryInvalidate(distinct, marks)) {
+		Pending pending = new Pending(distinct, marks, published);
+		if (!tryInvalidate(pending)) {
 			this.observer.invalidationFailed();
 			synchronized (this) {
-				this.queue.add(new Pending(distinct, marks));
+				this.queue.add(pending);
 			}
 			schedule(false);
 		}
@@ -84,13 +101,32 @@ final class TagInvalidations {
 	 * One attempt: on success the invalidation is applied locally and its marks lifted.
 	 * @return whether it reached Redis
 	 */
-	private boolean tryInvalidate(List<String> tags, TagState[] marks) {
+	private boolean tryInvalidate(Pending pending) {
+		RedisTier.Sequence sequence = this.redis.invalidate(pending.tags);
+		if (sequence == null) {
+			return false;
+		}
+		this.trust.apply(sequence.epoch(), sequence.seq(), pending.tags);
+		this.trust.tags().resolvePending(pending.marks);
+		this.observer.invalidationPublished();
+		pending.published.run();
+		return true;
+	}
+
+	/**
+	 * Publish an invalidation that some process wrote to the outbox, once, without marks
+	 * or retries: the outbox row is what is retried.
+	 * @param tags the tags, distinct and not empty
+	 * @return whether it reached Redis
+	 */
+	boolean relay(List<String> tags) {
 		RedisTier.Sequence sequence = this.redis.invalidate(tags);
 		if (sequence == null) {
 			return false;
 		}
+		// This process's subscription applies it too; applying it here first makes it
+		// take effect here without waiting for the message.
 		this.trust.apply(sequence.epoch(), sequence.seq(), tags);
-		this.trust.tags().resolvePending(marks);
 		this.observer.invalidationPublished();
 		return true;
 	}
@@ -137,7 +173,7 @@ final class TagInvalidations {
 		List<Pending> failed = new ArrayList<>();
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
-			if (tryInvalidate(pending.tags, pending.marks)) {
+			if (tryInvalidate(pending)) {
 				this.observer.invalidationRetried();
 			}
 			else {
@@ -186,7 +222,7 @@ final class TagInvalidations {
 		return new ArrayList<>(distinct);
 	}
 
-	private record Pending(List<String> tags, TagState[] marks) {
+	private record Pending(List<String> tags, TagState[] marks, Runnable published) {
 	}
 
 }
