@@ -55,10 +55,8 @@ public enum TestDatabase {
 	public HikariDataSource dataSource() {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(this.url);
-		if (this == POSTGRESQL) {
-			dataSource.setUsername("postgres");
-			dataSource.setPassword("postgres");
-		}
+		dataSource.setUsername((this == POSTGRESQL) ? "postgres" : "sa");
+		dataSource.setPassword((this == POSTGRESQL) ? "postgres" : "");
 		dataSource.setMaximumPoolSize(4);
 		return dataSource;
 	}
