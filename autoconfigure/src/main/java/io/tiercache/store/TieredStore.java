@@ -175,6 +175,9 @@ public final class TieredStore {
 	 * transaction does not commit a change whose invalidation could be lost
 	 */
 	public boolean invalidateOnCommit(Collection<String> tags) {
+		if (this.outbox == InvalidationOutbox.NONE) {
+			return false;
+		}
 		List<String> distinct = TagInvalidations.distinct(tags);
 		if (distinct.isEmpty()) {
 			return false;
