@@ -1,11 +1,13 @@
 package io.tiercache.outbox;
 
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.type.TypeReference;
@@ -24,6 +26,8 @@ final class OutboxTable {
 
 	/** An unquoted SQL identifier: the name goes into statements as it is. */
 	static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+	private static final Pattern MARIADB_VERSION = Pattern.compile("(?:^5\\.5\\.5-)?(\\d+)\\.(\\d+)");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -102,9 +106,14 @@ final class OutboxTable {
 
 	/** Rows due and not leased, for {@link #lease}. */
 	List<Row> candidates(long dueBefore, long now, int limit) {
-		JdbcTemplate limited = new JdbcTemplate(this.jdbc.getDataSource());
-		limited.setMaxRows(limit);
-		return limited.query(this.candidates, ROW, dueBefore, now);
+		// Without LIMIT, which not every database has: the driver stops at the limit
+		return this.jdbc.query((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(this.candidates);
+			statement.setMaxRows(limit);
+			statement.setLong(1, dueBefore);
+			statement.setLong(2, now);
+			return statement;
+		}, ROW);
 	}
 
 	/**
@@ -164,6 +173,12 @@ final class OutboxTable {
 			skipLocked = major > 9 || (major == 9 && minor >= 5);
 		}
 		else if (product.contains("mariadb") || metaData.getDatabaseProductVersion().contains("MariaDB")) {
+			// MySQL's driver reports MariaDB as "5.5.5-10.6.16-MariaDB", version 5.5
+			Matcher version = MARIADB_VERSION.matcher(metaData.getDatabaseProductVersion());
+			if (version.find()) {
+				major = Integer.parseInt(version.group(1));
+				minor = Integer.parseInt(version.group(2));
+			}
 			skipLocked = major > 10 || (major == 10 && minor >= 6);
 		}
 		else if (product.contains("mysql")) {
