@@ -156,8 +156,9 @@ final class OutboxTable {
 	 * @return the number of rows deleted
 	 */
 	int deleteOld(long publishedBefore, long createdBefore) {
-		return this.jdbc.update("DELETE FROM " + this.name + " WHERE PUBLISHED_AT < ? OR CREATED_AT < ?",
-				publishedBefore, createdBefore);
+		// Two statements, each a range of the (PUBLISHED_AT, CREATED_AT) index
+		return this.jdbc.update("DELETE FROM " + this.name + " WHERE PUBLISHED_AT < ?", publishedBefore) + this.jdbc
+			.update("DELETE FROM " + this.name + " WHERE PUBLISHED_AT IS NULL AND CREATED_AT < ?", createdBefore);
 	}
 
 	/**
