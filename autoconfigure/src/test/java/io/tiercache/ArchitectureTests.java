@@ -35,8 +35,9 @@ class ArchitectureTests {
 			interceptor | annotation store
 			fanout      | store redis
 			cache       | store
-			metrics     | store fanout
+			metrics     | store fanout outbox
 			actuate     | store fanout redis cache
+			outbox      | store
 			""")
 	void eachPackageImportsOnlyWhatItMay(String pkg, String allowed) {
 		List<String> packages = new ArrayList<>();

@@ -12,18 +12,22 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 /**
  * Auto-configuration of tiercache: the two-tier store over the application's
  * {@link RedisConnectionFactory} with its invalidation subscriber and the programmatic
- * API ({@link TierCacheRedisConfiguration}), and the advisor that makes {@code @Cached}
- * and {@code @InvalidatesTags} work ({@link TierCacheProxyConfiguration}). Metrics, the
- * actuator support and the Spring Cache bridge have auto-configurations of their own.
+ * API ({@link TierCacheRedisConfiguration}), the advisor that makes {@code @Cached} and
+ * {@code @InvalidatesTags} work ({@link TierCacheProxyConfiguration}), and, with
+ * {@code tiercache.outbox.enabled}, the outbox over the application's DataSource
+ * ({@link TierCacheOutboxConfiguration}). Metrics, the actuator support and the Spring
+ * Cache bridge have auto-configurations of their own.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
 @ConditionalOnClass({ RedisConnectionFactory.class, Caffeine.class })
 @ConditionalOnBooleanProperty(name = "tiercache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TierCacheProperties.class)
-@Import({ TierCacheRedisConfiguration.class, TierCacheProxyConfiguration.class })
+@Import({ TierCacheRedisConfiguration.class, TierCacheProxyConfiguration.class, TierCacheOutboxConfiguration.class })
 public final class TierCacheAutoConfiguration {
 
 }

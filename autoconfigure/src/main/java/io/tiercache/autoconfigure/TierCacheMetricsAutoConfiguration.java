@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.metrics.FanoutMeters;
 import io.tiercache.metrics.MicrometerStoreObserver;
+import io.tiercache.metrics.OutboxMeters;
+import io.tiercache.outbox.OutboxRelay;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredStore;
 
@@ -12,11 +14,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of tiercache's Micrometer meters, when a {@link MeterRegistry}
- * exists: the store's and each cache's (with Boot's standard {@code cache.*} meters), and
- * the fan-out's.
+ * exists: the store's and each cache's (with Boot's standard {@code cache.*} meters), the
+ * fan-out's, and the outbox's when it is enabled.
  *
  * @since 0.1.0
  */
@@ -36,6 +39,22 @@ public final class TierCacheMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(InvalidationSubscriber.Observer.class)
 	FanoutMeters tierCacheFanoutMeters(MeterRegistry registry, TieredStore store) {
 		return new FanoutMeters(registry, store.trust());
+	}
+
+	/**
+	 * The outbox's meters, when the outbox is configured.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
+	@ConditionalOnBean(OutboxRelay.class)
+	static class OutboxMetersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OutboxRelay.Observer.class)
+		OutboxMeters tierCacheOutboxMeters(MeterRegistry registry) {
+			return new OutboxMeters(registry);
+		}
+
 	}
 
 }

@@ -67,6 +67,8 @@ public class TierCacheProperties {
 
 	private final SpringCache springCache = new SpringCache();
 
+	private final Outbox outbox = new Outbox();
+
 	/**
 	 * Per-cache settings, by cache name, that win over annotation attributes.
 	 */
@@ -146,6 +148,137 @@ public class TierCacheProperties {
 
 	public SpringCache getSpringCache() {
 		return this.springCache;
+	}
+
+	public Outbox getOutbox() {
+		return this.outbox;
+	}
+
+	/**
+	 * The outbox: invalidations made inside a transaction are also written to a table in
+	 * that transaction, and a relay in every instance publishes those whose writer could
+	 * not, so that no invalidation of a committed change is lost.
+	 */
+	public static class Outbox {
+
+		/**
+		 * Whether to write every invalidation made inside a transaction to the outbox
+		 * table, in that transaction, and to relay from this instance the rows whose
+		 * writer did not publish them. Needs a DataSource and a transaction manager.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Name of the outbox table, an unquoted SQL identifier.
+		 */
+		private String tableName = "TIERCACHE_OUTBOX";
+
+		/**
+		 * When to create the outbox table from the script of the database's platform: for
+		 * an embedded database only, always, or never (with the script in your own
+		 * migrations).
+		 */
+		private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+		/**
+		 * Platform of the schema script, the "postgresql" of "schema-postgresql.sql"
+		 * ("postgresql", "mysql" for MySQL and MariaDB, "h2"). Detected from the
+		 * DataSource when not set.
+		 */
+		private @Nullable String platform;
+
+		/**
+		 * How long after its transaction wrote it a row not yet marked published is
+		 * published by a relay: longer than a writer takes to publish and mark it.
+		 * Bounds, with the poll interval, how late an invalidation its writer could not
+		 * publish arrives.
+		 */
+		private Duration relayDelay = Duration.ofSeconds(2);
+
+		/**
+		 * How often each instance's relay looks for rows to publish and marks the ones it
+		 * published.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long published rows are kept before they are deleted.
+		 */
+		private Duration retention = Duration.ofHours(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTableName() {
+			return this.tableName;
+		}
+
+		public void setTableName(String tableName) {
+			this.tableName = tableName;
+		}
+
+		public InitializeSchema getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(InitializeSchema initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public @Nullable String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(@Nullable String platform) {
+			this.platform = platform;
+		}
+
+		public Duration getRelayDelay() {
+			return this.relayDelay;
+		}
+
+		public void setRelayDelay(Duration relayDelay) {
+			this.relayDelay = relayDelay;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		/**
+		 * When the outbox table is created, as with Spring Boot's other schemas (Spring
+		 * Session JDBC's, for one).
+		 */
+		public enum InitializeSchema {
+
+			/** Always create it (the script does nothing if the table exists). */
+			ALWAYS,
+
+			/** Only for an embedded database, such as H2 in memory. */
+			EMBEDDED,
+
+			/** Never: the table comes from the application's own migrations. */
+			NEVER
+
+		}
+
 	}
 
 	/**

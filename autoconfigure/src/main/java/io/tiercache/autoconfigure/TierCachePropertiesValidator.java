@@ -1,6 +1,7 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import io.tiercache.store.CacheSettings;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +13,9 @@ import org.springframework.util.StringUtils;
  * message naming the property rather than misbehaving later.
  */
 final class TierCachePropertiesValidator {
+
+	// As the outbox requires it: the name goes into its statements as it is
+	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
 	private TierCachePropertiesValidator() {
 	}
@@ -60,6 +64,14 @@ final class TierCachePropertiesValidator {
 		if (properties.getRefresh().getThreads() < 1) {
 			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1");
 		}
+		TierCacheProperties.Outbox outbox = properties.getOutbox();
+		if (!TABLE_NAME.matcher(outbox.getTableName()).matches()) {
+			throw invalid("tiercache.outbox.table-name", outbox.getTableName(),
+					"must be an unquoted SQL identifier (letters, digits and '_', not starting with a digit)");
+		}
+		positive("tiercache.outbox.relay-delay", outbox.getRelayDelay());
+		positive("tiercache.outbox.poll-interval", outbox.getPollInterval());
+		positive("tiercache.outbox.retention", outbox.getRetention());
 		// Every entry, whether or not a method of that cache exists yet. Customizers are
 		// left out: their beans are not asked for this early, and caches check what they
 		// return.

@@ -3,6 +3,7 @@ package io.tiercache.autoconfigure;
 import io.tiercache.cache.TierCacheOperations;
 import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.store.InvalidationOutbox;
 import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.LoggingStoreErrorHandler;
 import io.tiercache.store.StoreErrorHandler;
@@ -48,7 +49,7 @@ class TierCacheRedisConfiguration {
 	@ConditionalOnMissingBean
 	TieredStore tierCacheStore(RedisConnectionFactory connectionFactory, TierCacheProperties properties,
 			ValueCodec codec, StoreErrorHandler errorHandler, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<StoreObserver> observer) {
+			ObjectProvider<StoreObserver> observer, ObjectProvider<InvalidationOutbox> outbox) {
 		requireLettuce(connectionFactory);
 		return TieredStore.builder(connectionFactory)
 			.options(storeOptions(properties))
@@ -56,6 +57,7 @@ class TierCacheRedisConfiguration {
 			.codec(codec)
 			.errorHandler(errorHandler)
 			.observer(observer.getIfAvailable(() -> StoreObserver.NONE))
+			.outbox(outbox.getIfAvailable(() -> InvalidationOutbox.NONE))
 			.build();
 	}
 

@@ -57,9 +57,14 @@ public interface TierCacheOperations {
 			Callable<? extends @Nullable T> loader, Collection<String> tags) throws Exception;
 
 	/**
-	 * Invalidate tags on every instance, as {@code @InvalidatesTags} does (but at once,
-	 * not after the current transaction: call it after your commit). Never throws: if
-	 * Redis cannot be reached the invalidation is retried in the background.
+	 * Invalidate tags on every instance, as {@code @InvalidatesTags} does. Without the
+	 * outbox it runs at once, not after the current transaction: call it after your
+	 * commit. With the outbox ({@code tiercache.outbox.enabled}), called inside a
+	 * transaction, it writes the tags to the outbox in that transaction and invalidates
+	 * them once it commits (not at all if it rolls back), so that the invalidation cannot
+	 * be lost. Never throws into the caller, but for a failure to write the outbox row,
+	 * which must roll the transaction back: if Redis cannot be reached the invalidation
+	 * is retried in the background.
 	 * @param tags the tags
 	 */
 	void invalidate(Collection<String> tags);

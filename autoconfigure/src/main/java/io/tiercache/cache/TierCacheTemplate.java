@@ -82,7 +82,11 @@ public class TierCacheTemplate implements TierCacheOperations {
 
 	@Override
 	public void invalidate(Collection<String> tags) {
-		this.store.invalidate(tags);
+		// With an outbox, inside a transaction: written in it, invalidated after it
+		// commits
+		if (!this.store.invalidateOnCommit(tags)) {
+			this.store.invalidate(tags);
+		}
 	}
 
 	@Override

@@ -50,4 +50,12 @@ public class TierCacheAdvisor extends AbstractPointcutAdvisor {
 		return this.interceptor;
 	}
 
+	TierCacheOperationSource operationSource() {
+		return this.pointcut.operationSource();
+	}
+
+	TierCacheInterceptor interceptor() {
+		return this.interceptor;
+	}
+
 }

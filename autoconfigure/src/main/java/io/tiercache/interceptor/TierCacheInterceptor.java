@@ -23,6 +23,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.context.expression.BeanFactoryResolver;
@@ -47,15 +48,29 @@ import org.springframework.util.function.SingletonSupplier;
  * method that is also {@code @Cached} invalidates only when its body ran, since a hit
  * changed nothing.
  * <p>
+ * With the store's outbox ({@code tiercache.outbox.enabled}), an invalidation must be
+ * written inside the transaction, before it commits: a
+ * {@link TransactionalInvalidationAdvisor} then runs {@code @InvalidatesTags} from the
+ * innermost place of the proxy's chain, inside the method's own {@code @Transactional},
+ * and this advice, around it, leaves the invocations it handled alone.
+ * <p>
  * An expression that fails at run time never reaches the caller: the call goes to the
  * method without the cache, or the tags of that expression are not invalidated, and the
- * failure is logged (an error for a skipped invalidation).
+ * failure is logged (an error for a skipped invalidation). Writing to the outbox is the
+ * exception: it is part of the caller's transaction, and a failure to write rolls it
+ * back, as a failure of any of its own statements would.
  *
  * @since 0.1.0
  */
 public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(TierCacheInterceptor.class);
+
+	/**
+	 * User attribute of an invocation whose {@code @InvalidatesTags} the advice inside
+	 * the transaction has handled.
+	 */
+	private static final String INVALIDATED_INSIDE = TierCacheInterceptor.class.getName() + ".invalidatedInside";
 
 	private static final boolean transactionSupportPresent = ClassUtils.isPresent(
 			"org.springframework.transaction.support.TransactionSynchronizationManager",
@@ -110,7 +125,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		this.operationSource = operationSource;
 		this.store = SingletonSupplier.of(store);
 		this.errorHandler = SingletonSupplier.of(errorHandler);
-		this.invalidator = (invalidator != null) ? invalidator : (tags) -> this.store.obtain().invalidate(tags);
+		this.invalidator = (invalidator != null) ? invalidator : new StoreInvalidator(this.store);
 	}
 
 	@Override
@@ -134,10 +149,41 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		ProceedTrackingInvocation tracking = new ProceedTrackingInvocation(invocation);
 		Object result = (cached != null) ? invokeCached(tracking, targetClass, intercepted, cached)
 				: tracking.proceed();
-		if (tracking.proceeded) {
+		if (tracking.proceeded && !invalidatedInside(invocation)) {
 			invalidate(invocation, targetClass, intercepted, invalidatesTags, result);
 		}
 		return result;
+	}
+
+	/**
+	 * Run {@code @InvalidatesTags} from inside the method's transaction, for a
+	 * {@link TransactionalInvalidationAdvisor} at the innermost place of the chain: the
+	 * tags are evaluated once the method has returned, before the transaction commits, so
+	 * that the outbox can write them in it.
+	 * @param invocation the invocation
+	 * @return what the method returned
+	 * @throws Throwable what the method threw
+	 */
+	@Nullable Object invokeInside(MethodInvocation invocation) throws Throwable {
+		Method method = invocation.getMethod();
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
+		InterceptedMethod intercepted = getInterceptedMethod(method, targetClass);
+		InvalidatesTagsOperation invalidatesTags = intercepted.invalidatesTags;
+		// Only an invocation that this advice can mark as handled: otherwise the outer
+		// advice invalidates, as it does without an outbox
+		if (invalidatesTags == null || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+			return invocation.proceed();
+		}
+		proxyInvocation.setUserAttribute(INVALIDATED_INSIDE, Boolean.TRUE);
+		Object result = invocation.proceed();
+		invalidate(invocation, targetClass, intercepted, invalidatesTags, result);
+		return result;
+	}
+
+	private static boolean invalidatedInside(MethodInvocation invocation) {
+		return invocation instanceof ProxyMethodInvocation proxyInvocation
+				&& proxyInvocation.getUserAttribute(INVALIDATED_INSIDE) != null;
 	}
 
 	private InterceptedMethod getInterceptedMethod(Method method, Class<?> targetClass) {
@@ -249,6 +295,12 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		if (tags.isEmpty()) {
 			return;
 		}
+		// Inside a transaction, before it commits, with an outbox: written in it, and
+		// invalidated once it commits. A failure to write propagates, so that the
+		// transaction does not commit a change whose invalidation could be lost.
+		if (transactionSupportPresent && this.invalidator.invalidateOnCommit(tags)) {
+			return;
+		}
 		if (!transactionSupportPresent || !TransactionSupport.runAfterCommit(() -> invalidateNow(tags))) {
 			invalidateNow(tags);
 		}
@@ -312,6 +364,27 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 				this.cache = cache;
 			}
 			return cache;
+		}
+
+	}
+
+	/** The production {@link Invalidator}: the store, resolved on first use. */
+	private static final class StoreInvalidator implements Invalidator {
+
+		private final SingletonSupplier<TieredStore> store;
+
+		StoreInvalidator(SingletonSupplier<TieredStore> store) {
+			this.store = store;
+		}
+
+		@Override
+		public void invalidate(Collection<String> tags) {
+			this.store.obtain().invalidate(tags);
+		}
+
+		@Override
+		public boolean invalidateOnCommit(Collection<String> tags) {
+			return this.store.obtain().invalidateOnCommit(tags);
 		}
 
 	}

@@ -24,6 +24,10 @@ public class TierCachePointcut extends StaticMethodMatcherPointcut {
 		setClassFilter(operationSource::hasOperations);
 	}
 
+	TierCacheOperationSource operationSource() {
+		return this.operationSource;
+	}
+
 	@Override
 	public boolean matches(Method method, Class<?> targetClass) {
 		return this.operationSource.hasOperations(method, targetClass);

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again:
  * until it reaches Redis, Redis still holds what it invalidates. {@link #close} drains
  * what is still queued, for a bounded time, and reports every invalidation it could not
- * publish: none is dropped silently.
+ * publish: none is dropped silently. An invalidation written to the
+ * {@link InvalidationOutbox} is told when it reached Redis, so that the outbox's relay
+ * publishes it only if this process never could.
  */
 final class TagInvalidations {
 
@@ -37,6 +39,9 @@ final class TagInvalidations {
 	private static final long MAX_DELAY_MILLIS = 10_000;
 
 	private static final long CLOSE_PAUSE_MILLIS = 50;
+
+	private static final Runnable NOTHING = () -> {
+	};
 
 	/** Sends one invalidation to Redis. */
 	@FunctionalInterface
@@ -98,15 +103,26 @@ final class TagInvalidations {
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	void invalidate(Collection<String> tags) {
+		invalidate(tags, NOTHING);
+	}
+
+	/**
+	 * Invalidate tags everywhere, and say when it reached Redis. Never throws.
+	 * @param tags the tags; {@code null}s and duplicates are ignored
+	 * @param published run once the invalidation reached Redis, on this thread or on the
+	 * retry's; never if this process stops first
+	 */
+	void invalidate(Collection<String> tags, Runnable published) {
 		List<String> distinct = distinct(tags);
 		if (distinct.isEmpty()) {
 			return;
 		}
 		TagState[] marks = this.trust.markPending(distinct);
-		if (!tryInvalidate(distinct, marks)) {
+		Pending pending = new Pending(distinct, marks, published);
+		if (!tryInvalidate(pending)) {
 			this.observer.invalidationFailed();
 			synchronized (this) {
-				this.queue.add(new Pending(distinct, marks));
+				this.queue.add(pending);
 			}
 			schedule(false);
 		}
@@ -116,17 +132,39 @@ final class TagInvalidations {
 	 * One attempt: on success the invalidation is applied locally and its marks lifted.
 	 * @return whether it reached Redis
 	 */
-	private boolean tryInvalidate(List<String> tags, TagState[] marks) {
-		LocalTrust.SequenceMark before = this.trust.mark();
-		RedisTier.Sequence sequence = this.publisher.publish(tags);
+	private boolean tryInvalidate(Pending pending) {
+		RedisTier.Sequence sequence = publish(pending.tags);
 		if (sequence == null) {
 			return false;
 		}
+		this.trust.tags().resolvePending(pending.marks);
+		pending.published.run();
+		return true;
+	}
+
+	/**
+	 * Publish an invalidation that some process wrote to the outbox, once, without marks
+	 * or retries: the outbox row is what is retried.
+	 * @param tags the tags, distinct and not empty
+	 * @return whether it reached Redis
+	 */
+	boolean relay(List<String> tags) {
+		// This process's subscription applies it too; applying it here first makes it
+		// take effect here without waiting for the message.
+		return publish(tags) != null;
+	}
+
+	/** Send one invalidation and apply its reply here. */
+	private RedisTier.@Nullable Sequence publish(List<String> tags) {
+		LocalTrust.SequenceMark before = this.trust.mark();
+		RedisTier.Sequence sequence = this.publisher.publish(tags);
+		if (sequence == null) {
+			return null;
+		}
 		this.trust.observe(before, sequence.epoch(), sequence.seq());
 		this.trust.apply(sequence.epoch(), sequence.seq(), tags);
-		this.trust.tags().resolvePending(marks);
 		this.observer.invalidationPublished();
-		return true;
+		return sequence;
 	}
 
 	/** Redis answered again: retry now rather than at the end of the backoff. */
@@ -196,7 +234,7 @@ final class TagInvalidations {
 		List<Pending> failed = new ArrayList<>();
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
-			if (tryInvalidate(pending.tags, pending.marks)) {
+			if (tryInvalidate(pending)) {
 				this.observer.invalidationRetried();
 			}
 			else {
@@ -254,6 +292,13 @@ final class TagInvalidations {
 		int lost = 0;
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
+			if (pending.published != NOTHING) {
+				// Its outbox row outlives this process: another instance's relay
+				// publishes it.
+				logger.warn("Invalidation of tags {} could not reach Redis before shutdown (waited {}); its outbox "
+						+ "row is left to the relay of another instance", pending.tags, timeout);
+				continue;
+			}
 			lost++;
 			this.observer.invalidationDropped();
 			logger.error("Invalidation of tags {} could not reach Redis before shutdown (waited {}): other instances "
@@ -277,7 +322,7 @@ final class TagInvalidations {
 		return new ArrayList<>(distinct);
 	}
 
-	private record Pending(List<String> tags, TagState[] marks) {
+	private record Pending(List<String> tags, TagState[] marks, Runnable published) {
 	}
 
 }

@@ -2,6 +2,7 @@ package io.tiercache.store;
 
 import java.lang.reflect.Type;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -32,6 +33,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * While Redis is unreachable (the circuit breaker is open) the local tier is bypassed,
  * since invalidations made elsewhere cannot be heard, and it is cleared before it serves
  * again ([I10] in {@code docs/correctness.md}).
+ * <p>
+ * With an {@link InvalidationOutbox}, an invalidation made inside a transaction
+ * ({@link #invalidateOnCommit}) is also written in that transaction, so that it reaches
+ * Redis even if this process cannot publish it after the commit.
  *
  * @since 0.1.0
  */
@@ -52,10 +57,12 @@ public final class TieredStore {
 
 	private final TagInvalidations invalidations;
 
+	private final InvalidationOutbox outbox;
+
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
 
 	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
-			StoreErrorHandler errorHandler) {
+			StoreErrorHandler errorHandler, InvalidationOutbox outbox) {
 		LocalTrust trust = new LocalTrust(new TagTable());
 		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
 		this.context = new StoreContext(calls, trust, errorHandler, options,
@@ -63,6 +70,7 @@ public final class TieredStore {
 		this.codec = codec;
 		this.observer = observer;
 		this.invalidations = new TagInvalidations(calls, trust, observer);
+		this.outbox = outbox;
 		trust.addClearListener(this::clearLocal);
 		trust.addRollbackListener((seen, found) -> {
 			logger.warn("Redis's invalidation sequence went back from {} to {} in epoch {} (a failover to a replica "
@@ -179,6 +187,44 @@ public final class TieredStore {
 		this.invalidations.invalidate(tags);
 	}
 
+	/**
+	 * Invalidate tags everywhere once the transaction active on the calling thread
+	 * commits, having written them to the outbox in that transaction: if this process
+	 * cannot publish them after the commit, a relay will. Called inside the transaction,
+	 * before it commits.
+	 * @param tags the tags; {@code null}s and duplicates are ignored
+	 * @return whether they were written; {@code false} without an outbox or outside a
+	 * transaction, in which case nothing was done and the caller invalidates as it would
+	 * without an outbox
+	 * @throws RuntimeException if the outbox could not write them, so that the
+	 * transaction does not commit a change whose invalidation could be lost
+	 */
+	public boolean invalidateOnCommit(Collection<String> tags) {
+		if (this.outbox == InvalidationOutbox.NONE) {
+			return false;
+		}
+		List<String> distinct = TagInvalidations.distinct(tags);
+		if (distinct.isEmpty()) {
+			return false;
+		}
+		return this.outbox.write(distinct, (written) -> this.invalidations.invalidate(distinct, written::published));
+	}
+
+	/**
+	 * Publish, once, an invalidation that some process wrote to the outbox and has not
+	 * marked published; for the outbox's relay.
+	 * @param tags the tags, distinct and not empty
+	 * @return whether it reached Redis; if not, the row stays for a later attempt
+	 */
+	public boolean relay(List<String> tags) {
+		return this.invalidations.relay(tags);
+	}
+
+	/** Whether invalidations made inside a transaction are written to an outbox. */
+	public boolean hasOutbox() {
+		return this.outbox != InvalidationOutbox.NONE;
+	}
+
 	/** Drop the local tier of every cache, in this process only. */
 	public void clearLocal() {
 		this.context.trust().clear(ClearReason.MANUAL);
@@ -267,6 +313,8 @@ public final class TieredStore {
 
 		private @Nullable String instanceId;
 
+		private InvalidationOutbox outbox = InvalidationOutbox.NONE;
+
 		private Builder(RedisConnectionFactory connectionFactory) {
 			this.connectionFactory = connectionFactory;
 		}
@@ -321,6 +369,17 @@ public final class TieredStore {
 			return this;
 		}
 
+		/**
+		 * Where invalidations made inside a transaction are also written, in that
+		 * transaction; none by default.
+		 * @param outbox the outbox
+		 * @return this builder
+		 */
+		public Builder outbox(InvalidationOutbox outbox) {
+			this.outbox = outbox;
+			return this;
+		}
+
 		public TieredStore build() {
 			StoreOptions options = this.options;
 			CircuitBreaker breaker = new CircuitBreaker(options.breakerFailureThreshold(),
@@ -334,7 +393,7 @@ public final class TieredStore {
 			ValueCodec codec = (this.codec != null) ? this.codec : new JacksonValueCodec(mapper);
 			StoreErrorHandler errorHandler = (this.errorHandler != null) ? this.errorHandler
 					: new LoggingStoreErrorHandler();
-			return new TieredStore(redis, codec, options, this.observer, errorHandler);
+			return new TieredStore(redis, codec, options, this.observer, errorHandler, this.outbox);
 		}
 
 	}

@@ -212,7 +212,9 @@ class TierCacheAutoConfigurationTests {
 			if (imports != null) {
 				configurations.addAll(List.of(imports.value()));
 			}
-			for (Class<?> nested : autoConfiguration.getDeclaredClasses()) {
+		}
+		for (Class<?> configuration : List.copyOf(configurations)) {
+			for (Class<?> nested : configuration.getDeclaredClasses()) {
 				if (nested.isAnnotationPresent(Configuration.class)) {
 					configurations.add(nested);
 				}
@@ -230,7 +232,9 @@ class TierCacheAutoConfigurationTests {
 		}
 		assertThat(beanMethods).contains("tierCacheValueCodec", "tierCacheErrorHandler", "tierCacheStore",
 				"tierCacheInvalidationSubscriber", "tierCacheAdvisor", "tierCacheMetrics", "tierCacheFanoutMeters",
-				"tierCacheTemplate", "cacheManager", "tierCacheEndpoint", "tiercacheHealthIndicator");
+				"tierCacheTemplate", "cacheManager", "tierCacheEndpoint", "tiercacheHealthIndicator", "tierCacheOutbox",
+				"tierCacheOutboxRelay", "tierCacheTransactionalInvalidationPostProcessor",
+				"tierCacheOutboxSchemaInitializer", "tierCacheOutboxMeters");
 		assertThat(withoutConditionalOnMissingBean).isEmpty();
 	}
 

@@ -156,6 +156,10 @@ class TierCacheConfigurationTests {
 					tiercache.caches.prices.stale-while-revalidate=-1s | tiercache.caches.prices: staleWhileRevalidate PT-1S must not be negative
 					tiercache.caches.prices.stale-while-revalidate=1d  | tiercache.caches.prices: ttl PT1H plus staleWhileRevalidate PT24H exceeds tiercache.max-ttl PT24H
 					tiercache.fanout.check-interval=soon               | tiercache.fanout.check-interval
+					tiercache.outbox.table-name=1OUTBOX                | tiercache.outbox.table-name
+					tiercache.outbox.relay-delay=0s                    | tiercache.outbox.relay-delay
+					tiercache.outbox.poll-interval=0s                  | tiercache.outbox.poll-interval
+					tiercache.outbox.retention=-1h                     | tiercache.outbox.retention
 					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)

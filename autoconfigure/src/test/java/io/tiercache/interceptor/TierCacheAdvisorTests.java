@@ -22,6 +22,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan.Filter;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +42,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link TierCacheAdvisor} in an application context.
@@ -68,6 +70,53 @@ class TierCacheAdvisorTests {
 				context.getBean(ProductService.class).update(1);
 				assertThat(context.getBean(RecordingInvalidator.class).invalidations)
 					.containsExactly(new Invalidation(List.of("product:1"), false));
+			});
+	}
+
+	@Test
+	void withAnOutboxTheInvalidationOfATransactionalMethodIsWrittenInsideItsOwnTransaction() {
+		this.contextRunner.withUserConfiguration(TransactionConfiguration.class, OutboxConfiguration.class)
+			.withBean(ProductService.class)
+			.run((context) -> {
+				RecordingInvalidator invalidator = withOutbox(context);
+				context.getBean(ProductService.class).update(1);
+				assertThat(invalidator.written).containsExactly(List.of("product:1"));
+				assertThat(invalidator.invalidations).as("invalidated by the advice around the transaction").isEmpty();
+			});
+	}
+
+	@Test
+	void withAnOutboxTheInvalidationIsWrittenInsideTransactionAdviceOfAnyOrder() {
+		this.contextRunner.withUserConfiguration(OuterTransactionConfiguration.class, OutboxConfiguration.class)
+			.withBean(ProductService.class)
+			.run((context) -> {
+				RecordingInvalidator invalidator = withOutbox(context);
+				context.getBean(ProductService.class).update(1);
+				assertThat(invalidator.written).containsExactly(List.of("product:1"));
+			});
+	}
+
+	@Test
+	void withAnOutboxAMethodOutsideATransactionIsInvalidatedOnceWhenItReturns() {
+		this.contextRunner.withUserConfiguration(TransactionConfiguration.class, OutboxConfiguration.class)
+			.withBean(PlainService.class)
+			.run((context) -> {
+				RecordingInvalidator invalidator = withOutbox(context);
+				context.getBean(PlainService.class).touch(2);
+				assertThat(invalidator.written).isEmpty();
+				assertThat(invalidator.invalidations).containsExactly(new Invalidation(List.of("product:2"), false));
+			});
+	}
+
+	@Test
+	void withAnOutboxAMethodThatThrowsInsideItsTransactionIsNeitherWrittenNorInvalidated() {
+		this.contextRunner.withUserConfiguration(TransactionConfiguration.class, OutboxConfiguration.class)
+			.withBean(ProductService.class)
+			.run((context) -> {
+				RecordingInvalidator invalidator = withOutbox(context);
+				assertThatIllegalStateException().isThrownBy(() -> context.getBean(ProductService.class).reject(3));
+				assertThat(invalidator.written).isEmpty();
+				assertThat(invalidator.invalidations).isEmpty();
 			});
 	}
 
@@ -139,11 +188,47 @@ class TierCacheAdvisorTests {
 
 	}
 
+	/** Transaction advice with the highest precedence: outside tiercache's advisor. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableTransactionManagement(order = Ordered.HIGHEST_PRECEDENCE)
+	static class OuterTransactionConfiguration {
+
+		@Bean
+		DataSource dataSource() {
+			return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
+		}
+
+		@Bean
+		PlatformTransactionManager transactionManager(DataSource dataSource) {
+			return new DataSourceTransactionManager(dataSource);
+		}
+
+	}
+
+	/**
+	 * What the auto-configuration adds with an outbox: the advice inside transactions.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OutboxConfiguration {
+
+		@Bean
+		static TransactionalInvalidationPostProcessor transactionalInvalidationPostProcessor() {
+			return new TransactionalInvalidationPostProcessor();
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableMapRepositories(considerNestedRepositories = true,
 			includeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = StockRepository.class))
 	static class MapRepositoryConfiguration {
 
+	}
+
+	private static RecordingInvalidator withOutbox(ApplicationContext context) {
+		RecordingInvalidator invalidator = context.getBean(RecordingInvalidator.class);
+		invalidator.outbox = true;
+		return invalidator;
 	}
 
 	private static TieredStore noStore() {
@@ -158,10 +243,25 @@ class TierCacheAdvisorTests {
 
 		final List<Invalidation> invalidations = new CopyOnWriteArrayList<>();
 
+		/** Tags written to the outbox, inside a transaction. */
+		final List<List<String>> written = new CopyOnWriteArrayList<>();
+
+		/** Whether to act as a store with an outbox. */
+		volatile boolean outbox;
+
 		@Override
 		public void invalidate(Collection<String> tags) {
 			this.invalidations.add(
 					new Invalidation(List.copyOf(tags), TransactionSynchronizationManager.isActualTransactionActive()));
+		}
+
+		@Override
+		public boolean invalidateOnCommit(Collection<String> tags) {
+			if (!this.outbox || !TransactionSynchronizationManager.isActualTransactionActive()) {
+				return false;
+			}
+			this.written.add(List.copyOf(tags));
+			return true;
 		}
 
 	}
@@ -172,6 +272,20 @@ class TierCacheAdvisorTests {
 		@InvalidatesTags("'product:' + #id")
 		public void update(long id) {
 			assertThat(TransactionSynchronizationManager.isActualTransactionActive()).isTrue();
+		}
+
+		@Transactional
+		@InvalidatesTags("'product:' + #id")
+		public void reject(long id) {
+			throw new IllegalStateException("rejected");
+		}
+
+	}
+
+	static class PlainService {
+
+		@InvalidatesTags("'product:' + #id")
+		public void touch(long id) {
 		}
 
 	}
