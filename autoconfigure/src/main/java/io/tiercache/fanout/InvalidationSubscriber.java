@@ -46,7 +46,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <h2>When the local tier is trusted</h2> Only while the subscription is confirmed and no
  * loss is suspected ([I10] in {@code docs/correctness.md}):
  * <ul>
- * <li>Until the first subscription is confirmed, it is not.</li>
+ * <li>Until the first subscription is confirmed, it is not. Redis need not be reachable
+ * when the application starts: the subscription is tried again at every check until it
+ * succeeds.</li>
  * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any
  * message could be missed unnoticed; every re-subscription clears the local tier before
  * trusting it again, since messages published meanwhile are gone. (A drop of some other
@@ -109,6 +111,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final ScheduledExecutorService scheduler;
 
+	/**
+	 * Whether the last attempt to subscribe failed; read and written on the check thread.
+	 */
+	private boolean subscribeFailing;
+
 	private final String probeNonce = UUID.randomUUID().toString();
 
 	private final RedisConnectionStateListener connectionListener = new RedisConnectionStateListener() {
@@ -124,7 +131,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
-	private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+	/**
+	 * Completed when the first subscription is confirmed, or the first attempt has
+	 * failed: what {@link #start()} waits for.
+	 */
+	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
 	private volatile Predicate<InvalidationMessage> messageFilter = (message) -> true;
 
@@ -179,7 +190,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	/**
 	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the
 	 * local tier is trusted before the application takes traffic. If confirmation is
-	 * late, the local tier stays bypassed until it comes: slower, never wrong.
+	 * late, or Redis cannot be reached, the local tier stays bypassed until it comes:
+	 * slower, never wrong. Never fails for want of Redis: the checks subscribe once it
+	 * answers.
 	 */
 	@Override
 	public void start() {
@@ -195,11 +208,14 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			}
 		}
 		this.container.afterPropertiesSet();
-		this.container.start();
+		// On the check thread, like every later attempt: a Redis that does not answer
+		// holds up startup for the subscribe timeout at most, not for the connect
+		// timeout.
+		this.scheduler.execute(this::subscribe);
 		long intervalMillis = Math.max(10, this.checkInterval.toMillis());
-		this.scheduler.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(this::checkSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 		try {
-			this.confirmed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.firstAttempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			logger.warn("Invalidation channel subscription not confirmed within {}: the local tier is bypassed "
@@ -221,6 +237,14 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.running = false;
 		this.stopping = true;
 		this.scheduler.shutdownNow();
+		try {
+			// A check that is subscribing must be done before the container stops, or it
+			// would subscribe again behind our back.
+			this.scheduler.awaitTermination(this.subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		if (this.lettuceClient != null) {
 			this.lettuceClient.removeListener(this.connectionListener);
 		}
@@ -253,6 +277,36 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.messageFilter = filter;
 	}
 
+	/**
+	 * Start the listener container, on the check thread. If Redis cannot be reached, the
+	 * container is left stopped, so that the next check starts it again.
+	 */
+	private void subscribe() {
+		if (this.stopping) {
+			return;
+		}
+		try {
+			this.container.start();
+			if (this.subscribeFailing) {
+				logger.info("Subscribed to the invalidation channel");
+			}
+			this.subscribeFailing = false;
+		}
+		catch (RuntimeException ex) {
+			// The container counts itself started even when it could not subscribe.
+			stopContainer();
+			if (!this.subscribeFailing) {
+				logger.warn("Could not subscribe to the invalidation channel ({}): the local tier is bypassed, "
+						+ "and subscribing is tried again every {}", ex.getMessage(), this.checkInterval);
+			}
+			else {
+				logger.debug("Could not subscribe to the invalidation channel", ex);
+			}
+			this.subscribeFailing = true;
+			this.firstAttempt.complete(null);
+		}
+	}
+
 	@Override
 	public void onChannelSubscribed(byte[] channel, long count) {
 		// On the connection's I/O thread: mark, and read the baseline elsewhere.
@@ -263,7 +317,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		try {
 			this.scheduler.execute(() -> {
 				establishBaseline();
-				this.confirmed.complete(null);
+				this.firstAttempt.complete(null);
 			});
 		}
 		catch (RejectedExecutionException ex) {
@@ -340,9 +394,26 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 	}
 
+	private void checkSafely() {
+		try {
+			check();
+		}
+		catch (RuntimeException ex) {
+			// An exception would end the schedule, and with it every way back to trust.
+			logger.warn("Invalidation subscription check failed", ex);
+		}
+	}
+
 	/** The periodic check: see the class comment. */
 	void check() {
 		if (this.stopping) {
+			return;
+		}
+		if (!this.container.isListening()) {
+			// Not subscribed, and nobody is at it: Redis was unreachable when we last
+			// tried. (A subscription that existed is re-established by Lettuce, and the
+			// container keeps listening meanwhile.)
+			subscribe();
 			return;
 		}
 		if (this.tracker.awaitsBaseline()) {
@@ -357,7 +428,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			// The circuit breaker withdraws trust if Redis stays unreachable.
 			return;
 		}
-		if (!this.trust.trusted() && this.container.isListening()) {
+		if (!this.trust.trusted()) {
 			probe();
 		}
 		if (current == null) {
@@ -396,12 +467,17 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	private void resubscribe() {
+		stopContainer();
+		// If Redis cannot be reached, the next checks try again.
+		subscribe();
+	}
+
+	private void stopContainer() {
 		try {
 			this.container.stop();
-			this.container.start();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not re-establish the invalidation subscription: {}", ex.toString());
+			logger.debug("Error stopping the invalidation listener container", ex);
 		}
 	}
 
