@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -61,6 +62,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * has moved past what was received and the messages still have not arrived one check
  * later, trust is withdrawn and the subscription re-established. The same read notices a
  * new epoch.</li>
+ * <li>The same read bounds trust in time: once this process has applied every
+ * invalidation up to the number it read, the local tier is confirmed until
+ * {@code localMaxUnconfirmed} after the read was sent. A process that was paused (a long
+ * GC, {@code SIGSTOP}, a frozen VM) finds its confirmation lapsed when it resumes, and
+ * serves nothing locally until a check has seen the invalidations queued meanwhile
+ * applied.</li>
  * </ul>
  * Every clear bumps the generation ([I9]), so loads in flight across any of these events
  * never reach the local tier.
@@ -111,6 +118,22 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Ticker ticker;
+
+	/**
+	 * Held while a message is applied and while a check confirms trust, so that a
+	 * confirmation never sees a message half applied (counted by the tracker, but its gap
+	 * not cleared yet).
+	 */
+	private final Object applying = new Object();
+
+	/**
+	 * The last read of Redis's sequence that this process had not caught up with when the
+	 * answer came: the message that catches up with it confirms trust as of when it was
+	 * sent. Guarded by {@link #applying}.
+	 */
+	private @Nullable PendingConfirmation pendingConfirmation;
+
 	/**
 	 * Whether the last attempt to subscribe failed; read and written on the check thread.
 	 */
@@ -156,13 +179,24 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * @param observer told of messages, for metrics
 	 * @param subscribeTimeout how long {@link #start()} waits for the subscription to be
 	 * confirmed
-	 * @param checkInterval how often to check that messages still arrive
+	 * @param checkInterval how often to check that messages still arrive, and to confirm
+	 * the local tier; shorter than the store's
+	 * {@link io.tiercache.store.StoreOptions#localMaxUnconfirmed() localMaxUnconfirmed}
+	 * @throws IllegalArgumentException if the check interval is not shorter than the
+	 * store's bound, which would let trust lapse between two checks
 	 */
 	public InvalidationSubscriber(RedisConnectionFactory connectionFactory, TieredStore store, Observer observer,
 			Duration subscribeTimeout, Duration checkInterval) {
+		Duration maxUnconfirmed = store.options().localMaxUnconfirmed();
+		if (checkInterval.compareTo(maxUnconfirmed) >= 0) {
+			throw new IllegalArgumentException(
+					"Check interval " + checkInterval + " must be shorter than the local tier's localMaxUnconfirmed "
+							+ maxUnconfirmed + ", or trust would lapse between two checks");
+		}
 		this.subscribeTimeout = subscribeTimeout;
 		this.checkInterval = checkInterval;
 		this.trust = store.trust();
+		this.ticker = store.options().ticker();
 		this.redis = store.redis();
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
@@ -179,6 +213,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.container.addMessageListener(this,
 				new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+		this.trust.requireConfirmation();
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {
@@ -346,6 +381,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (current != null) {
 			this.trust.observeEpoch(current.epoch());
 		}
+		// Its clear, after the read, confirms the local tier: whatever was published
+		// before it and has not arrived yet can only concern entries that are gone.
 		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 	}
 
@@ -378,11 +415,19 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (!this.messageFilter.test(invalidation)) {
 			return;
 		}
-		boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
-		this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
-		if (gap) {
-			logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier", invalidation.seq());
-			this.trust.clear(ClearReason.GAP);
+		synchronized (this.applying) {
+			boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
+			this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
+			if (gap) {
+				logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier",
+						invalidation.seq());
+				this.trust.clear(ClearReason.GAP);
+			}
+			PendingConfirmation pending = this.pendingConfirmation;
+			if (pending != null && this.tracker.caughtUp(pending.state())) {
+				this.pendingConfirmation = null;
+				this.trust.confirm(pending.sentAt());
+			}
 		}
 		this.observer.received(Math.max(0, RedisTier.nowMicros() - invalidation.publishedMicros()));
 	}
@@ -420,22 +465,53 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			establishBaseline();
 			return;
 		}
+		// Taken before the read is sent, so that what it confirms holds from no later.
+		long sentAt = this.ticker.read();
 		RedisTier.SequenceState current;
 		try {
 			current = this.redis.currentSequence();
 		}
 		catch (RuntimeException ex) {
-			// The circuit breaker withdraws trust if Redis stays unreachable.
+			// No confirmation, so trust lapses within the bound; the circuit breaker
+			// withdraws it too if Redis stays unreachable.
 			return;
 		}
-		if (!this.trust.trusted()) {
+		if (this.trust.distrusts(DistrustCause.UNSUBSCRIBED)) {
+			// Perhaps only another pub/sub connection dropped: our probe coming back
+			// proves ours works. (A lapsed confirmation is no reason: this read renews
+			// it.)
 			probe();
 		}
 		if (current == null) {
+			// No sequence in Redis (flushed, or restarted without our noticing yet).
+			// A process that has met no epoch holds nothing locally (every entry follows
+			// a read that reports one), so nothing can have been missed. One that has may
+			// have lost a message just before the flush, unnoticeable now: it stays
+			// unconfirmed until the next read or invalidation creates a new epoch, whose
+			// clear confirms it.
+			if (this.trust.epoch() == null) {
+				this.trust.confirm(sentAt);
+			}
 			return;
 		}
 		this.trust.observeEpoch(current.epoch());
-		if (this.tracker.check(current)) {
+		boolean stalled;
+		synchronized (this.applying) {
+			stalled = this.tracker.check(current);
+			if (stalled) {
+				this.pendingConfirmation = null;
+			}
+			else if (this.tracker.caughtUp(current)) {
+				this.pendingConfirmation = null;
+				this.trust.confirm(sentAt);
+			}
+			else {
+				// Messages up to that number are on their way: the one that catches up
+				// confirms.
+				this.pendingConfirmation = new PendingConfirmation(current, sentAt);
+			}
+		}
+		if (stalled) {
 			this.observer.stalled();
 			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
 			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
@@ -479,6 +555,15 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		catch (RuntimeException ex) {
 			logger.debug("Error stopping the invalidation listener container", ex);
 		}
+	}
+
+	/**
+	 * A read of Redis's sequence, and the ticker's time before it was sent.
+	 *
+	 * @param state what the read returned
+	 * @param sentAt the ticker's time before it was sent
+	 */
+	private record PendingConfirmation(RedisTier.SequenceState state, long sentAt) {
 	}
 
 }
