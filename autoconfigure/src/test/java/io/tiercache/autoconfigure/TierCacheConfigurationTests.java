@@ -156,6 +156,9 @@ class TierCacheConfigurationTests {
 					tiercache.caches.prices.stale-while-revalidate=-1s | tiercache.caches.prices: staleWhileRevalidate PT-1S must not be negative
 					tiercache.caches.prices.stale-while-revalidate=1d  | tiercache.caches.prices: ttl PT1H plus staleWhileRevalidate PT24H exceeds tiercache.max-ttl PT24H
 					tiercache.fanout.check-interval=soon               | tiercache.fanout.check-interval
+					tiercache.local.max-unconfirmed=0s                 | tiercache.local.max-unconfirmed
+					tiercache.local.max-unconfirmed=500ms              | tiercache.local.max-unconfirmed: 'PT0.5S' must be longer than tiercache.fanout.check-interval (PT0.5S)
+					tiercache.fanout.check-interval=2s                 | tiercache.local.max-unconfirmed: 'PT1S' must be longer than tiercache.fanout.check-interval (PT2S)
 					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
