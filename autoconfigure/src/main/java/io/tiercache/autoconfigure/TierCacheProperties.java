@@ -348,6 +348,17 @@ public class TierCacheProperties {
 		 */
 		private Duration maxTtl = StoreOptions.DEFAULT_LOCAL_MAX_TTL;
 
+		/**
+		 * Longest time the local tier is served after this process last confirmed that it
+		 * had applied every invalidation Redis had published (each periodic check
+		 * confirms it). Past it, after a pause of the process (a long GC, SIGSTOP, a
+		 * frozen container or VM) or while checks fail, calls are answered from Redis
+		 * until a check confirms again. Must be longer than
+		 * tiercache.fanout.check-interval, or trust would lapse between two checks; twice
+		 * it lets one check be late.
+		 */
+		private Duration maxUnconfirmed = StoreOptions.DEFAULT_LOCAL_MAX_UNCONFIRMED;
+
 		public long getMaximumSize() {
 			return this.maximumSize;
 		}
@@ -362,6 +373,14 @@ public class TierCacheProperties {
 
 		public void setMaxTtl(Duration maxTtl) {
 			this.maxTtl = maxTtl;
+		}
+
+		public Duration getMaxUnconfirmed() {
+			return this.maxUnconfirmed;
+		}
+
+		public void setMaxUnconfirmed(Duration maxUnconfirmed) {
+			this.maxUnconfirmed = maxUnconfirmed;
 		}
 
 	}
@@ -501,7 +520,9 @@ public class TierCacheProperties {
 
 		/**
 		 * How often to check that invalidation messages still arrive (a cheap read of the
-		 * sequence in Redis). A stalled subscription is noticed within about twice this.
+		 * sequence in Redis), which also confirms the local tier. A stalled subscription
+		 * is noticed within about twice this. Shorter than
+		 * tiercache.local.max-unconfirmed.
 		 */
 		private Duration checkInterval = Duration.ofMillis(500);
 

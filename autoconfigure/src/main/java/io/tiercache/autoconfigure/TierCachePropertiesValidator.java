@@ -47,6 +47,14 @@ final class TierCachePropertiesValidator {
 		}
 		positive("tiercache.redis.breaker.open-duration", properties.getRedis().getBreaker().getOpenDuration());
 		positive("tiercache.fanout.check-interval", properties.getFanout().getCheckInterval());
+		positive("tiercache.local.max-unconfirmed", properties.getLocal().getMaxUnconfirmed());
+		if (properties.getLocal().getMaxUnconfirmed().compareTo(properties.getFanout().getCheckInterval()) <= 0) {
+			// Each check confirms for this long: no longer than the interval, and trust
+			// would lapse between every two checks.
+			throw invalid("tiercache.local.max-unconfirmed", properties.getLocal().getMaxUnconfirmed(),
+					"must be longer than tiercache.fanout.check-interval (" + properties.getFanout().getCheckInterval()
+							+ ")");
+		}
 		positive("tiercache.fanout.subscribe-timeout", properties.getFanout().getSubscribeTimeout());
 		if (properties.getRedis().getMaxValueSize().toBytes() < 1) {
 			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(),

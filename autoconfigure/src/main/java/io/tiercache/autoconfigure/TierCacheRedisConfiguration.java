@@ -86,6 +86,7 @@ class TierCacheRedisConfiguration {
 		return StoreOptions.builder()
 			.localMaximumSize(properties.getLocal().getMaximumSize())
 			.localMaxTtl(properties.getLocal().getMaxTtl())
+			.localMaxUnconfirmed(properties.getLocal().getMaxUnconfirmed())
 			.maxTtl(properties.getMaxTtl())
 			.keyPrefix(redis.getKeyPrefix())
 			.namespace(properties.getNamespace())

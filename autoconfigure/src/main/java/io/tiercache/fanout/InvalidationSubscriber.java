@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -46,7 +47,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <h2>When the local tier is trusted</h2> Only while the subscription is confirmed and no
  * loss is suspected ([I10] in {@code docs/correctness.md}):
  * <ul>
- * <li>Until the first subscription is confirmed, it is not.</li>
+ * <li>Until the first subscription is confirmed, it is not. Redis need not be reachable
+ * when the application starts: the subscription is tried again at every check until it
+ * succeeds.</li>
  * <li>When a Lettuce pub/sub connection drops, trust is withdrawn at once, before any
  * message could be missed unnoticed; every re-subscription clears the local tier before
  * trusting it again, since messages published meanwhile are gone. (A drop of some other
@@ -59,6 +62,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * has moved past what was received and the messages still have not arrived one check
  * later, trust is withdrawn and the subscription re-established. The same read notices a
  * new epoch.</li>
+ * <li>The same read bounds trust in time: once this process has applied every
+ * invalidation up to the number it read, the local tier is confirmed until
+ * {@code localMaxUnconfirmed} after the read was sent. A process that was paused (a long
+ * GC, {@code SIGSTOP}, a frozen VM) finds its confirmation lapsed when it resumes, and
+ * serves nothing locally until a check has seen the invalidations queued meanwhile
+ * applied.</li>
  * </ul>
  * Every clear bumps the generation ([I9]), so loads in flight across any of these events
  * never reach the local tier.
@@ -109,6 +118,27 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Ticker ticker;
+
+	/**
+	 * Held while a message is applied and while a check confirms trust, so that a
+	 * confirmation never sees a message half applied (counted by the tracker, but its gap
+	 * not cleared yet).
+	 */
+	private final Object applying = new Object();
+
+	/**
+	 * The last read of Redis's sequence that this process had not caught up with when the
+	 * answer came: the message that catches up with it confirms trust as of when it was
+	 * sent. Guarded by {@link #applying}.
+	 */
+	private @Nullable PendingConfirmation pendingConfirmation;
+
+	/**
+	 * Whether the last attempt to subscribe failed; read and written on the check thread.
+	 */
+	private boolean subscribeFailing;
+
 	private final String probeNonce = UUID.randomUUID().toString();
 
 	private final RedisConnectionStateListener connectionListener = new RedisConnectionStateListener() {
@@ -124,7 +154,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final AtomicBoolean malformedLogged = new AtomicBoolean();
 
-	private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
+	/**
+	 * Completed when the first subscription is confirmed, or the first attempt has
+	 * failed: what {@link #start()} waits for.
+	 */
+	private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
 	private volatile Predicate<InvalidationMessage> messageFilter = (message) -> true;
 
@@ -145,13 +179,24 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * @param observer told of messages, for metrics
 	 * @param subscribeTimeout how long {@link #start()} waits for the subscription to be
 	 * confirmed
-	 * @param checkInterval how often to check that messages still arrive
+	 * @param checkInterval how often to check that messages still arrive, and to confirm
+	 * the local tier; shorter than the store's
+	 * {@link io.tiercache.store.StoreOptions#localMaxUnconfirmed() localMaxUnconfirmed}
+	 * @throws IllegalArgumentException if the check interval is not shorter than the
+	 * store's bound, which would let trust lapse between two checks
 	 */
 	public InvalidationSubscriber(RedisConnectionFactory connectionFactory, TieredStore store, Observer observer,
 			Duration subscribeTimeout, Duration checkInterval) {
+		Duration maxUnconfirmed = store.options().localMaxUnconfirmed();
+		if (checkInterval.compareTo(maxUnconfirmed) >= 0) {
+			throw new IllegalArgumentException(
+					"Check interval " + checkInterval + " must be shorter than the local tier's localMaxUnconfirmed "
+							+ maxUnconfirmed + ", or trust would lapse between two checks");
+		}
 		this.subscribeTimeout = subscribeTimeout;
 		this.checkInterval = checkInterval;
 		this.trust = store.trust();
+		this.ticker = store.options().ticker();
 		this.redis = store.redis();
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
@@ -168,6 +213,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.container.addMessageListener(this,
 				new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+		this.trust.requireConfirmation();
 	}
 
 	private static Thread daemon(Runnable runnable, String name) {
@@ -179,7 +225,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	/**
 	 * Subscribe, and wait (boundedly) until the subscription is confirmed, so that the
 	 * local tier is trusted before the application takes traffic. If confirmation is
-	 * late, the local tier stays bypassed until it comes: slower, never wrong.
+	 * late, or Redis cannot be reached, the local tier stays bypassed until it comes:
+	 * slower, never wrong. Never fails for want of Redis: the checks subscribe once it
+	 * answers.
 	 */
 	@Override
 	public void start() {
@@ -195,11 +243,14 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			}
 		}
 		this.container.afterPropertiesSet();
-		this.container.start();
+		// On the check thread, like every later attempt: a Redis that does not answer
+		// holds up startup for the subscribe timeout at most, not for the connect
+		// timeout.
+		this.scheduler.execute(this::subscribe);
 		long intervalMillis = Math.max(10, this.checkInterval.toMillis());
-		this.scheduler.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(this::checkSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 		try {
-			this.confirmed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.firstAttempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			logger.warn("Invalidation channel subscription not confirmed within {}: the local tier is bypassed "
@@ -221,6 +272,14 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.running = false;
 		this.stopping = true;
 		this.scheduler.shutdownNow();
+		try {
+			// A check that is subscribing must be done before the container stops, or it
+			// would subscribe again behind our back.
+			this.scheduler.awaitTermination(this.subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		if (this.lettuceClient != null) {
 			this.lettuceClient.removeListener(this.connectionListener);
 		}
@@ -253,6 +312,36 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.messageFilter = filter;
 	}
 
+	/**
+	 * Start the listener container, on the check thread. If Redis cannot be reached, the
+	 * container is left stopped, so that the next check starts it again.
+	 */
+	private void subscribe() {
+		if (this.stopping) {
+			return;
+		}
+		try {
+			this.container.start();
+			if (this.subscribeFailing) {
+				logger.info("Subscribed to the invalidation channel");
+			}
+			this.subscribeFailing = false;
+		}
+		catch (RuntimeException ex) {
+			// The container counts itself started even when it could not subscribe.
+			stopContainer();
+			if (!this.subscribeFailing) {
+				logger.warn("Could not subscribe to the invalidation channel ({}): the local tier is bypassed, "
+						+ "and subscribing is tried again every {}", ex.getMessage(), this.checkInterval);
+			}
+			else {
+				logger.debug("Could not subscribe to the invalidation channel", ex);
+			}
+			this.subscribeFailing = true;
+			this.firstAttempt.complete(null);
+		}
+	}
+
 	@Override
 	public void onChannelSubscribed(byte[] channel, long count) {
 		// On the connection's I/O thread: mark, and read the baseline elsewhere.
@@ -263,7 +352,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		try {
 			this.scheduler.execute(() -> {
 				establishBaseline();
-				this.confirmed.complete(null);
+				this.firstAttempt.complete(null);
 			});
 		}
 		catch (RejectedExecutionException ex) {
@@ -292,6 +381,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (current != null) {
 			this.trust.observeEpoch(current.epoch());
 		}
+		// Its clear, after the read, confirms the local tier: whatever was published
+		// before it and has not arrived yet can only concern entries that are gone.
 		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 	}
 
@@ -324,11 +415,19 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (!this.messageFilter.test(invalidation)) {
 			return;
 		}
-		boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
-		this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
-		if (gap) {
-			logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier", invalidation.seq());
-			this.trust.clear(ClearReason.GAP);
+		synchronized (this.applying) {
+			boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
+			this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
+			if (gap) {
+				logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier",
+						invalidation.seq());
+				this.trust.clear(ClearReason.GAP);
+			}
+			PendingConfirmation pending = this.pendingConfirmation;
+			if (pending != null && this.tracker.caughtUp(pending.state())) {
+				this.pendingConfirmation = null;
+				this.trust.confirm(pending.sentAt());
+			}
 		}
 		this.observer.received(Math.max(0, RedisTier.nowMicros() - invalidation.publishedMicros()));
 	}
@@ -340,9 +439,26 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 	}
 
+	private void checkSafely() {
+		try {
+			check();
+		}
+		catch (RuntimeException ex) {
+			// An exception would end the schedule, and with it every way back to trust.
+			logger.warn("Invalidation subscription check failed", ex);
+		}
+	}
+
 	/** The periodic check: see the class comment. */
 	void check() {
 		if (this.stopping) {
+			return;
+		}
+		if (!this.container.isListening()) {
+			// Not subscribed, and nobody is at it: Redis was unreachable when we last
+			// tried. (A subscription that existed is re-established by Lettuce, and the
+			// container keeps listening meanwhile.)
+			subscribe();
 			return;
 		}
 		if (this.tracker.awaitsBaseline()) {
@@ -350,25 +466,56 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			return;
 		}
 		LocalTrust.SequenceMark before = this.trust.mark();
+		// Taken before the read is sent, so that what it confirms holds from no later.
+		long sentAt = this.ticker.read();
 		RedisTier.SequenceState current;
 		try {
 			current = this.redis.currentSequence();
 		}
 		catch (RuntimeException ex) {
-			// The circuit breaker withdraws trust if Redis stays unreachable.
+			// No confirmation, so trust lapses within the bound; the circuit breaker
+			// withdraws it too if Redis stays unreachable.
 			return;
 		}
-		if (!this.trust.trusted() && this.container.isListening()) {
+		if (this.trust.distrusts(DistrustCause.UNSUBSCRIBED)) {
+			// Perhaps only another pub/sub connection dropped: our probe coming back
+			// proves ours works. (A lapsed confirmation is no reason: this read renews
+			// it.)
 			probe();
 		}
 		if (current == null) {
+			// No sequence in Redis (flushed, or restarted without our noticing yet).
+			// A process that has met no epoch holds nothing locally (every entry follows
+			// a read that reports one), so nothing can have been missed. One that has may
+			// have lost a message just before the flush, unnoticeable now: it stays
+			// unconfirmed until the next read or invalidation creates a new epoch, whose
+			// clear confirms it.
+			if (this.trust.epoch() == null) {
+				this.trust.confirm(sentAt);
+			}
 			return;
 		}
 		if (this.trust.observe(before, current.epoch(), current.seq())) {
 			// [I12]: the store starts a new epoch, which the next check follows.
 			return;
 		}
-		if (this.tracker.check(current)) {
+		boolean stalled;
+		synchronized (this.applying) {
+			stalled = this.tracker.check(current);
+			if (stalled) {
+				this.pendingConfirmation = null;
+			}
+			else if (this.tracker.caughtUp(current)) {
+				this.pendingConfirmation = null;
+				this.trust.confirm(sentAt);
+			}
+			else {
+				// Messages up to that number are on their way: the one that catches up
+				// confirms.
+				this.pendingConfirmation = new PendingConfirmation(current, sentAt);
+			}
+		}
+		if (stalled) {
 			this.observer.stalled();
 			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
 			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
@@ -400,13 +547,27 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	private void resubscribe() {
+		stopContainer();
+		// If Redis cannot be reached, the next checks try again.
+		subscribe();
+	}
+
+	private void stopContainer() {
 		try {
 			this.container.stop();
-			this.container.start();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not re-establish the invalidation subscription: {}", ex.toString());
+			logger.debug("Error stopping the invalidation listener container", ex);
 		}
+	}
+
+	/**
+	 * A read of Redis's sequence, and the ticker's time before it was sent.
+	 *
+	 * @param state what the read returned
+	 * @param sentAt the ticker's time before it was sent
+	 */
+	private record PendingConfirmation(RedisTier.SequenceState state, long sentAt) {
 	}
 
 }

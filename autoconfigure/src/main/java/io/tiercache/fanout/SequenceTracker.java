@@ -59,6 +59,11 @@ import org.jspecify.annotations.Nullable;
  * <td>{@link #check} with a new epoch</td>
  * <td>follows it from its start, expecting what Redis already has</td>
  * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
+ * <td>{@link #caughtUp} with a read of Redis's sequence</td>
+ * <td>whether the last number is at least that read's, in its epoch</td>
+ * </tr>
  * </table>
  */
 final class SequenceTracker {
@@ -169,6 +174,18 @@ final class SequenceTracker {
 		}
 		this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
 		return false;
+	}
+
+	/**
+	 * Whether this process has caught up with a read of Redis's sequence: every
+	 * invalidation of that epoch up to that number received (or its loss noticed, or, up
+	 * to a baseline, made moot by the clear that follows it), so that the subscriber may
+	 * confirm the local tier as of when the read was sent ([I10]).
+	 * @param current Redis's sequence at the read
+	 * @return whether it has
+	 */
+	synchronized boolean caughtUp(SequenceState current) {
+		return !this.needsBaseline && current.epoch().equals(this.lastEpoch) && this.lastSeq >= current.seq();
 	}
 
 	/** The highest sequence received in {@link #epoch()}. */

@@ -35,8 +35,8 @@ public interface CacheObserver {
 	}
 
 	/**
-	 * A local entry existed but could not be served (invalidated, distrusted, old
-	 * generation).
+	 * A local entry existed but could not be served (invalidated, distrusted or not
+	 * confirmed lately, old generation).
 	 */
 	default void localInvalid() {
 	}

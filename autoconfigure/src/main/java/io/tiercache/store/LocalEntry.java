@@ -28,12 +28,25 @@ final class LocalEntry {
 	}
 
 	/**
-	 * Whether the entry may be served ([I5] in {@code docs/correctness.md}).
+	 * Whether the entry may be served ([I5] in {@code docs/correctness.md}): the local
+	 * tier is trusted now, and the entry is {@linkplain #isCurrent current}.
 	 * @param trust this process's local trust state
 	 * @return whether to serve it
 	 */
 	boolean isServable(LocalTrust trust) {
-		if (this.generation != trust.generation() || !trust.trusted()) {
+		// Trust first: its volatile reads come before those of the tag states, which so
+		// include every invalidation applied before the confirmation it relies on.
+		return trust.trusted() && isCurrent(trust);
+	}
+
+	/**
+	 * Whether nothing has made the entry unservable for good: it is of the current
+	 * generation, and none of its tags was invalidated after its load.
+	 * @param trust this process's local trust state
+	 * @return whether it is
+	 */
+	boolean isCurrent(LocalTrust trust) {
+		if (this.generation != trust.generation()) {
 			return false;
 		}
 		for (TagState tag : this.tagStates) {

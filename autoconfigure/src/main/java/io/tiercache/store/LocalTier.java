@@ -104,7 +104,15 @@ abstract class LocalTier {
 				this.observer.localMiss();
 				return MISS;
 			}
-			if (!entry.isServable(this.trust)) {
+			if (!this.trust.trusted()) {
+				// Distrusted, or not confirmed lately ([I10]): kept, since once a check
+				// confirms again it is served if it is still current then.
+				this.observer.localInvalid();
+				return MISS;
+			}
+			// [I5]: trust was read first, so the tag states include every invalidation
+			// applied before the confirmation it relies on.
+			if (!entry.isCurrent(this.trust)) {
 				this.entries.asMap().remove(key, entry);
 				this.observer.localInvalid();
 				return MISS;

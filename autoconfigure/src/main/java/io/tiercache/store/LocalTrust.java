@@ -1,5 +1,6 @@
 package io.tiercache.store;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -7,15 +8,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether this process's local tier may serve what it holds: the epoch of Redis last
- * seen, the causes of distrust in force, and two counters that cut off what may have
- * missed an invalidation. The fan-out and the store are its writers; every local hit
- * reads it.
+ * seen, the causes of distrust in force, until when the last confirmation holds, and two
+ * counters that cut off what may have missed an invalidation. The fan-out and the store
+ * are its writers; every local hit reads it.
  *
  * <h2>Invariants (numbered as in {@code docs/correctness.md})</h2>
  * <ul>
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * missed an invalidation: a clear, an epoch change, losing or regaining trust. An entry
  * records the generation read <em>before</em> its round trip began, so a load that
  * straddles such an event never becomes servable.</li>
+ * <li>[I10] Once {@linkplain #requireConfirmation() required}, the local tier is trusted
+ * only until {@code localMaxUnconfirmed} after the last {@linkplain #confirm
+ * confirmation}, on the store's monotonic ticker; every {@linkplain #clear clear}
+ * confirms too. A confirmation lapsing clears nothing: nothing was missed, only not yet
+ * applied; entries are served again, those the invalidations applied meanwhile did not
+ * kill, once a check confirms again.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -105,7 +113,18 @@ public final class LocalTrust {
 
 	}
 
+	/**
+	 * How far ahead {@link #confirmedUntil} starts, so that a store without a subscriber,
+	 * which nobody confirms, is trusted (146 years; differences of ticker readings stay
+	 * far from overflowing).
+	 */
+	private static final long UNBOUNDED = Long.MAX_VALUE / 2;
+
 	private final TagTable tags;
+
+	private final Ticker ticker;
+
+	private final long maxUnconfirmedNanos;
 
 	private final AtomicLong version = new AtomicLong();
 
@@ -126,11 +145,26 @@ public final class LocalTrust {
 	 */
 	private volatile int distrust;
 
+	/**
+	 * Ticker time until which the last confirmation holds; only ever moved forward, under
+	 * the lock.
+	 */
+	private volatile long confirmedUntil;
+
 	// Off only through the consistency checker's seam, to prove it catches what follows.
 	private volatile boolean checks = true;
 
-	LocalTrust(TagTable tags) {
+	/**
+	 * Create the trust state of one store.
+	 * @param tags the store's tag table
+	 * @param ticker the store's monotonic time source
+	 * @param maxUnconfirmed how long a confirmation holds
+	 */
+	LocalTrust(TagTable tags, Ticker ticker, Duration maxUnconfirmed) {
 		this.tags = tags;
+		this.ticker = ticker;
+		this.maxUnconfirmedNanos = maxUnconfirmed.toNanos();
+		this.confirmedUntil = ticker.read() + UNBOUNDED;
 	}
 
 	/** Bumped before each applied invalidation ([I7]). */
@@ -143,9 +177,58 @@ public final class LocalTrust {
 		return this.generation.get();
 	}
 
-	/** Whether the local tier may serve entries now. */
+	/**
+	 * Whether the local tier may serve entries now: no cause of distrust is in force, and
+	 * the last confirmation still holds. Read on every local hit.
+	 * <p>
+	 * Why one read of the ticker per hit, and why it is enough ([I10]): the store's
+	 * ticker is {@code System.nanoTime()} outside tests, a monotonic clock that keeps
+	 * counting while the process is stopped (a stop-the-world pause, {@code SIGSTOP}, a
+	 * frozen container or VM), so the first hit after a pause of any length reads a time
+	 * past the deadline and goes to Redis, before the invalidations queued meanwhile have
+	 * been applied. A coarser clock advanced by a thread of ours would not do: that
+	 * thread is stopped too, and the readers woken before it would see no time pass, the
+	 * very window this closes. The deadline itself is the time at which a read of Redis's
+	 * sequence was <em>sent</em> plus the bound, never the time its answer was handled,
+	 * so a checker thread that runs late, a slow answer or a late message can only leave
+	 * less trust, never more: a late check lets the deadline pass, hits go to Redis
+	 * (slower, never wrong), and the next check confirms again. Comparing differences, as
+	 * {@code System.nanoTime()} requires, keeps this right across the ticker's overflow.
+	 * The tag states are read after this volatile read, so they include every
+	 * invalidation applied before the confirmation that set the deadline.
+	 * @return whether the local tier may be served
+	 */
 	public boolean trusted() {
-		return this.distrust == 0 || !this.checks;
+		return (this.distrust == 0 && this.ticker.read() - this.confirmedUntil < 0) || !this.checks;
+	}
+
+	/**
+	 * From now on, trust the local tier only while confirmed within the bound; until the
+	 * first {@link #confirm}, not at all. Called by the invalidation subscriber, which
+	 * confirms it; a store without one hears no other process, and is trusted without
+	 * limit.
+	 */
+	public synchronized void requireConfirmation() {
+		this.confirmedUntil = this.ticker.read();
+	}
+
+	/**
+	 * Confirm that every invalidation Redis had published when a read of its sequence was
+	 * sent has been applied here (or made moot by a clear that came after the read): the
+	 * local tier may be served until the bound after that time ([I10]).
+	 * @param sentAt the ticker's time read before the read was sent
+	 */
+	public void confirm(long sentAt) {
+		long until = sentAt + this.maxUnconfirmedNanos;
+		if (until - this.confirmedUntil <= 0) {
+			// An older read than one already confirmed: nothing to extend.
+			return;
+		}
+		synchronized (this) {
+			if (until - this.confirmedUntil > 0) {
+				this.confirmedUntil = until;
+			}
+		}
 	}
 
 	/**
@@ -313,14 +396,18 @@ public final class LocalTrust {
 	}
 
 	/**
-	 * Drop every local entry ([I9]).
+	 * Drop every local entry ([I9]). A clear also confirms the local tier as of just
+	 * before it ([I10]): no entry loaded before it is served after it, so whatever was
+	 * published before it can concern nothing that is served.
 	 * @param reason why
 	 */
 	public void clear(ClearReason reason) {
 		if (!this.checks) {
 			return;
 		}
+		long before = this.ticker.read();
 		this.generation.incrementAndGet();
+		confirm(before);
 		for (ClearListener listener : this.clearListeners) {
 			listener.onClear(reason);
 		}

@@ -23,6 +23,14 @@ public final class StoreOptions {
 	/** Default longest time an entry stays in a local tier. */
 	public static final Duration DEFAULT_LOCAL_MAX_TTL = Duration.ofMinutes(5);
 
+	/**
+	 * Default longest time the local tier is served after the last confirmation that this
+	 * process has applied every invalidation Redis had published: twice the invalidation
+	 * subscriber's default check interval (500 ms), so that one check may be late without
+	 * the local tier lapsing.
+	 */
+	public static final Duration DEFAULT_LOCAL_MAX_UNCONFIRMED = Duration.ofSeconds(1);
+
 	/** Default longest time to live of any entry. */
 	public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(1);
 
@@ -79,6 +87,8 @@ public final class StoreOptions {
 
 	private final Duration localMaxTtl;
 
+	private final Duration localMaxUnconfirmed;
+
 	private final Duration maxTtl;
 
 	private final String keyPrefix;
@@ -114,6 +124,7 @@ public final class StoreOptions {
 	private StoreOptions(Builder builder) {
 		this.localMaximumSize = builder.localMaximumSize;
 		this.localMaxTtl = builder.localMaxTtl;
+		this.localMaxUnconfirmed = builder.localMaxUnconfirmed;
 		this.maxTtl = builder.maxTtl;
 		this.keyPrefix = builder.keyPrefix;
 		this.namespace = builder.namespace;
@@ -155,6 +166,16 @@ public final class StoreOptions {
 	/** Longest time an entry stays in a local tier, whatever its own time to live. */
 	public Duration localMaxTtl() {
 		return this.localMaxTtl;
+	}
+
+	/**
+	 * Longest time, on {@link #ticker()}, that the local tier is served after this
+	 * process last confirmed that it had applied every invalidation Redis had published
+	 * ([I10] in {@code docs/correctness.md}). Only a store whose invalidation subscriber
+	 * confirms it is bounded so; one without a subscriber hears no other process anyway.
+	 */
+	public Duration localMaxUnconfirmed() {
+		return this.localMaxUnconfirmed;
 	}
 
 	/** Longest time to live of any entry; invalidated tags are remembered that long. */
@@ -244,6 +265,8 @@ public final class StoreOptions {
 
 		private Duration localMaxTtl = DEFAULT_LOCAL_MAX_TTL;
 
+		private Duration localMaxUnconfirmed = DEFAULT_LOCAL_MAX_UNCONFIRMED;
+
 		private Duration maxTtl = DEFAULT_MAX_TTL;
 
 		private String keyPrefix = DEFAULT_KEY_PREFIX;
@@ -282,6 +305,7 @@ public final class StoreOptions {
 		private Builder(StoreOptions options) {
 			this.localMaximumSize = options.localMaximumSize;
 			this.localMaxTtl = options.localMaxTtl;
+			this.localMaxUnconfirmed = options.localMaxUnconfirmed;
 			this.maxTtl = options.maxTtl;
 			this.keyPrefix = options.keyPrefix;
 			this.namespace = options.namespace;
@@ -308,6 +332,11 @@ public final class StoreOptions {
 
 		public Builder localMaxTtl(Duration localMaxTtl) {
 			this.localMaxTtl = positive("localMaxTtl", localMaxTtl);
+			return this;
+		}
+
+		public Builder localMaxUnconfirmed(Duration localMaxUnconfirmed) {
+			this.localMaxUnconfirmed = positive("localMaxUnconfirmed", localMaxUnconfirmed);
 			return this;
 		}
 

@@ -63,7 +63,7 @@ public final class TieredStore {
 
 	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
 			StoreErrorHandler errorHandler, InvalidationOutbox outbox) {
-		LocalTrust trust = new LocalTrust(new TagTable());
+		LocalTrust trust = new LocalTrust(new TagTable(), options.ticker(), options.localMaxUnconfirmed());
 		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
 		this.context = new StoreContext(calls, trust, errorHandler, options,
 				new BackgroundRefresher(options.refreshThreads()));

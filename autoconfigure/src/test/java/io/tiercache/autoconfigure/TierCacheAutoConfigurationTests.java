@@ -124,11 +124,12 @@ class TierCacheAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(ProductsConfiguration.class)
 			.withPropertyValues("tiercache.enabled=true", "tiercache.namespace=v2", "tiercache.default-ttl=20m",
 					"tiercache.default-jitter=5s", "tiercache.max-ttl=12h", "tiercache.local.maximum-size=500",
-					"tiercache.local.max-ttl=2m", "tiercache.redis.key-prefix=app",
-					"tiercache.redis.command-timeout=250ms", "tiercache.redis.breaker.failure-threshold=5",
-					"tiercache.redis.breaker.open-duration=3s", "tiercache.caches.products.ttl=30s",
-					"tiercache.caches.products.jitter=10%", "tiercache.caches.products.null-ttl=5s",
-					"tiercache.caches.products.local=false", "tiercache.caches.products.enabled=false")
+					"tiercache.local.max-ttl=2m", "tiercache.local.max-unconfirmed=3s",
+					"tiercache.redis.key-prefix=app", "tiercache.redis.command-timeout=250ms",
+					"tiercache.redis.breaker.failure-threshold=5", "tiercache.redis.breaker.open-duration=3s",
+					"tiercache.caches.products.ttl=30s", "tiercache.caches.products.jitter=10%",
+					"tiercache.caches.products.null-ttl=5s", "tiercache.caches.products.local=false",
+					"tiercache.caches.products.enabled=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				TierCacheProperties properties = context.getBean(TierCacheProperties.class);
@@ -139,6 +140,9 @@ class TierCacheAutoConfigurationTests {
 				assertThat(properties.getMaxTtl()).isEqualTo(Duration.ofHours(12));
 				assertThat(properties.getLocal().getMaximumSize()).isEqualTo(500);
 				assertThat(properties.getLocal().getMaxTtl()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.getLocal().getMaxUnconfirmed()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(context.getBean(TieredStore.class).options().localMaxUnconfirmed())
+					.isEqualTo(Duration.ofSeconds(3));
 				assertThat(properties.getRedis().getKeyPrefix()).isEqualTo("app");
 				assertThat(properties.getRedis().getCommandTimeout()).isEqualTo(Duration.ofMillis(250));
 				assertThat(properties.getRedis().getBreaker().getFailureThreshold()).isEqualTo(5);

@@ -160,6 +160,9 @@ class TierCacheConfigurationTests {
 					tiercache.outbox.relay-delay=0s                    | tiercache.outbox.relay-delay
 					tiercache.outbox.poll-interval=0s                  | tiercache.outbox.poll-interval
 					tiercache.outbox.retention=-1h                     | tiercache.outbox.retention
+					tiercache.local.max-unconfirmed=0s                 | tiercache.local.max-unconfirmed
+					tiercache.local.max-unconfirmed=500ms              | tiercache.local.max-unconfirmed: 'PT0.5S' must be longer than tiercache.fanout.check-interval (PT0.5S)
+					tiercache.fanout.check-interval=2s                 | tiercache.local.max-unconfirmed: 'PT1S' must be longer than tiercache.fanout.check-interval (PT2S)
 					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)

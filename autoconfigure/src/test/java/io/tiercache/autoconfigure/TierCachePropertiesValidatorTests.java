@@ -52,6 +52,16 @@ class TierCachePropertiesValidatorTests {
 	}
 
 	@Test
+	void theBoundOfTrustMustBeLongerThanTheCheckIntervalThatConfirmsIt() {
+		this.properties.getFanout().setCheckInterval(Duration.ofSeconds(1));
+		assertThatIllegalStateException().isThrownBy(this::validate)
+			.withMessage("Invalid tiercache.local.max-unconfirmed: 'PT1S' must be longer than "
+					+ "tiercache.fanout.check-interval (PT1S)");
+		this.properties.getLocal().setMaxUnconfirmed(Duration.ofMillis(1001));
+		assertThatNoException().isThrownBy(this::validate);
+	}
+
+	@Test
 	void customizersAreNotAskedForAtStartup() {
 		this.beanFactory.registerSingleton("failing", (TierCacheCustomizer) (settings) -> {
 			throw new AssertionError("A customizer must not run when the properties are checked");

@@ -2,14 +2,19 @@ package io.tiercache.fanout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tiercache.store.CacheLoad;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.Jitter;
 import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.ClearReason;
+import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
@@ -141,6 +146,93 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	@Test
+	void aLocalEntryIsNotServedOnceTheLastConfirmationIsOlderThanTheBoundAndIsServedAgainOnceConfirmed()
+			throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		// No periodic check runs during the test: each is the test's own call.
+		AtomicLong nanos = new AtomicLong();
+		try (Instance c = new Instance(nanos::get, Duration.ofMinutes(1), Duration.ofMinutes(2))) {
+			TieredCache cache = c.cache();
+			read(cache, version, loads);
+			nanos.addAndGet(Duration.ofMinutes(2).minusNanos(1).toNanos());
+			assertThat(cache.getLocal(1L)).isEqualTo(1L);
+			nanos.addAndGet(1);
+			assertThat(cache.getLocal(1L)).as("confirmed a bound ago").isSameAs(TieredCache.MISS);
+			assertThat(c.trust.distrusts(DistrustCause.UNSUBSCRIBED)).isFalse();
+			assertThat(c.trust.distrusts(DistrustCause.REDIS_UNREACHABLE)).isFalse();
+			c.subscriber.check();
+			assertThat(cache.getLocal(1L)).as("the same entry, confirmed by a fresh check").isEqualTo(1L);
+			assertThat(loads).hasValue(1);
+		}
+	}
+
+	@Test
+	void aProcessWakingFromAPauseServesNoLocalEntryBeforeTheInvalidationsQueuedMeanwhileAreApplied() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		AtomicLong nanos = new AtomicLong();
+		try (Instance c = new Instance(nanos::get, Duration.ofMinutes(1), Duration.ofMinutes(2))) {
+			TieredCache cache = c.cache();
+			read(cache, version, loads);
+			read(cache, version, loads, 2L);
+			// The messages reach c, but its I/O thread does not apply them yet.
+			CountDownLatch held = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			c.subscriber.setMessageFilter((message) -> {
+				held.countDown();
+				awaitQuietly(release);
+				return true;
+			});
+			version.set(2);
+			this.a.store.invalidate(List.of("product:1"));
+			assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+			// The whole process was stopped for longer than the bound, and has just
+			// resumed.
+			nanos.addAndGet(Duration.ofMinutes(3).toNanos());
+			assertThat(cache.getLocal(1L)).as("invalidated while the process was stopped").isSameAs(TieredCache.MISS);
+			assertThat(cache.getLocal(2L)).as("nothing, until a check confirms").isSameAs(TieredCache.MISS);
+			// The check may be answered before the message is applied, or after: either
+			// way, it confirms only once the message is applied.
+			CompletableFuture<Void> check = CompletableFuture.runAsync(c.subscriber::check);
+			release.countDown();
+			check.get(5, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(5)).until(() -> cache.getLocal(2L) != TieredCache.MISS);
+			assertThat(cache.getLocal(2L)).as("the same entry").isEqualTo(1L);
+			assertThat(cache.getLocal(1L)).isSameAs(TieredCache.MISS);
+			assertThat(read(cache, version, loads)).isEqualTo(2L);
+			assertThat(loads).hasValue(3);
+		}
+	}
+
+	@Test
+	void withNoSequenceInRedisOnlyAProcessThatHasMetNoEpochIsConfirmedUntilAReadStartsANewOne() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		AtomicLong nanos = new AtomicLong();
+		try (Instance c = new Instance(nanos::get, Duration.ofMinutes(1), Duration.ofMinutes(2))) {
+			assertThat(redis.command("EXISTS", "tc:v1:seq")).isEqualTo(0L);
+			nanos.addAndGet(Duration.ofMinutes(2).plusSeconds(1).toNanos());
+			assertThat(c.trust.trusted()).isFalse();
+			c.subscriber.check();
+			assertThat(c.trust.trusted()).as("nothing held, nothing to miss").isTrue();
+			TieredCache cache = c.cache();
+			read(cache, version, loads);
+			redis.flushAll();
+			nanos.addAndGet(Duration.ofMinutes(2).plusSeconds(1).toNanos());
+			c.subscriber.check();
+			assertThat(cache.getLocal(1L)).as("a message lost just before the flush would go unnoticed")
+				.isSameAs(TieredCache.MISS);
+			assertThat(read(cache, version, loads)).isEqualTo(1L);
+			assertThat(c.trust.trusted()).as("confirmed by the clear of the epoch that read started").isTrue();
+			// That load straddled the clear, so only the next read keeps a local copy.
+			assertThat(read(cache, version, loads)).isEqualTo(1L);
+			assertThat(cache.getLocal(1L)).isEqualTo(1L);
+			assertThat(loads).as("the second read was a Redis hit").hasValue(2);
+		}
+	}
+
+	@Test
 	void aMalformedMessageIsDroppedAndCounted() {
 		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
 		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
@@ -149,15 +241,19 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	private static Object read(TieredCache cache, AtomicLong version, AtomicInteger loads) throws Throwable {
-		Object local = cache.getLocal(1L);
+		return read(cache, version, loads, 1L);
+	}
+
+	private static Object read(TieredCache cache, AtomicLong version, AtomicInteger loads, long id) throws Throwable {
+		Object local = cache.getLocal(id);
 		if (local != TieredCache.MISS) {
 			return local;
 		}
-		return cache.get(1L, new CacheLoad() {
+		return cache.get(id, new CacheLoad() {
 
 			@Override
 			public List<String> argumentTags() {
-				return List.of("product:1");
+				return List.of("product:" + id);
 			}
 
 			@Override
@@ -177,6 +273,16 @@ class InvalidationFanoutIntegrationTests {
 			}
 
 		});
+	}
+
+	private static boolean awaitQuietly(CountDownLatch latch) {
+		try {
+			return latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	/** One process's worth of tiercache, with its own subscription. */
@@ -201,12 +307,27 @@ class InvalidationFanoutIntegrationTests {
 		final InvalidationSubscriber subscriber;
 
 		Instance() {
+			this(Ticker.systemTicker(), Duration.ofMillis(100), StoreOptions.DEFAULT_LOCAL_MAX_UNCONFIRMED);
+		}
+
+		/**
+		 * A process on the given ticker.
+		 * @param ticker the store's time source, which the subscriber confirms on
+		 * @param checkInterval how often the subscriber checks
+		 * @param maxUnconfirmed how long a confirmation holds
+		 */
+		Instance(Ticker ticker, Duration checkInterval, Duration maxUnconfirmed) {
 			this.connectionFactory = new LettuceConnectionFactory(
 					new RedisStandaloneConfiguration(redis.host(), redis.port()));
 			this.connectionFactory.afterPropertiesSet();
 			this.connectionFactory.start();
 			this.store = TieredStore.builder(this.connectionFactory)
-				.options(StoreOptions.builder().localMaximumSize(100).maxTtl(Duration.ofHours(1)).build())
+				.options(StoreOptions.builder()
+					.localMaximumSize(100)
+					.maxTtl(Duration.ofHours(1))
+					.localMaxUnconfirmed(maxUnconfirmed)
+					.time(ticker, StoreOptions.Sleeper.SYSTEM)
+					.build())
 				.build();
 			this.trust = this.store.trust();
 			this.trust.addClearListener((reason) -> {
@@ -215,7 +336,7 @@ class InvalidationFanoutIntegrationTests {
 				}
 			});
 			this.subscriber = new InvalidationSubscriber(this.connectionFactory, this.store, this,
-					Duration.ofSeconds(5), Duration.ofMillis(100));
+					Duration.ofSeconds(5), checkInterval);
 			assertThat(this.trust.trusted()).as("not trusted before the subscription is confirmed").isFalse();
 			this.subscriber.start();
 			assertThat(this.trust.trusted()).as("trusted once start returns").isTrue();

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sequences. Each step is {@code event -> answer}: {@code sub} (answer: is it a
  * re-subscription), {@code base <epoch> <seq>} or {@code base -} (answer: was the
  * baseline established now), {@code msg <epoch> <seq> <epochStart>} (answer: a gap before
- * it) and {@code check <epoch> <seq> <start>} (answer: stalled).
+ * it), {@code check <epoch> <seq> <start>} (answer: stalled) and
+ * {@code caught <epoch> <seq>} (answer: caught up with that read of Redis's sequence, so
+ * that it confirms the local tier).
  */
 class SequenceTrackerTests {
 
@@ -39,6 +41,12 @@ class SequenceTrackerTests {
 					no check decides before the baseline           | sub -> no; check e1 9 0 -> no; check e1 9 0 -> no
 					a new epoch in a check is expected in full     | sub -> no; base e1 5 -> yes; check e2 103 100 -> no; check e2 103 100 -> yes
 					a new epoch in a check, then its messages      | sub -> no; base e1 5 -> yes; check e2 102 100 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; check e2 102 100 -> no
+					caught up only with what was received          | sub -> no; base e1 5 -> yes; caught e1 5 -> yes; caught e1 6 -> no; msg e1 6 0 -> no; caught e1 6 -> yes
+					never caught up before a baseline              | sub -> no; caught e1 0 -> no; base e1 5 -> yes; caught e1 0 -> yes
+					a re-subscription waits for its baseline       | sub -> no; base e1 5 -> yes; sub -> yes; caught e1 5 -> no; base e1 7 -> yes; caught e1 7 -> yes
+					another epoch is not caught up with            | sub -> no; base e1 5 -> yes; caught e2 1 -> no
+					a gap noticed is caught up with                | sub -> no; base e1 5 -> yes; msg e1 8 0 -> yes; caught e1 8 -> yes
+					a new epoch in a check, from its start         | sub -> no; base e1 5 -> yes; check e2 100 100 -> no; caught e2 100 -> yes; check e2 102 100 -> no; caught e2 102 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; caught e2 102 -> yes
 					""")
 	void decides(String description, String steps) {
 		SequenceTracker tracker = new SequenceTracker();
@@ -51,6 +59,7 @@ class SequenceTrackerTests {
 				case "base" -> tracker.baseline(event[1].equals("-") ? null : state(event[1], event[2], "0"));
 				case "msg" -> tracker.onMessage(event[1], Long.parseLong(event[2]), Long.parseLong(event[3]));
 				case "check" -> tracker.check(state(event[1], event[2], event[3]));
+				case "caught" -> tracker.caughtUp(state(event[1], event[2], "0"));
 				default -> throw new IllegalArgumentException("Unknown event " + step);
 			};
 			assertThat(answer).as(description + ": " + step.trim()).isEqualTo(expected);

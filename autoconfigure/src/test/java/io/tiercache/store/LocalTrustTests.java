@@ -1,7 +1,9 @@
 package io.tiercache.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.tiercache.store.LocalTrust.ClearReason;
 import io.tiercache.store.LocalTrust.DistrustCause;
@@ -10,14 +12,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LocalTrust} and its {@link TagTable}: the rules [I5] to [I9] of
- * {@code docs/correctness.md} that need no Redis.
+ * Tests for {@link LocalTrust} and its {@link TagTable}: the rules [I5] to [I10] of
+ * {@code docs/correctness.md} that need no Redis, on a fake ticker.
  */
 class LocalTrustTests {
 
+	private static final Duration BOUND = Duration.ofSeconds(1);
+
+	private final AtomicLong nanos = new AtomicLong();
+
 	private final TagTable tags = new TagTable();
 
-	private final LocalTrust trust = new LocalTrust(this.tags);
+	private final LocalTrust trust = new LocalTrust(this.tags, this.nanos::get, BOUND);
 
 	private final List<ClearReason> clears = new ArrayList<>();
 
@@ -104,10 +110,94 @@ class LocalTrustTests {
 	}
 
 	@Test
+	void onceConfirmationIsRequiredAnEntryIsServedOnlyWithinTheBoundOfTheLastConfirmation() {
+		LocalEntry entry = entry();
+		this.trust.requireConfirmation();
+		assertThat(entry.isServable(this.trust)).as("not confirmed yet").isFalse();
+		this.trust.confirm(now());
+		assertThat(entry.isServable(this.trust)).isTrue();
+		advance(BOUND.minusNanos(1));
+		assertThat(entry.isServable(this.trust)).isTrue();
+		advance(Duration.ofNanos(1));
+		assertThat(entry.isServable(this.trust)).as("confirmed a bound ago").isFalse();
+		assertThat(this.trust.trusted()).isFalse();
+		this.trust.confirm(now());
+		assertThat(entry.isServable(this.trust)).as("the same entry, once confirmed again").isTrue();
+		assertThat(this.clears).as("a lapse clears nothing: nothing was missed, only not yet applied").isEmpty();
+	}
+
+	@Test
+	void aConfirmationHoldsFromWhenItsReadWasSentNotFromWhenItsAnswerCame() {
+		this.trust.requireConfirmation();
+		long sentAt = now();
+		// A slow answer, or a checker thread that ran late.
+		advance(Duration.ofMillis(800));
+		this.trust.confirm(sentAt);
+		assertThat(this.trust.trusted()).isTrue();
+		advance(Duration.ofMillis(200));
+		assertThat(this.trust.trusted()).isFalse();
+	}
+
+	@Test
+	void afterAPauseLongerThanTheBoundOnlyAReadSentAfterItConfirms() {
+		LocalEntry entry = entry();
+		this.trust.requireConfirmation();
+		this.trust.confirm(now());
+		long beforePause = now();
+		// The whole process stopped (SIGSTOP, a long GC): the monotonic clock went on.
+		advance(Duration.ofSeconds(2));
+		assertThat(entry.isServable(this.trust)).as("the first hit after the pause").isFalse();
+		this.trust.confirm(beforePause);
+		assertThat(entry.isServable(this.trust)).as("confirmed by a read sent before the pause").isFalse();
+		this.trust.confirm(now());
+		assertThat(entry.isServable(this.trust)).isTrue();
+	}
+
+	@Test
+	void aClearConfirmsAsOfJustBeforeItSinceNothingLoadedBeforeItIsServedAfterIt() {
+		this.trust.requireConfirmation();
+		assertThat(this.trust.trusted()).isFalse();
+		this.trust.clear(ClearReason.EPOCH);
+		assertThat(this.trust.trusted()).isTrue();
+		advance(BOUND);
+		assertThat(this.trust.trusted()).isFalse();
+	}
+
+	@Test
+	void anOlderConfirmationNeverShortensTrust() {
+		this.trust.requireConfirmation();
+		long first = now();
+		advance(Duration.ofMillis(500));
+		this.trust.confirm(now());
+		this.trust.confirm(first);
+		advance(Duration.ofMillis(900));
+		assertThat(this.trust.trusted()).as("1.4 s after the first read, 0.9 s after the second").isTrue();
+	}
+
+	@Test
+	void theBoundHoldsAcrossTheTickersOverflow() {
+		this.nanos.set(Long.MAX_VALUE - Duration.ofMillis(400).toNanos());
+		this.trust.requireConfirmation();
+		this.trust.confirm(now());
+		advance(Duration.ofMillis(800));
+		assertThat(now()).as("the ticker wrapped").isNegative();
+		assertThat(this.trust.trusted()).isTrue();
+		advance(Duration.ofMillis(200));
+		assertThat(this.trust.trusted()).isFalse();
+	}
+
+	@Test
+	void withoutASubscriberRequiringConfirmationTheLocalTierIsTrustedWithoutTimeLimit() {
+		advance(Duration.ofDays(365));
+		assertThat(this.trust.trusted()).isTrue();
+	}
+
+	@Test
 	void withChecksOffNothingReachesLocalEntries() {
 		TagState state = this.tags.state("product:1");
 		LocalEntry entry = new LocalEntry("v", 5, new TagState[] { state }, this.trust.generation(), 1);
 		this.trust.setChecksEnabled(false);
+		this.trust.requireConfirmation();
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 		this.trust.apply("e1", 9, List.of("product:1"));
 		this.trust.clear(ClearReason.GAP);
@@ -145,10 +235,21 @@ class LocalTrustTests {
 	void aMessageDoesNotMoveTheMark() {
 		this.trust.observe(this.trust.mark(), "e1", 200);
 		// Anyone who can publish can send this: it must not make every later reply look
-		// like
-		// a rollback
+		// like a rollback
 		this.trust.apply("e1", Long.MAX_VALUE, List.of("product:1"));
 		assertThat(this.trust.mark()).isEqualTo(new LocalTrust.SequenceMark("e1", 200));
+	}
+
+	private LocalEntry entry() {
+		return new LocalEntry("v", 5, new TagState[] { this.tags.state("product:1") }, this.trust.generation(), 1);
+	}
+
+	private long now() {
+		return this.nanos.get();
+	}
+
+	private void advance(Duration duration) {
+		this.nanos.addAndGet(duration.toNanos());
 	}
 
 }

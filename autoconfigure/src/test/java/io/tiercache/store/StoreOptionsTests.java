@@ -19,6 +19,7 @@ class StoreOptionsTests {
 		StoreOptions options = StoreOptions.defaults();
 		assertThat(options.localMaximumSize()).isEqualTo(10_000);
 		assertThat(options.localMaxTtl()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(options.localMaxUnconfirmed()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(options.maxTtl()).isEqualTo(Duration.ofDays(1));
 		assertThat(options.keyPrefix()).isEqualTo("tc");
 		assertThat(options.namespace()).isEqualTo("v1");
@@ -51,6 +52,8 @@ class StoreOptionsTests {
 		StoreOptions.Builder builder = StoreOptions.builder();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.localMaximumSize(-1))
 			.withMessageContaining("localMaximumSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.localMaxUnconfirmed(Duration.ZERO))
+			.withMessageContaining("localMaxUnconfirmed PT0S must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.maxTtl(Duration.ZERO))
 			.withMessageContaining("maxTtl PT0S must be positive");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.commandTimeout(Duration.ofMillis(-1)))

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tiercache.redis.RedisTier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  */
 class TagInvalidationsTests {
 
-	private final LocalTrust trust = new LocalTrust(new TagTable());
+	private final LocalTrust trust = new LocalTrust(new TagTable(), Ticker.systemTicker(),
+			StoreOptions.DEFAULT_LOCAL_MAX_UNCONFIRMED);
 
 	private final AtomicBoolean redisUp = new AtomicBoolean();
 

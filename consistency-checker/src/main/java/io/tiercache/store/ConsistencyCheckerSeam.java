@@ -1,5 +1,7 @@
 package io.tiercache.store;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 /**
  * The consistency checker's way into what the store keeps package-private, so that
  * nothing of it is public API: switching an instance's local safety checks off (the
@@ -22,7 +24,7 @@ public final class ConsistencyCheckerSeam {
 
 	/** A trust state of no store, whose listeners see what a test applies to it. */
 	public static LocalTrust detachedTrust() {
-		return new LocalTrust(new TagTable());
+		return new LocalTrust(new TagTable(), Ticker.systemTicker(), StoreOptions.DEFAULT_LOCAL_MAX_UNCONFIRMED);
 	}
 
 }

@@ -1,0 +1,98 @@
+package io.tiercache.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tiercache.actuate.TierCacheHealthIndicator;
+import io.tiercache.annotation.Cached;
+import io.tiercache.store.LocalTrust;
+import io.tiercache.store.LocalTrust.DistrustCause;
+import io.tiercache.store.TieredCache;
+import io.tiercache.store.TieredStore;
+import io.tiercache.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An application whose Redis is unreachable when it starts: it starts, answers every call
+ * uncached, and caches again by itself once Redis appears ("Redis down means slower, not
+ * broken").
+ */
+class RedisDownAtStartupTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = RedisServerExtension.embedded();
+
+	// Default tiercache settings: what resumption takes is what an application gets.
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
+				JacksonAutoConfiguration.class, TierCacheAutoConfiguration.class,
+				TierCacheActuatorAutoConfiguration.class))
+		.withPropertyValues(redis.springProperties())
+		.withUserConfiguration(PricesConfiguration.class);
+
+	@Test
+	void startsWithRedisDownAnswersUncachedAndCachesAgainOnceRedisAppears() {
+		redis.stop();
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			PricesService prices = context.getBean(PricesService.class);
+			LocalTrust trust = context.getBean(TieredStore.class).trust();
+			TierCacheHealthIndicator health = context.getBean(TierCacheHealthIndicator.class);
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+			assertThat(prices.price(1)).isEqualTo(100);
+			assertThat(prices.price(1)).isEqualTo(100);
+			assertThat(prices.invocations()).as("every call answered by the method").hasValue(2);
+			assertThat(trust.trusted()).isFalse();
+
+			redis.start();
+			await().atMost(Duration.ofSeconds(10)).until(trust::trusted);
+			assertThat(trust.distrusts(DistrustCause.UNSUBSCRIBED)).as("subscription confirmed").isFalse();
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			prices.price(1);
+			TieredCache cache = context.getBean(TieredStore.class).caches().get("prices");
+			assertThat(cache.getLocal(1L)).as("in the local tier").isEqualTo(100L);
+			assertThat(prices.price(1)).isEqualTo(100);
+			assertThat(prices.invocations()).as("the second call is a hit").hasValue(3);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PricesConfiguration {
+
+		@Bean
+		PricesService pricesService() {
+			return new PricesService();
+		}
+
+	}
+
+	public static class PricesService {
+
+		private final AtomicInteger invocations = new AtomicInteger();
+
+		@Cached(name = "prices", tags = "'price:' + #id")
+		public long price(long id) {
+			this.invocations.incrementAndGet();
+			return id * 100;
+		}
+
+		AtomicInteger invocations() {
+			return this.invocations;
+		}
+
+	}
+
+}
