@@ -150,28 +150,7 @@ final class StoreFixture implements AutoCloseable {
 	 * the Spring Cache bridge.
 	 */
 	static CacheLoad alone(Loader loader, String... argumentTags) {
-		CacheLoad plain = load(loader, argumentTags);
-		return new CacheLoad() {
-
-			@Override
-			public Collection<String> argumentTags() {
-				return plain.argumentTags();
-			}
-
-			@Override
-			public @Nullable Object load() throws Throwable {
-				return plain.load();
-			}
-
-			@Override
-			public Collection<String> resultTags(@Nullable Object result) {
-				return plain.resultTags(result);
-			}
-
-			@Override
-			public boolean isCacheable(@Nullable Object result) {
-				return true;
-			}
+		return new Wrapped(load(loader, argumentTags)) {
 
 			@Override
 			public boolean shared() {
@@ -183,28 +162,7 @@ final class StoreFixture implements AutoCloseable {
 
 	/** A load that can also be run again for a background refresh. */
 	static CacheLoad refreshable(Loader loader, String... argumentTags) {
-		CacheLoad plain = load(loader, argumentTags);
-		return new CacheLoad() {
-
-			@Override
-			public Collection<String> argumentTags() {
-				return plain.argumentTags();
-			}
-
-			@Override
-			public @Nullable Object load() throws Throwable {
-				return plain.load();
-			}
-
-			@Override
-			public Collection<String> resultTags(@Nullable Object result) {
-				return plain.resultTags(result);
-			}
-
-			@Override
-			public boolean isCacheable(@Nullable Object result) {
-				return true;
-			}
+		return new Wrapped(load(loader, argumentTags)) {
 
 			@Override
 			public CacheLoad forRefresh() {
@@ -212,6 +170,37 @@ final class StoreFixture implements AutoCloseable {
 			}
 
 		};
+	}
+
+	/** A plain load, for the variants above to change one thing of. */
+	private static class Wrapped implements CacheLoad {
+
+		private final CacheLoad plain;
+
+		Wrapped(CacheLoad plain) {
+			this.plain = plain;
+		}
+
+		@Override
+		public Collection<String> argumentTags() {
+			return this.plain.argumentTags();
+		}
+
+		@Override
+		public @Nullable Object load() throws Throwable {
+			return this.plain.load();
+		}
+
+		@Override
+		public Collection<String> resultTags(@Nullable Object result) {
+			return this.plain.resultTags(result);
+		}
+
+		@Override
+		public boolean isCacheable(@Nullable Object result) {
+			return true;
+		}
+
 	}
 
 	@FunctionalInterface
