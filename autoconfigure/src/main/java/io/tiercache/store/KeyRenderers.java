@@ -166,6 +166,15 @@ final class KeyRenderers {
 		return text.append(close).toString();
 	}
 
+	/** Every value rendered by one renderer, in order. */
+	private static List<String> each(KeyRenderer renderer, Iterable<?> values) {
+		List<String> parts = new ArrayList<>();
+		for (Object value : values) {
+			parts.add(renderer.render(value));
+		}
+		return parts;
+	}
+
 	private static List<?> elements(Object value) {
 		if (value instanceof List<?> list) {
 			return list;
@@ -297,11 +306,7 @@ final class KeyRenderers {
 			if (key == null) {
 				return NULL;
 			}
-			List<String> parts = new ArrayList<>();
-			for (Object element : elements(key)) {
-				parts.add(this.element.render(element));
-			}
-			return joined("~[", parts, "]");
+			return joined("~[", each(this.element, elements(key)), "]");
 		}
 
 	}
@@ -314,10 +319,7 @@ final class KeyRenderers {
 			if (key == null) {
 				return NULL;
 			}
-			List<String> parts = new ArrayList<>();
-			for (Object element : (Set<?>) key) {
-				parts.add(this.element.render(element));
-			}
+			List<String> parts = each(this.element, (Set<?>) key);
 			parts.sort(null);
 			return joined("~{", parts, "}");
 		}
@@ -408,11 +410,7 @@ final class KeyRenderers {
 		}
 
 		private String elementsOf(List<?> elements) {
-			List<String> parts = new ArrayList<>(elements.size());
-			for (Object element : elements) {
-				parts.add(render(element));
-			}
-			return joined("~(", parts, ")");
+			return joined("~(", each(this, elements), ")");
 		}
 
 		private static List<?> simpleKeyParams(SimpleKey key) {
