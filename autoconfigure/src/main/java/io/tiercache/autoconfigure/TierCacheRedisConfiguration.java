@@ -62,6 +62,11 @@ class TierCacheRedisConfiguration {
 	}
 
 	@Bean
+	TieredStoreLifecycle tierCacheStoreLifecycle(TieredStore store, RedisConnectionFactory connectionFactory) {
+		return new TieredStoreLifecycle(store, connectionFactory);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	InvalidationSubscriber tierCacheInvalidationSubscriber(RedisConnectionFactory connectionFactory, TieredStore store,
 			ObjectProvider<InvalidationSubscriber.Observer> observer, TierCacheProperties properties) {

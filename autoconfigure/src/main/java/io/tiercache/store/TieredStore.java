@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tiercache.redis.CircuitBreaker;
 import io.tiercache.redis.RedisKeys;
@@ -60,6 +61,8 @@ public final class TieredStore {
 	private final InvalidationOutbox outbox;
 
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
 			StoreErrorHandler errorHandler, InvalidationOutbox outbox) {
@@ -270,9 +273,13 @@ public final class TieredStore {
 	/**
 	 * Stop refreshing, and publish what invalidations are still queued for at most
 	 * {@link StoreOptions#shutdownTimeout()}; each one that cannot be published is logged
-	 * as an error with its tags and counted. Called on shutdown.
+	 * as an error with its tags and counted. Called on shutdown; once is enough, later
+	 * calls do nothing.
 	 */
 	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
 		this.context.refresher().close();
 		this.invalidations.close(this.context.options().shutdownTimeout());
 	}
