@@ -18,9 +18,13 @@ import org.springframework.boot.convert.DurationStyle;
  * @param faults faults injected in turn
  * @param faultInterval time between two injections
  * @param broken whether to disable the local tier's safety checks on every instance
+ * @param processes whether each instance runs as a process of its own, which process
+ * faults need
+ * @param outbox whether the instances write their invalidations to the transactional
+ * outbox
  */
 record CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio,
-		List<Fault> faults, Duration faultInterval, boolean broken) {
+		List<Fault> faults, Duration faultInterval, boolean broken, boolean processes, boolean outbox) {
 
 	static final String USAGE = """
 			Usage: java -jar tiercache-consistency-checker.jar [options]
@@ -30,8 +34,12 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			  --keyspace N         number of items (default 100)
 			  --write-ratio R      share of operations that are writes (default 0.1)
 			  --faults LIST        comma separated faults, or all (default none):
-			                       pubsub-kill, kill-all, restart, pause, sleep, flushall, memory, drop
+			                       pubsub-kill, kill-all, restart, pause, sleep, flushall, memory,
+			                       drop (in-process only),
+			                       sigstop, sigkill, sigterm-pause, pause-kill (--processes only)
 			  --fault-interval D   time between two fault injections (default 2s)
+			  --processes          run each instance as a process of its own (needed by process faults)
+			  --outbox             write invalidations to the transactional outbox (--processes only)
 			  --broken             disable the local tier's safety checks: the run must report violations
 			Set REDIS_URL to use an existing Redis (it is flushed) instead of an embedded redis-server.
 			Exit status: 0 without violations, 1 with violations, 2 on bad arguments.""";
@@ -47,6 +55,23 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 		if (duration.isNegative() || duration.isZero() || faultInterval.isNegative() || faultInterval.isZero()) {
 			throw new IllegalArgumentException("--duration and --fault-interval must be positive");
 		}
+		for (Fault fault : faults) {
+			if (!fault.supports(processes)) {
+				throw new IllegalArgumentException("Fault '" + fault.id() + "' needs instances " + (processes
+						? "in the checker's JVM: leave out --processes" : "as processes: add --processes"));
+			}
+		}
+		if (outbox && !processes) {
+			throw new IllegalArgumentException("--outbox needs --processes");
+		}
+		if (broken && processes) {
+			throw new IllegalArgumentException("--broken needs instances in the checker's JVM: leave out --processes");
+		}
+	}
+
+	CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio, List<Fault> faults,
+			Duration faultInterval, boolean broken) {
+		this(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken, false, false);
 	}
 
 	static CheckerOptions defaults() {
@@ -60,12 +85,21 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 
 	CheckerOptions withFaults(List<Fault> faults) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio, faults,
-				this.faultInterval, this.broken);
+				this.faultInterval, this.broken, this.processes, this.outbox);
 	}
 
 	CheckerOptions withBroken(boolean broken) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio,
-				this.faults, this.faultInterval, broken);
+				this.faults, this.faultInterval, broken, this.processes, this.outbox);
+	}
+
+	/**
+	 * The options an instance process needs to run its workers.
+	 * @return command line arguments {@link #parse} reads back
+	 */
+	List<String> workerArguments() {
+		return List.of("--threads", Integer.toString(this.threads), "--keyspace", Integer.toString(this.keyspace),
+				"--write-ratio", Double.toString(this.writeRatio));
 	}
 
 	/**
@@ -81,9 +115,11 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 		Duration duration = options.duration;
 		int keyspace = options.keyspace;
 		double writeRatio = options.writeRatio;
-		List<Fault> faults = options.faults;
+		String faults = "none";
 		Duration faultInterval = options.faultInterval;
 		boolean broken = false;
+		boolean processes = false;
+		boolean outbox = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (!arg.startsWith("--")) {
@@ -96,8 +132,13 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 				value = name.substring(equals + 1);
 				name = name.substring(0, equals);
 			}
-			if (name.equals("broken")) {
-				broken = (value == null) || Boolean.parseBoolean(value);
+			if (name.equals("broken") || name.equals("processes") || name.equals("outbox")) {
+				boolean on = (value == null) || Boolean.parseBoolean(value);
+				switch (name) {
+					case "broken" -> broken = on;
+					case "processes" -> processes = on;
+					default -> outbox = on;
+				}
 				continue;
 			}
 			if (value == null) {
@@ -112,12 +153,13 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 				case "duration" -> duration = DurationStyle.detectAndParse(value);
 				case "keyspace" -> keyspace = Integer.parseInt(value);
 				case "write-ratio" -> writeRatio = Double.parseDouble(value);
-				case "faults" -> faults = Fault.parseList(value);
+				case "faults" -> faults = value;
 				case "fault-interval" -> faultInterval = DurationStyle.detectAndParse(value);
 				default -> throw new IllegalArgumentException("Unknown option --" + name);
 			}
 		}
-		return new CheckerOptions(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken);
+		return new CheckerOptions(instances, threads, duration, keyspace, writeRatio,
+				Fault.parseList(faults, processes), faultInterval, broken, processes, outbox);
 	}
 
 }

@@ -25,9 +25,18 @@ public final class ConsistencyChecker {
 			System.exit(2);
 			return;
 		}
-		RunResult result = new ConsistencyRun(options).execute();
-		System.out.println(RunReport.format(result));
-		System.exit((result.violations() > 0) ? 1 : 0);
+		long violations;
+		if (options.processes()) {
+			ProcessRunResult result = new ProcessRun(options).execute();
+			System.out.println(result.report());
+			violations = result.violations();
+		}
+		else {
+			RunResult result = new ConsistencyRun(options).execute();
+			System.out.println(RunReport.format(result));
+			violations = result.violations();
+		}
+		System.exit((violations > 0) ? 1 : 0);
 	}
 
 }

@@ -41,8 +41,8 @@ final class ConsistencyRun {
 			try {
 				String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
 				for (int i = 0; i < this.options.instances(); i++) {
-					instances
-						.add(Instance.start(i, properties(redis, database, namespace), epochs, this.options.broken()));
+					instances.add(Instance.start(i, properties(this.options, redis, database.url(), namespace), epochs,
+							this.options.broken()));
 				}
 				return run(redis, instances, epochs);
 			}
@@ -67,8 +67,9 @@ final class ConsistencyRun {
 				workers.add(new Thread(worker, "checker-" + instance.index() + "-" + t));
 			}
 		}
+		InProcessFaults instanceFaults = new InProcessFaults(instances);
 		FaultInjector injector = new FaultInjector(this.options.faults(), this.options.faultInterval(), redis,
-				instances, deadline);
+				instanceFaults, deadline);
 		Thread faults = new Thread(injector, "checker-faults");
 		workers.forEach(Thread::start);
 		faults.start();
@@ -78,7 +79,7 @@ final class ConsistencyRun {
 		HistoryAnalysis analysis = drain(history, instances, epochs, injector, origin);
 		LibraryCounters counters = counters(instances).minus(before);
 		return new RunResult(this.options, analysis.analyze(), injector.injections(), counters,
-				injector.droppedMessages(), injector.evictedKeys(), history.failures(), history.firstFailure(),
+				instanceFaults.droppedMessages(), injector.evictedKeys(), history.failures(), history.firstFailure(),
 				elapsed);
 	}
 
@@ -108,14 +109,23 @@ final class ConsistencyRun {
 				injector.injections(), epochs, this.options.buckets());
 	}
 
-	private Map<String, Object> properties(RedisUnderTest redis, SharedDatabase database, String namespace) {
+	/**
+	 * The configuration of an instance under test.
+	 * @param options the run's options
+	 * @param redis the Redis it uses
+	 * @param databaseUrl the JDBC URL of the shared database
+	 * @param namespace the run's key namespace
+	 * @return Spring properties
+	 */
+	static Map<String, Object> properties(CheckerOptions options, RedisUnderTest redis, String databaseUrl,
+			String namespace) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.web-application-type", "none");
 		properties.put("spring.jmx.enabled", false);
-		properties.put("spring.datasource.url", database.url());
+		properties.put("spring.datasource.url", databaseUrl);
 		properties.put("spring.datasource.username", SharedDatabase.USERNAME);
 		properties.put("spring.datasource.password", "");
-		properties.put("spring.datasource.hikari.maximum-pool-size", this.options.threads() + 4);
+		properties.put("spring.datasource.hikari.maximum-pool-size", options.threads() + 4);
 		properties.put("spring.sql.init.mode", "never");
 		properties.putAll(redis.springProperties());
 		properties.put("spring.data.redis.repositories.enabled", false);

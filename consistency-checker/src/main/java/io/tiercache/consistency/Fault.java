@@ -39,16 +39,74 @@ enum Fault {
 	 */
 	MEMORY("memory", Duration.ofSeconds(1)),
 
-	/** One instance drops some invalidation messages, as if lost in transit. */
-	DROP("drop", Duration.ofMillis(300));
+	/**
+	 * One instance drops some invalidation messages, as if lost in transit. Instances in
+	 * the checker's JVM only.
+	 */
+	DROP("drop", Duration.ofMillis(300), Mode.IN_PROCESS),
+
+	/**
+	 * {@code SIGSTOP} of one instance for 2 s, far longer than the check interval and the
+	 * local tier's trust bound, then {@code SIGCONT}: a long GC, a frozen VM or
+	 * container.
+	 */
+	SIGSTOP("sigstop", Duration.ofSeconds(2), Mode.PROCESSES),
+
+	/** {@code SIGKILL} of one instance, started again: an OOM kill. */
+	SIGKILL("sigkill", Duration.ZERO, Mode.PROCESSES),
+
+	/**
+	 * {@code CLIENT PAUSE 1500 ALL}, longer than the command timeout, and {@code SIGTERM}
+	 * of one instance 700 ms into it, started again: a deploy during a Redis outage. Its
+	 * queued invalidations must be published by its shutdown once Redis answers.
+	 */
+	SIGTERM_PAUSE("sigterm-pause", Duration.ofMillis(1500), Mode.PROCESSES),
+
+	/**
+	 * As {@code sigterm-pause} with {@code SIGKILL}: an instance dies with invalidations
+	 * of committed writes unpublished. Only the outbox can publish them.
+	 */
+	PAUSE_KILL("pause-kill", Duration.ofMillis(1500), Mode.PROCESSES);
+
+	/** Which instances a fault can be injected into. */
+	enum Mode {
+
+		/** Instances in the checker's JVM or in processes of their own. */
+		ANY,
+		/** Instances in the checker's JVM only. */
+		IN_PROCESS,
+		/** Instances in processes of their own only ({@code --processes}). */
+		PROCESSES
+
+	}
+
+	/**
+	 * How long into a pause a process fault hits its instance: past the command timeout,
+	 * so that the instance's writes are done and their invalidations queued.
+	 */
+	static final Duration INTO_PAUSE = Duration.ofMillis(700);
 
 	private final String id;
 
 	private final Duration hold;
 
+	private final Mode mode;
+
 	Fault(String id, Duration hold) {
+		this(id, hold, Mode.ANY);
+	}
+
+	Fault(String id, Duration hold, Mode mode) {
 		this.id = id;
 		this.hold = hold;
+		this.mode = mode;
+	}
+
+	/**
+	 * Whether the fault can be injected with instances in processes of their own or not.
+	 */
+	boolean supports(boolean processes) {
+		return this.mode == Mode.ANY || (this.mode == Mode.PROCESSES) == processes;
 	}
 
 	/** The name used on the command line and in reports. */
@@ -64,14 +122,16 @@ enum Fault {
 	/**
 	 * Parse a comma separated list of fault ids, or {@code all}.
 	 * @param text the list, possibly empty
+	 * @param processes whether the instances run as processes: {@code all} means every
+	 * fault that can be injected into them
 	 * @return the faults, in the order given
 	 */
-	static List<Fault> parseList(String text) {
+	static List<Fault> parseList(String text, boolean processes) {
 		if (text.isBlank() || text.equals("none")) {
 			return List.of();
 		}
 		if (text.trim().equalsIgnoreCase("all")) {
-			return List.of(values());
+			return Arrays.stream(values()).filter((fault) -> fault.supports(processes)).toList();
 		}
 		List<Fault> faults = new ArrayList<>();
 		for (String id : text.split(",")) {

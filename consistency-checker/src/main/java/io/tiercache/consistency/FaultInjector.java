@@ -6,11 +6,10 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.tiercache.fanout.InvalidationSubscriber;
 
 /**
  * Injects the configured faults in turn, one every interval, starting half an interval
@@ -24,9 +23,6 @@ final class FaultInjector implements Runnable {
 	 * Time left after a fault ends before the workers stop, for the instances to recover.
 	 */
 	private static final Duration SETTLE = Duration.ofMillis(300);
-
-	/** Share of messages the {@code drop} fault loses on its instance. */
-	private static final double DROP_PROBABILITY = 0.5;
 
 	/**
 	 * A fault as injected.
@@ -46,17 +42,15 @@ final class FaultInjector implements Runnable {
 
 	private final RedisUnderTest redis;
 
-	private final List<Instance> instances;
+	private final InstanceFaults instances;
 
 	private final long deadline;
 
 	private final List<Injection> injections = Collections.synchronizedList(new ArrayList<>());
 
-	private final AtomicLong droppedMessages = new AtomicLong();
-
 	private final AtomicLong evictedKeys = new AtomicLong();
 
-	FaultInjector(List<Fault> faults, Duration interval, RedisUnderTest redis, List<Instance> instances,
+	FaultInjector(List<Fault> faults, Duration interval, RedisUnderTest redis, InstanceFaults instances,
 			long deadline) {
 		this.faults = faults;
 		this.interval = interval;
@@ -102,6 +96,19 @@ final class FaultInjector implements Runnable {
 		this.injections.add(new Injection(start, System.nanoTime(), fault, outcome, refused));
 	}
 
+	/**
+	 * Pause every client of Redis for the fault's hold and hit one instance
+	 * {@link Fault#INTO_PAUSE} into it, once its writes have given up on Redis.
+	 */
+	private String duringPause(Fault fault, Supplier<String> hit) {
+		long start = System.nanoTime();
+		this.redis.pause(fault.hold());
+		Pause.sleep(Fault.INTO_PAUSE);
+		String outcome = hit.get();
+		Pause.sleep(fault.hold().minusNanos(System.nanoTime() - start));
+		return "paused every client for " + fault.hold().toMillis() + " ms, " + outcome;
+	}
+
 	private String apply(Fault fault) {
 		return switch (fault) {
 			case PUBSUB_KILL -> "killed " + this.redis.killPubSubClients() + " pub/sub connections";
@@ -132,31 +139,12 @@ final class FaultInjector implements Runnable {
 				this.evictedKeys.addAndGet(evicted);
 				yield "evicted " + evicted + " keys";
 			}
-			case DROP -> drop(fault.hold());
+			case DROP -> this.instances.dropMessages(fault.hold());
+			case SIGSTOP -> this.instances.stop(fault.hold());
+			case SIGKILL -> this.instances.kill();
+			case SIGTERM_PAUSE -> duringPause(fault, this.instances::terminate);
+			case PAUSE_KILL -> duringPause(fault, this.instances::kill);
 		};
-	}
-
-	private String drop(Duration hold) {
-		Instance target = this.instances.get(ThreadLocalRandom.current().nextInt(this.instances.size()));
-		InvalidationSubscriber subscriber = target.subscriber();
-		AtomicLong seen = new AtomicLong();
-		AtomicLong dropped = new AtomicLong();
-		subscriber.setMessageFilter((message) -> {
-			seen.incrementAndGet();
-			if (ThreadLocalRandom.current().nextDouble() < DROP_PROBABILITY) {
-				dropped.incrementAndGet();
-				return false;
-			}
-			return true;
-		});
-		try {
-			Pause.sleep(hold);
-		}
-		finally {
-			subscriber.setMessageFilter((message) -> true);
-		}
-		this.droppedMessages.addAndGet(dropped.get());
-		return "instance " + target.index() + " dropped " + dropped + " of " + seen + " messages";
 	}
 
 	List<Injection> injections() {
@@ -183,10 +171,6 @@ final class FaultInjector implements Runnable {
 			}
 		}
 		return counts;
-	}
-
-	long droppedMessages() {
-		return this.droppedMessages.get();
 	}
 
 	long evictedKeys() {

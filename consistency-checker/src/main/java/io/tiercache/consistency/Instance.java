@@ -11,7 +11,9 @@ import io.tiercache.store.TieredStore;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * One running instance of the application under test: its own Spring context, hence its
@@ -41,14 +43,7 @@ final class Instance implements AutoCloseable {
 	 * @return the started instance
 	 */
 	static Instance start(int index, Map<String, Object> properties, Epochs epochs, boolean broken) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(CheckedApplication.class)
-			.web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.registerShutdownHook(false)
-			.properties(properties)
-			.properties("spring.application.name=checked-" + index)
-			.run();
+		ConfigurableApplicationContext context = context(index, properties);
 		EventLog events = new EventLog(epochs);
 		LocalTrust trust = context.getBean(TieredStore.class).trust();
 		events.attach(trust);
@@ -56,6 +51,39 @@ final class Instance implements AutoCloseable {
 			ConsistencyCheckerSeam.disableLocalChecks(trust);
 		}
 		return new Instance(index, context, events);
+	}
+
+	/**
+	 * Start the application under test, without a shutdown hook: whoever starts it closes
+	 * it.
+	 * @param index the instance's number in the run
+	 * @param properties its configuration
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext context(int index, Map<String, Object> properties) {
+		return builder(index, properties).registerShutdownHook(false).run();
+	}
+
+	/**
+	 * Start the application under test as an application of its own: Spring Boot's
+	 * shutdown hook closes it on {@code SIGTERM}, as it would any application.
+	 * @param index the instance's number in the run
+	 * @param properties its configuration
+	 * @param beforeClose run when the context starts closing, before anything in it stops
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext application(int index, Map<String, Object> properties, Runnable beforeClose) {
+		return builder(index, properties).registerShutdownHook(true)
+			.listeners((ApplicationListener<ContextClosedEvent>) (event) -> beforeClose.run())
+			.run();
+	}
+
+	private static SpringApplicationBuilder builder(int index, Map<String, Object> properties) {
+		return new SpringApplicationBuilder(CheckedApplication.class).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(properties)
+			.properties("spring.application.name=checked-" + index);
 	}
 
 	int index() {

@@ -1,11 +1,21 @@
 package io.tiercache.consistency;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+
+import org.h2.tools.Server;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.Resource;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * The one database every instance reads and writes: an in-memory H2 database under a name
@@ -18,6 +28,8 @@ final class SharedDatabase implements AutoCloseable {
 	static final String USERNAME = "sa";
 
 	private final String url;
+
+	private @Nullable Server server;
 
 	private SharedDatabase(String url) {
 		this.url = url;
@@ -57,6 +69,45 @@ final class SharedDatabase implements AutoCloseable {
 		return this.url;
 	}
 
+	/**
+	 * Serve the database over TCP on a loopback port, for instances in other processes.
+	 * @return the URL they connect to
+	 */
+	synchronized String serve() {
+		if (this.server == null) {
+			try {
+				this.server = Server.createTcpServer("-tcpPort", Integer.toString(freePort()), "-tcpDaemon").start();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("Could not serve the database over TCP", ex);
+			}
+		}
+		String path = this.url.substring("jdbc:h2:".length(), this.url.indexOf(';'));
+		return "jdbc:h2:tcp://127.0.0.1:" + this.server.getPort() + "/" + path + ";LOCK_TIMEOUT=10000";
+	}
+
+	/**
+	 * Run a script, such as the outbox's schema, on the database.
+	 * @param script the script
+	 */
+	void execute(Resource script) {
+		try (Connection connection = connect()) {
+			ScriptUtils.executeSqlScript(connection, script);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not run " + script, ex);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private Connection connect() throws SQLException {
 		return DriverManager.getConnection(this.url, USERNAME, "");
 	}
@@ -64,6 +115,11 @@ final class SharedDatabase implements AutoCloseable {
 	/** Drop the database, so that runs in one JVM do not accumulate them. */
 	@Override
 	public void close() {
+		synchronized (this) {
+			if (this.server != null) {
+				this.server.stop();
+			}
+		}
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
 			statement.execute("SHUTDOWN");
 		}

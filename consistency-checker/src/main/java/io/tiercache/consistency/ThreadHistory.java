@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * {@code item << 32 | version} per item read. A list read is one entry holding every item
  * it returned, each of which counts as a read of that item.
  */
-final class ThreadHistory {
+final class ThreadHistory implements OperationLog {
 
 	static final int GET = 0;
 
@@ -60,7 +60,8 @@ final class ThreadHistory {
 		return this.thread;
 	}
 
-	void get(Item item, long start, long end) {
+	@Override
+	public void get(Item item, long start, long end) {
 		ensure(4);
 		this.reads[this.size++] = header(GET, 1);
 		this.reads[this.size++] = start;
@@ -70,7 +71,8 @@ final class ThreadHistory {
 		this.itemReads++;
 	}
 
-	void list(List<Item> items, long start, long end) {
+	@Override
+	public void list(List<Item> items, long start, long end) {
 		ensure(3 + items.size());
 		this.reads[this.size++] = header(LIST, items.size());
 		this.reads[this.size++] = start;
@@ -86,7 +88,14 @@ final class ThreadHistory {
 		this.writes.add(write);
 	}
 
-	void failed(RuntimeException failure) {
+	@Override
+	public void write(int item, long version, long start, long end, WriteCapture capture) {
+		write(new WriteOp(this.instance, this.thread, item, start, end, version, capture.epoch(), capture.seq(),
+				capture.appliedAt()));
+	}
+
+	@Override
+	public void failed(RuntimeException failure) {
 		if (this.firstFailure == null) {
 			this.firstFailure = failure;
 		}

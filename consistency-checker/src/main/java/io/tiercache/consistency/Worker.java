@@ -17,13 +17,15 @@ final class Worker implements Runnable {
 
 	private final ItemService service;
 
-	private final ThreadHistory history;
+	private final OperationLog history;
 
 	private final CheckerOptions options;
 
 	private final long deadline;
 
-	Worker(ItemService service, ThreadHistory history, CheckerOptions options, long deadline) {
+	private volatile boolean stopped;
+
+	Worker(ItemService service, OperationLog history, CheckerOptions options, long deadline) {
 		this.service = service;
 		this.history = history;
 		this.options = options;
@@ -35,7 +37,7 @@ final class Worker implements Runnable {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		double writeRatio = this.options.writeRatio();
 		double getBound = writeRatio + (1 - writeRatio) * GET_SHARE_OF_READS;
-		while (System.nanoTime() - this.deadline < 0) {
+		while (System.nanoTime() - this.deadline < 0 && !this.stopped) {
 			int id = random.nextInt(this.options.keyspace());
 			double choice = random.nextDouble();
 			try {
@@ -82,8 +84,12 @@ final class Worker implements Runnable {
 		finally {
 			WriteCapture.close();
 		}
-		this.history.write(new WriteOp(this.history.instance(), this.history.thread(), id, start, end, version,
-				capture.epoch(), capture.seq(), capture.appliedAt()));
+		this.history.write(id, version, start, end, capture);
+	}
+
+	/** Stop before the deadline, after the operation under way. */
+	void stop() {
+		this.stopped = true;
 	}
 
 }

@@ -1,0 +1,76 @@
+package io.tiercache.consistency;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checker runs with every instance in a process of its own, one per process fault: each
+ * must end without a read staler than the documented bound while the fault demonstrably
+ * happened; and a writer killed during a Redis outage, which must lose invalidations
+ * without the outbox (so the checker can fail) and none with it.
+ */
+class ProcessConsistencyCheckerTests {
+
+	/**
+	 * Many items, so that the invalidations a killed writer loses are not made good by
+	 * another instance's write of the same item moments later.
+	 */
+	private static final CheckerOptions PROCESSES = new CheckerOptions(3, 3, Duration.ofSeconds(16), 2000, 0.15,
+			List.of(), Duration.ofSeconds(5), false, true, false);
+
+	/** Far below what a healthy run does (tens of thousands), far above a dead one. */
+	private static final long MINIMUM_READS = 5_000;
+
+	@Test
+	void instanceStopped() {
+		ProcessRunResult result = run(List.of(Fault.SIGSTOP), false);
+		assertHealthy(result, Fault.SIGSTOP);
+	}
+
+	@Test
+	void instanceKilled() {
+		ProcessRunResult result = run(List.of(Fault.SIGKILL), false);
+		assertHealthy(result, Fault.SIGKILL);
+	}
+
+	@Test
+	void instanceTerminatedDuringRedisPause() {
+		ProcessRunResult result = run(List.of(Fault.SIGTERM_PAUSE), false);
+		assertHealthy(result, Fault.SIGTERM_PAUSE);
+	}
+
+	@Test
+	void instanceKilledDuringRedisPauseWithOutbox() {
+		ProcessRunResult result = run(List.of(Fault.PAUSE_KILL), true);
+		assertHealthy(result, Fault.PAUSE_KILL);
+	}
+
+	@Test
+	void instanceKilledDuringRedisPauseWithoutOutboxLosesInvalidations() {
+		ProcessRunResult result = run(List.of(Fault.PAUSE_KILL), false);
+		assertThat(result.injected(Fault.PAUSE_KILL)).as(result.report()).isGreaterThanOrEqualTo(2);
+		assertThat(result.analysis().row(Fault.PAUSE_KILL.id()).violations()).as(result.report()).isPositive();
+		assertThat(result.analysis().examples()).isNotEmpty();
+	}
+
+	private ProcessRunResult run(List<Fault> faults, boolean outbox) {
+		CheckerOptions options = new CheckerOptions(PROCESSES.instances(), PROCESSES.threads(), PROCESSES.duration(),
+				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, PROCESSES.faultInterval(), false, true, outbox);
+		ProcessRunResult result = new ProcessRun(options).execute();
+		System.out.println(result.report());
+		return result;
+	}
+
+	private void assertHealthy(ProcessRunResult result, Fault fault) {
+		String report = result.report();
+		assertThat(result.violations()).as(report).isZero();
+		assertThat(result.injected(fault)).as(report).isGreaterThanOrEqualTo(2);
+		assertThat(result.analysis().reads()).as(report).isGreaterThan(MINIMUM_READS);
+		assertThat(result.analysis().failures()).as(report).isZero();
+	}
+
+}
