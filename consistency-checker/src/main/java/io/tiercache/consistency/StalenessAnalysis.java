@@ -56,16 +56,17 @@ final class StalenessAnalysis {
 	record Bounds(Duration trust, Duration recovery, Duration relay, boolean outbox) {
 
 		/**
-		 * The documented bound of staleness under a fault: the trust bound; for a Redis
-		 * pause, plus its length and the recovery (the invalidations a writer made
-		 * meanwhile wait in its memory until its breaker lets it reach Redis again, while
-		 * another process may already read the entries they kill); for a writer killed
-		 * during one, plus the relay's delay with the outbox. Without the outbox such a
-		 * writer's invalidations are lost and the bound is the entry's time to live: the
-		 * checker holds the run to what a surviving writer achieves, so that the loss
-		 * shows. A process woken from {@code SIGSTOP} finds the commands it had in flight
-		 * timed out, so its breaker may open although Redis never stopped: the recovery
-		 * again.
+		 * The documented bound of staleness under a fault. With no fault, and under
+		 * faults that make no command fail, the trust bound. Under a fault that makes
+		 * commands fail (connections killed, a restart, a pause or sleep, memory
+		 * refused), a writer's invalidation that failed waits in its memory until its
+		 * breaker lets it reach Redis again, while another process may already read the
+		 * entries it kills: the fault's length, plus the recovery, plus the trust bound.
+		 * A process woken from {@code SIGSTOP} finds the commands it had in flight timed
+		 * out, so the same holds without the length. For a writer killed during a pause,
+		 * the outbox adds the relay's delay; without the outbox its invalidations are
+		 * lost and the bound is the entry's time to live: the checker holds the run to
+		 * what a surviving writer achieves, so that the loss shows.
 		 */
 		Duration of(@Nullable Fault fault) {
 			if (fault == null) {
@@ -73,10 +74,10 @@ final class StalenessAnalysis {
 			}
 			Duration outage = fault.hold().plus(this.recovery).plus(this.trust);
 			return switch (fault) {
+				case PUBSUB_KILL, FLUSHALL, DROP, SIGKILL -> this.trust;
 				case SIGSTOP -> this.recovery.plus(this.trust);
-				case PAUSE, SLEEP, SIGTERM_PAUSE -> outage;
+				case KILL_ALL, RESTART, PAUSE, SLEEP, MEMORY, SIGTERM_PAUSE -> outage;
 				case PAUSE_KILL -> this.outbox ? outage.plus(this.relay) : outage;
-				default -> this.trust;
 			};
 		}
 
