@@ -172,6 +172,39 @@ public final class CircuitBreaker {
 		return true;
 	}
 
+	/**
+	 * Ask to call Redis now as the breaker's probe, without waiting for an open window to
+	 * elapse. For the retry of queued invalidations: while one waits, other processes may
+	 * serve what it kills, so it should reach Redis as soon as Redis answers, not an open
+	 * duration later. One caller retries, at a bounded rate, so probing early costs Redis
+	 * little. The caller must record the outcome as for {@link #tryAcquirePermission()}.
+	 * @return {@code true} unless another probe is out
+	 */
+	public boolean tryAcquireProbe() {
+		if (this.state == State.CLOSED) {
+			return true;
+		}
+		boolean tell = false;
+		synchronized (this) {
+			State current = this.state;
+			if (current == State.CLOSED) {
+				return true;
+			}
+			long now = this.nanoTime.getAsLong();
+			if (current == State.HALF_OPEN && now - this.nextProbeAt < 0) {
+				return false;
+			}
+			this.nextProbeAt = now + this.openNanos;
+			if (current == State.OPEN) {
+				tell = transitionTo(State.HALF_OPEN);
+			}
+		}
+		if (tell) {
+			tellListeners();
+		}
+		return true;
+	}
+
 	/** Record that a permitted call succeeded. */
 	public void recordSuccess() {
 		if (this.consecutiveFailures.get() != 0) {

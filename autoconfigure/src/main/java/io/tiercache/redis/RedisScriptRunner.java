@@ -90,7 +90,22 @@ public final class RedisScriptRunner {
 	 * @throws RedisUnavailableException if Redis fails, times out, or the breaker is open
 	 */
 	public @Nullable Object run(String operation, Script script, byte[][] keys, byte[][] args) {
-		return execute(operation, (connection) -> eval(connection, script, keys, args));
+		return execute(operation, (connection) -> eval(connection, script, keys, args), false);
+	}
+
+	/**
+	 * Run a script as the circuit breaker's probe: also while the breaker is open, unless
+	 * another probe is out ({@link CircuitBreaker#tryAcquireProbe()}).
+	 * @param operation name of the tiercache operation, for errors and metrics
+	 * @param script the script
+	 * @param keys its keys
+	 * @param args its arguments
+	 * @return the reply: a list of {@code byte[]} and {@code Long}
+	 * @throws RedisUnavailableException if Redis fails, times out, or another probe is
+	 * out
+	 */
+	public @Nullable Object runAsProbe(String operation, Script script, byte[][] keys, byte[][] args) {
+		return execute(operation, (connection) -> eval(connection, script, keys, args), true);
 	}
 
 	/**
@@ -98,11 +113,11 @@ public final class RedisScriptRunner {
 	 * @param keys the keys
 	 */
 	public void unlink(byte[]... keys) {
-		execute("unlink", (connection) -> await(asyncCommands(connection).unlink(keys)));
+		execute("unlink", (connection) -> await(asyncCommands(connection).unlink(keys)), false);
 	}
 
-	private @Nullable Object execute(String operation, Command command) {
-		if (!this.breaker.tryAcquirePermission()) {
+	private @Nullable Object execute(String operation, Command command, boolean probe) {
+		if (!(probe ? this.breaker.tryAcquireProbe() : this.breaker.tryAcquirePermission())) {
 			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {

@@ -161,6 +161,22 @@ public final class RedisTier {
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
 	public Sequence invalidate(List<String> tags) {
+		return invalidate(tags, false);
+	}
+
+	/**
+	 * Invalidate tags and publish the invalidation, as the circuit breaker's probe: also
+	 * while it is open ({@link CircuitBreaker#tryAcquireProbe()}). For the retry of an
+	 * invalidation that Redis could not take.
+	 * @param tags the tags, at least one
+	 * @return the epoch and sequence number of the invalidation
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public Sequence retryInvalidation(List<String> tags) {
+		return invalidate(tags, true);
+	}
+
+	private Sequence invalidate(List<String> tags, boolean probe) {
 		byte[][] keys = new byte[1 + tags.size()][];
 		byte[][] args = new byte[5 + tags.size()][];
 		keys[0] = this.keys.seq();
@@ -173,7 +189,9 @@ public final class RedisTier {
 			keys[1 + i] = this.keys.tag(tags.get(i));
 			args[5 + i] = bytes(tags.get(i));
 		}
-		List<?> reply = reply("invalidate", this.runner.run("invalidate", INVALIDATE, keys, args));
+		Object result = probe ? this.runner.runAsProbe("invalidate", INVALIDATE, keys, args)
+				: this.runner.run("invalidate", INVALIDATE, keys, args);
+		List<?> reply = reply("invalidate", result);
 		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
 	}
 

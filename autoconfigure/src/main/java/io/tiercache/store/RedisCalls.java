@@ -71,6 +71,17 @@ final class RedisCalls {
 		}
 	}
 
+	/** {@link RedisTier#retryInvalidation}, or {@code null} without Redis. */
+	RedisTier.@Nullable Sequence retryInvalidation(List<String> tags) {
+		try {
+			return this.redis.retryInvalidation(tags);
+		}
+		catch (RedisUnavailableException ex) {
+			failed(ex);
+			return null;
+		}
+	}
+
 	/** {@link RedisTier#restartEpoch}, or {@code null} without Redis. */
 	RedisTier.@Nullable Sequence restartEpoch(String epoch, long seen) {
 		try {

@@ -36,7 +36,13 @@ final class TagInvalidations {
 
 	private static final Logger logger = LoggerFactory.getLogger(TagInvalidations.class);
 
-	private static final long MAX_DELAY_MILLIS = 10_000;
+	/**
+	 * The retry's longest delay. Short, since other processes may serve what a queued
+	 * invalidation kills until it reaches Redis; one thread per process retries, as the
+	 * breaker's probe, so Redis sees a few attempts a second from a process during an
+	 * outage, each failing fast or within the command timeout.
+	 */
+	private static final long MAX_DELAY_MILLIS = 250;
 
 	private static final long CLOSE_PAUSE_MILLIS = 50;
 
@@ -57,6 +63,8 @@ final class TagInvalidations {
 	}
 
 	private final Publisher publisher;
+
+	private final Publisher retryPublisher;
 
 	private final LocalTrust trust;
 
@@ -86,11 +94,24 @@ final class TagInvalidations {
 	private volatile boolean wakeRequested;
 
 	TagInvalidations(RedisCalls redis, LocalTrust trust, StoreObserver observer) {
-		this(redis::invalidate, trust, observer, 100);
+		this(redis::invalidate, redis::retryInvalidation, trust, observer, 100);
 	}
 
 	TagInvalidations(Publisher publisher, LocalTrust trust, StoreObserver observer, long initialDelayMillis) {
+		this(publisher, publisher, trust, observer, initialDelayMillis);
+	}
+
+	/**
+	 * @param publisher sends an invalidation on the caller's thread
+	 * @param retryPublisher sends one again from the retry, as the breaker's probe
+	 * @param trust the local validity model
+	 * @param observer told of failures, retries and drops
+	 * @param initialDelayMillis the retry's first delay
+	 */
+	TagInvalidations(Publisher publisher, Publisher retryPublisher, LocalTrust trust, StoreObserver observer,
+			long initialDelayMillis) {
 		this.publisher = publisher;
+		this.retryPublisher = retryPublisher;
 		this.trust = trust;
 		this.observer = observer;
 		this.initialDelayMillis = initialDelayMillis;
@@ -119,7 +140,7 @@ final class TagInvalidations {
 		}
 		TagState[] marks = this.trust.markPending(distinct);
 		Pending pending = new Pending(distinct, marks, published);
-		if (!tryInvalidate(pending)) {
+		if (!tryInvalidate(pending, this.publisher)) {
 			this.observer.invalidationFailed();
 			synchronized (this) {
 				this.queue.add(pending);
@@ -132,8 +153,8 @@ final class TagInvalidations {
 	 * One attempt: on success the invalidation is applied locally and its marks lifted.
 	 * @return whether it reached Redis
 	 */
-	private boolean tryInvalidate(Pending pending) {
-		RedisTier.Sequence sequence = publish(pending.tags);
+	private boolean tryInvalidate(Pending pending, Publisher publisher) {
+		RedisTier.Sequence sequence = publish(pending.tags, publisher);
 		if (sequence == null) {
 			return false;
 		}
@@ -151,13 +172,13 @@ final class TagInvalidations {
 	boolean relay(List<String> tags) {
 		// This process's subscription applies it too; applying it here first makes it
 		// take effect here without waiting for the message.
-		return publish(tags) != null;
+		return publish(tags, this.publisher) != null;
 	}
 
 	/** Send one invalidation and apply its reply here. */
-	private RedisTier.@Nullable Sequence publish(List<String> tags) {
+	private RedisTier.@Nullable Sequence publish(List<String> tags, Publisher publisher) {
 		LocalTrust.SequenceMark before = this.trust.mark();
-		RedisTier.Sequence sequence = this.publisher.publish(tags);
+		RedisTier.Sequence sequence = publisher.publish(tags);
 		if (sequence == null) {
 			return null;
 		}
@@ -234,7 +255,7 @@ final class TagInvalidations {
 		List<Pending> failed = new ArrayList<>();
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
-			if (tryInvalidate(pending)) {
+			if (tryInvalidate(pending, this.retryPublisher)) {
 				this.observer.invalidationRetried();
 			}
 			else {

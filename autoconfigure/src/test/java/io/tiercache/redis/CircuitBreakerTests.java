@@ -237,6 +237,37 @@ class CircuitBreakerTests {
 		assertThat(eager.state()).isEqualTo(State.OPEN);
 	}
 
+	@Test
+	void aProbeAskedForGoesOutAtOnceWhileOpenAndClosesTheBreakerOnSuccess() {
+		open();
+		assertThat(this.breaker.tryAcquirePermission()).isFalse();
+		assertThat(this.breaker.tryAcquireProbe()).as("before the window has elapsed").isTrue();
+		assertThat(this.breaker.state()).isEqualTo(State.HALF_OPEN);
+		assertThat(this.breaker.tryAcquireProbe()).as("while that probe is out").isFalse();
+		assertThat(this.breaker.tryAcquirePermission()).as("while that probe is out").isFalse();
+		this.breaker.recordSuccess();
+		assertThat(this.breaker.state()).isEqualTo(State.CLOSED);
+		assertThat(this.breaker.tryAcquirePermission()).isTrue();
+	}
+
+	@Test
+	void aFailedProbeAskedForOpensTheBreakerForAWholeWindowForOthersButNotForTheNextProbe() {
+		open();
+		assertThat(this.breaker.tryAcquireProbe()).isTrue();
+		this.breaker.recordFailure();
+		assertThat(this.breaker.state()).isEqualTo(State.OPEN);
+		this.now.addAndGet(OPEN_NANOS - 1);
+		assertThat(this.breaker.tryAcquirePermission()).as("the window stands for ordinary calls").isFalse();
+		assertThat(this.breaker.tryAcquireProbe()).isTrue();
+	}
+
+	@Test
+	void aProbeAskedForWhileClosedIsAnOrdinaryCall() {
+		assertThat(this.breaker.tryAcquireProbe()).isTrue();
+		this.breaker.recordFailure();
+		assertThat(this.breaker.state()).isEqualTo(State.CLOSED);
+	}
+
 	private void open() {
 		fail(3);
 		assertThat(this.breaker.state()).isEqualTo(State.OPEN);

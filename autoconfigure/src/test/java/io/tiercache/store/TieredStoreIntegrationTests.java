@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.tiercache.redis.CircuitBreaker;
 import io.tiercache.test.RedisServerExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -436,6 +437,33 @@ class TieredStoreIntegrationTests {
 			assertThat(this.a.store.pendingInvalidations()).isZero();
 		});
 		assertThat(read(cache, 1)).isEqualTo(new Product(1, 2));
+	}
+
+	@Test
+	void aQueuedInvalidationReachesRedisOnceItAnswersWithoutWaitingForTheBreakersWindow() {
+		// A window far longer than the wait below: no ordinary call may probe meanwhile.
+		StoreFixture writer = new StoreFixture(redis,
+				(options) -> options.breaker(1, Duration.ofMinutes(5)).commandTimeout(Duration.ofMillis(200)));
+		try {
+			// Redis keeps its data (a restart would start a new epoch, which makes the
+			// queued invalidation moot) but takes no write for a while; the connection
+			// drops, and the invalidation waiting on it with it.
+			redis.command("CLIENT", "PAUSE", "1500", "WRITE");
+			writer.store.invalidate(List.of("product:1"));
+			assertThat(writer.store.pendingInvalidations()).isOne();
+			assertThat(writer.store.redis().breaker().state()).isNotEqualTo(CircuitBreaker.State.CLOSED);
+			redis.command("CLIENT", "KILL", "TYPE", "normal");
+			// Other processes may serve what the queued invalidation kills until it
+			// lands: it is the breaker's probe, so it lands within its retry delay.
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(redis.command("EXISTS", "tc:v1:t:product:1")).isEqualTo(1L));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> writer.store.redis().breaker().state() == CircuitBreaker.State.CLOSED);
+			assertThat(writer.store.pendingInvalidations()).isZero();
+		}
+		finally {
+			writer.close();
+		}
 	}
 
 	@Test

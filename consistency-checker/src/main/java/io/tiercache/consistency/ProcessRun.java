@@ -38,6 +38,12 @@ final class ProcessRun {
 	/** The instances' {@code tiercache.redis.breaker.open-duration}. */
 	static final Duration BREAKER_OPEN = Duration.ofSeconds(1);
 
+	/**
+	 * The longest delay between two retries of a queued invalidation, which go to Redis
+	 * as the breaker's probe whatever its open duration.
+	 */
+	static final Duration RETRY_MAX_DELAY = Duration.ofMillis(250);
+
 	/** The instances' {@code tiercache.local.max-unconfirmed}: the trust bound. */
 	static final Duration MAX_UNCONFIRMED = Duration.ofMillis(200);
 
@@ -104,7 +110,7 @@ final class ProcessRun {
 		instances.forEach(InstanceProcess::awaitEnd);
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - origin);
 		StalenessAnalysis.Bounds bounds = new StalenessAnalysis.Bounds(MAX_UNCONFIRMED,
-				BREAKER_OPEN.plus(COMMAND_TIMEOUT), RELAY_DELAY.plus(POLL_INTERVAL), this.options.outbox());
+				RETRY_MAX_DELAY.plus(COMMAND_TIMEOUT), RELAY_DELAY.plus(POLL_INTERVAL), this.options.outbox());
 		StalenessAnalysis.Result analysis = StalenessAnalysis.analyze(directory, origin, injector.injections(), bounds);
 		return new ProcessRunResult(this.options, analysis, injector.injections(), elapsed, directory);
 	}

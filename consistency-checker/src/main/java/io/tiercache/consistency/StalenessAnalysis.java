@@ -48,8 +48,8 @@ final class StalenessAnalysis {
 	 *
 	 * @param trust {@code tiercache.local.max-unconfirmed}: longest a process serves its
 	 * local tier unconfirmed
-	 * @param recovery longest a process takes to use Redis again once it answers: the
-	 * breaker's {@code open-duration} plus the probe's command timeout
+	 * @param recovery longest a queued invalidation takes to reach Redis once Redis
+	 * answers: the retry's longest delay plus one command timeout
 	 * @param relay {@code tiercache.outbox.relay-delay} plus its poll interval
 	 * @param outbox whether invalidations go through the outbox
 	 */
