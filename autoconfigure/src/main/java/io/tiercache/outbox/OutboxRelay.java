@@ -41,9 +41,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code docs/correctness.md}).
  * <p>
  * <b>Not twice in one round.</b> Two relays do not both publish a row in the same round:
- * where the database has {@code SELECT ... FOR UPDATE SKIP LOCKED}, a relay locks the
- * rows it publishes until it has marked them, and the others skip them; elsewhere it
- * leases each row with a conditional update that only one relay wins.
+ * a relay leases each row it publishes ({@code CLAIMED_UNTIL}, for one relay delay and at
+ * least a second), picking the rows with {@code SELECT ... FOR UPDATE SKIP LOCKED} where
+ * the database has it, so that relays do not wait for each other, and elsewhere with a
+ * conditional update that only one relay wins. No lock is held while Redis is called: a
+ * relay that dies in the middle of a round delays its rows by a lease, however the
+ * database learns of its death.
  *
  * @since 0.1.0
  */
@@ -58,11 +61,10 @@ public final class OutboxRelay implements SmartLifecycle {
 	private static final int MAX_BATCHES = 10;
 
 	/**
-	 * How long a leased row stays claimed: far longer than a round takes, which stops at
-	 * the first publish that fails. A relay that dies holding leases delays their rows by
-	 * this much.
+	 * The shortest lease of a row: far longer than a round takes, which stops at the
+	 * first publish that fails (within the command timeout).
 	 */
-	static final Duration LEASE = Duration.ofSeconds(30);
+	private static final long MIN_LEASE_MILLIS = 1000;
 
 	private static final long CLEANUP_INTERVAL_MILLIS = Duration.ofMinutes(1).toMillis();
 
@@ -104,6 +106,8 @@ public final class OutboxRelay implements SmartLifecycle {
 	private final TransactionTemplate transactions;
 
 	private final long relayDelayMillis;
+
+	private final long leaseMillis;
 
 	private final long pollIntervalMillis;
 
@@ -164,6 +168,11 @@ public final class OutboxRelay implements SmartLifecycle {
 		this.observer = observer;
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(outbox.dataSource()));
 		this.relayDelayMillis = relayDelay.toMillis();
+		// A relay that dies in the middle of a round (killed while Redis hangs, say)
+		// delays the rows it leased by a lease: one relay delay is what they already
+		// waited for. A lease that runs out under a slow round only lets another relay
+		// publish a row twice, which is harmless.
+		this.leaseMillis = Math.max(MIN_LEASE_MILLIS, this.relayDelayMillis);
 		this.pollIntervalMillis = Math.max(10, pollInterval.toMillis());
 		this.retentionMillis = retention.toMillis();
 		this.maxAgeMillis = maxAge.toMillis();
@@ -298,29 +307,43 @@ public final class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * One batch under row locks: the locks are held until the rows are marked, so another
-	 * relay either skips them or, once this transaction commits, sees them published.
+	 * One batch picked under row locks and leased in the same short transaction, then
+	 * published with no lock held: another relay skips the rows while they are locked and
+	 * leaves them alone while they are leased.
 	 */
 	private Round relayLocked(long now) {
-		Round round = this.transactions.execute((status) -> {
-			List<Row> rows = this.table.claimLocked(now - this.relayDelayMillis, this.batchSize);
-			List<String> published = publish(rows);
-			this.table.markPublished(published, this.outbox.now());
-			return new Round(published.size(), rows.size() == this.batchSize && published.size() == rows.size());
+		long until = now + this.leaseMillis;
+		List<Row> leased = this.transactions.execute((status) -> {
+			List<Row> rows = this.table.claimLocked(now - this.relayDelayMillis, now, this.batchSize);
+			for (Row row : rows) {
+				this.table.lease(row.id(), until, now);
+			}
+			return rows;
 		});
-		return (round != null) ? round : new Round(0, false);
+		if (leased == null) {
+			return new Round(0, false);
+		}
+		return publishLeased(leased, leased.size());
 	}
 
 	/** One batch under leases, each row's won by a conditional update. */
 	private Round relayLeased(long now) {
 		List<Row> candidates = this.table.candidates(now - this.relayDelayMillis, now, this.batchSize);
 		List<Row> leased = new ArrayList<>(candidates.size());
-		long until = now + LEASE.toMillis();
+		long until = now + this.leaseMillis;
 		for (Row row : candidates) {
 			if (this.table.lease(row.id(), until, now)) {
 				leased.add(row);
 			}
 		}
+		return publishLeased(leased, candidates.size());
+	}
+
+	/**
+	 * Publish leased rows in order, mark those that reached Redis and give back the
+	 * leases of the others.
+	 */
+	private Round publishLeased(List<Row> leased, int candidates) {
 		List<String> published = publish(leased);
 		this.table.markPublished(published, this.outbox.now());
 		if (published.size() < leased.size()) {
@@ -330,7 +353,7 @@ public final class OutboxRelay implements SmartLifecycle {
 			}
 			this.table.releaseLeases(unpublished);
 		}
-		return new Round(published.size(), candidates.size() == this.batchSize && published.size() == leased.size());
+		return new Round(published.size(), candidates == this.batchSize && published.size() == leased.size());
 	}
 
 	/** Publish rows in order, stopping at the first that does not reach Redis. */

@@ -44,9 +44,11 @@ final class OutboxTable {
 	enum Claim {
 
 		/**
-		 * The rows are locked by a {@code SELECT ... FOR UPDATE SKIP LOCKED} in the
-		 * relay's transaction, which is held while they are published; other relays skip
-		 * them, and see them published once it commits.
+		 * The rows are picked by a {@code SELECT ... FOR UPDATE SKIP LOCKED}, so that
+		 * relays looking at once do not wait for each other, and leased in the same short
+		 * transaction; no lock is held while they are published (a relay that dies
+		 * holding locks, without closing its connection, would keep them until the
+		 * database noticed).
 		 */
 		SKIP_LOCKED,
 
@@ -80,7 +82,8 @@ final class OutboxTable {
 		this.name = name;
 		this.insert = "INSERT INTO " + name + " (ID, TAGS, CREATED_AT) VALUES (?, ?, ?)";
 		String due = " FROM " + name + " WHERE PUBLISHED_AT IS NULL AND CREATED_AT <= ?";
-		this.claimLocked = "SELECT ID, TAGS, CREATED_AT" + due + " ORDER BY CREATED_AT LIMIT ? FOR UPDATE SKIP LOCKED";
+		this.claimLocked = "SELECT ID, TAGS, CREATED_AT" + due
+				+ " AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?) ORDER BY CREATED_AT LIMIT ? FOR UPDATE SKIP LOCKED";
 		this.candidates = "SELECT ID, TAGS, CREATED_AT" + due
 				+ " AND (CLAIMED_UNTIL IS NULL OR CLAIMED_UNTIL < ?) ORDER BY CREATED_AT";
 		this.lease = "UPDATE " + name + " SET CLAIMED_UNTIL = ? WHERE ID = ? AND PUBLISHED_AT IS NULL"
@@ -98,10 +101,11 @@ final class OutboxTable {
 	}
 
 	/**
-	 * Rows due, locked for this transaction; rows other transactions hold are skipped.
+	 * Rows due and not leased, locked for this transaction; rows other transactions hold
+	 * are skipped.
 	 */
-	List<Row> claimLocked(long dueBefore, int limit) {
-		return this.jdbc.query(this.claimLocked, ROW, dueBefore, limit);
+	List<Row> claimLocked(long dueBefore, long now, int limit) {
+		return this.jdbc.query(this.claimLocked, ROW, dueBefore, now, limit);
 	}
 
 	/** Rows due and not leased, for {@link #lease}. */

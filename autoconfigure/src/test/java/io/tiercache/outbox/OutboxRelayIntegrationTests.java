@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +153,49 @@ class OutboxRelayIntegrationTests {
 			.isEqualTo(this.clock.get());
 		assertThat(relay.poll()).as("relayed again").isZero();
 		assertThat(redisSequence() - sequenceBefore).isOne();
+	}
+
+	@ParameterizedTest(name = "{0}, {1}")
+	@MethodSource("databasesAndClaims")
+	void aRelayThatDiesInItsRoundDelaysItsRowsByOneRelayDelayOnly(TestDatabase database, Claim claim) throws Exception {
+		HikariDataSource dataSource = dataSource(database);
+		database.createOutbox(dataSource);
+		JdbcInvalidationOutbox outbox = new JdbcInvalidationOutbox(dataSource, "TIERCACHE_OUTBOX", this.clock::get);
+		outbox.table().insert("row", List.of("product:1"), this.clock.get() - RELAY_DELAY.toMillis());
+		// A relay whose process dies in the middle of a round, its connection still open
+		// (a host gone): it claimed the row, and never publishes it nor lets it go.
+		CountDownLatch publishing = new CountDownLatch(1);
+		CountDownLatch never = new CountDownLatch(1);
+		OutboxRelay dying = relay(outbox, (tags) -> {
+			publishing.countDown();
+			awaitUninterruptibly(never);
+			return false;
+		}, claim, 100);
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try {
+			thread.submit(dying::poll);
+			assertThat(publishing.await(10, TimeUnit.SECONDS)).isTrue();
+			OutboxRelay other = relay(outbox, this.store::relay, claim, 100);
+			long sequenceBefore = redisSequence();
+			this.clock.addAndGet(RELAY_DELAY.toMillis() - 1);
+			assertThat(other.poll()).as("while the dead relay's lease holds").isZero();
+			this.clock.addAndGet(2);
+			assertThat(other.poll()).as("once the lease, one relay delay, has run out").isOne();
+			assertThat(redisSequence() - sequenceBefore).isOne();
+		}
+		finally {
+			never.countDown();
+			thread.shutdownNow();
+		}
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")
