@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.springframework.core.io.ClassPathResource;
@@ -50,6 +51,12 @@ final class ProcessRun {
 	/** The instances' {@code tiercache.outbox.relay-delay}. */
 	static final Duration RELAY_DELAY = Duration.ofMillis(500);
 
+	/**
+	 * How long a relay leases a row: the relay delay, at least a second. A relay killed
+	 * in its round delays its rows by this much.
+	 */
+	static final Duration RELAY_LEASE = Duration.ofSeconds(1);
+
 	/** The instances' {@code tiercache.outbox.poll-interval}. */
 	static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
@@ -76,7 +83,9 @@ final class ProcessRun {
 					instance.launch(null);
 				}
 				instances.forEach(InstanceProcess::awaitReady);
-				ProcessRunResult result = run(redis, instances, directory);
+				long originMillis = System.currentTimeMillis();
+				ProcessRunResult result = run(redis, instances, directory,
+						this.options.outbox() ? () -> database.outboxSummary(originMillis) : () -> "");
 				keep = result.violations() > 0 || result.analysis().failures() > 0;
 				return result;
 			}
@@ -91,7 +100,8 @@ final class ProcessRun {
 		}
 	}
 
-	private ProcessRunResult run(RedisUnderTest redis, List<InstanceProcess> instances, Path directory) {
+	private ProcessRunResult run(RedisUnderTest redis, List<InstanceProcess> instances, Path directory,
+			Supplier<String> outbox) {
 		long origin = System.nanoTime();
 		long deadline = origin + this.options.duration().toNanos();
 		instances.forEach((instance) -> instance.go(deadline));
@@ -110,9 +120,11 @@ final class ProcessRun {
 		instances.forEach(InstanceProcess::awaitEnd);
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - origin);
 		StalenessAnalysis.Bounds bounds = new StalenessAnalysis.Bounds(MAX_UNCONFIRMED,
-				RETRY_MAX_DELAY.plus(COMMAND_TIMEOUT), RELAY_DELAY.plus(POLL_INTERVAL), this.options.outbox());
+				RETRY_MAX_DELAY.plus(COMMAND_TIMEOUT), RELAY_DELAY.plus(POLL_INTERVAL).plus(RELAY_LEASE),
+				this.options.outbox());
 		StalenessAnalysis.Result analysis = StalenessAnalysis.analyze(directory, origin, injector.injections(), bounds);
-		return new ProcessRunResult(this.options, analysis, injector.injections(), elapsed, directory);
+		return new ProcessRunResult(this.options, analysis, injector.injections(), elapsed, directory, outbox.get(),
+				origin);
 	}
 
 	private void writeProperties(Path directory, RedisUnderTest redis, String databaseUrl) {

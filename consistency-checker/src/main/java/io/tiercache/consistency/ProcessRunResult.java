@@ -14,9 +14,11 @@ import java.util.List;
  * exit
  * @param directory where the histories and the instances' logs are (kept when the run
  * found a violation or a failure)
+ * @param outbox what became of the outbox's rows, or empty without the outbox
+ * @param origin when the workers started, {@link System#nanoTime()}
  */
 record ProcessRunResult(CheckerOptions options, StalenessAnalysis.Result analysis,
-		List<FaultInjector.Injection> injections, Duration elapsed, Path directory) {
+		List<FaultInjector.Injection> injections, Duration elapsed, Path directory, String outbox, long origin) {
 
 	long violations() {
 		return this.analysis.violations();
@@ -36,6 +38,9 @@ record ProcessRunResult(CheckerOptions options, StalenessAnalysis.Result analysi
 				this.options.writeRatio(), this.options.outbox() ? "on" : "off"));
 		out.append(String.format("reads: %d item reads, writes: %d, failed ops: %d, violations: %d%n",
 				this.analysis.reads(), this.analysis.writes(), this.analysis.failures(), violations()));
+		if (!this.outbox.isEmpty()) {
+			out.append(this.outbox).append('\n');
+		}
 		out.append(String.format("%-14s %9s %10s %10s %10s %10s %9s %10s%n", "fault", "injected", "stale", ">10ms",
 				">100ms", ">1s", "max ms", "bound ms"));
 		for (StalenessAnalysis.Row row : this.analysis.rows()) {
@@ -48,13 +53,8 @@ record ProcessRunResult(CheckerOptions options, StalenessAnalysis.Result analysi
 					(row.violations() > 0) ? "  " + row.violations() + " BEYOND BOUND" : ""));
 		}
 		for (FaultInjector.Injection injection : this.injections) {
-			if (injection.refused()) {
-				out.append("refused: ")
-					.append(injection.fault().id())
-					.append(": ")
-					.append(injection.outcome())
-					.append('\n');
-			}
+			out.append(String.format("%s+%.3f s %s: %s%n", injection.refused() ? "REFUSED " : "",
+					(injection.start() - this.origin) / 1e9, injection.fault().id(), injection.outcome()));
 		}
 		for (String example : this.analysis.examples()) {
 			out.append("STALE READ: ").append(example).append('\n');

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -96,6 +97,36 @@ final class SharedDatabase implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not run " + script, ex);
+		}
+	}
+
+	/**
+	 * What became of the outbox's rows: how many there are, how many are still not marked
+	 * published, and the rows that waited longest from their commit to being marked (by
+	 * their writer once it published them, or by a relay).
+	 * @param originMillis the run's start, to which the rows' times are given
+	 * @return lines for the report
+	 */
+	String outboxSummary(long originMillis) {
+		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+			StringBuilder summary = new StringBuilder();
+			try (ResultSet rows = statement
+				.executeQuery("SELECT COUNT(*), COUNT(*) - COUNT(PUBLISHED_AT) FROM TIERCACHE_OUTBOX")) {
+				rows.next();
+				summary.append(String.format("outbox: %d rows, %d not marked published; longest until marked:",
+						rows.getLong(1), rows.getLong(2)));
+			}
+			try (ResultSet rows = statement.executeQuery("SELECT CREATED_AT, PUBLISHED_AT - CREATED_AT, TAGS"
+					+ " FROM TIERCACHE_OUTBOX WHERE PUBLISHED_AT IS NOT NULL ORDER BY 2 DESC LIMIT 3")) {
+				while (rows.next()) {
+					summary.append(String.format(" %s at +%.3f s for %d ms;", rows.getString(3),
+							(rows.getLong(1) - originMillis) / 1000.0, rows.getLong(2)));
+				}
+			}
+			return summary.toString();
+		}
+		catch (SQLException ex) {
+			return "outbox: could not be read: " + ex.getMessage();
 		}
 	}
 

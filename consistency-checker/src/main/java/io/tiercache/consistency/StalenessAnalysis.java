@@ -50,7 +50,8 @@ final class StalenessAnalysis {
 	 * local tier unconfirmed
 	 * @param recovery longest a queued invalidation takes to reach Redis once Redis
 	 * answers: the retry's longest delay plus one command timeout
-	 * @param relay {@code tiercache.outbox.relay-delay} plus its poll interval
+	 * @param relay {@code tiercache.outbox.relay-delay} plus its poll interval, plus a
+	 * lease (a relay killed in its round delays its rows by one)
 	 * @param outbox whether invalidations go through the outbox
 	 */
 	record Bounds(Duration trust, Duration recovery, Duration relay, boolean outbox) {
