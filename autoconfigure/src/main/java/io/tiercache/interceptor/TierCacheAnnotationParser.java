@@ -222,10 +222,46 @@ final class TierCacheAnnotationParser {
 			settings.validate(this.defaults.maxTtl());
 			return settings;
 		}
-		catch (IllegalArgumentException ex) {
+		catch (CacheSettings.InvalidSettingsException ex) {
 			// Named: the settings may come from tiercache.caches.<name>.* or a customizer
+			throw invalid(description + " of cache '" + name + "'",
+					ex.getMessage() + origins(cached, declared, ex.settings()));
+		}
+		catch (IllegalArgumentException ex) {
 			throw invalid(description + " of cache '" + name + "'", ex.getMessage());
 		}
+	}
+
+	/**
+	 * Where each setting a failed check names came from, such as
+	 * {@code " (jitter from tiercache.caches.products.jitter, ttl from @Cached(ttl = "10m"))"},
+	 * so that the message names what to change.
+	 */
+	private String origins(Cached cached, CacheSettings declared, List<String> settings) {
+		List<String> origins = new ArrayList<>(settings.size());
+		for (String setting : settings) {
+			String origin = (this.defaults.overrides() instanceof SettingOrigins overrides)
+					? overrides.overriddenBy(declared, setting) : null;
+			origins.add(setting + " from " + ((origin != null) ? origin : declaredOrigin(cached, setting)));
+		}
+		return origins.isEmpty() ? "" : " (" + String.join(", ", origins) + ")";
+	}
+
+	private static String declaredOrigin(Cached cached, String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL ->
+				StringUtils.hasText(cached.ttl()) ? attribute("ttl", cached.ttl()) : "tiercache.default-ttl";
+			case CacheSettings.JITTER -> StringUtils.hasText(cached.jitter()) ? attribute("jitter", cached.jitter())
+					: "tiercache.default-jitter";
+			case CacheSettings.NULL_TTL -> attribute("nullTtl", cached.nullTtl());
+			case CacheSettings.STALE_WHILE_REVALIDATE ->
+				attribute("staleWhileRevalidate", cached.staleWhileRevalidate());
+			default -> "the annotation";
+		};
+	}
+
+	private static String attribute(String name, String value) {
+		return "@Cached(" + name + " = \"" + value + "\")";
 	}
 
 	private Expression parse(String description, String attribute, String text, boolean resultAllowed, Method method) {
