@@ -141,6 +141,11 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	}
 
 	@Override
+	public boolean configures(String cacheName) {
+		return this.specs.containsKey(cacheName);
+	}
+
+	@Override
 	public @Nullable String overriddenBy(CacheSettings declared, String setting) {
 		CacheSettings specified = applySpec(declared);
 		if (!Objects.equals(value(apply(declared), setting), value(specified, setting))) {

@@ -23,4 +23,13 @@ public interface SettingOrigins {
 	 */
 	@Nullable String overriddenBy(CacheSettings declared, String setting);
 
+	/**
+	 * Whether per-cache configuration names a cache.
+	 * @param cacheName the cache name
+	 * @return whether {@code tiercache.caches.<name>} is set for it
+	 */
+	default boolean configures(String cacheName) {
+		return false;
+	}
+
 }
