@@ -33,7 +33,13 @@ public interface StoreErrorHandler {
 		/** Storing a loaded value failed: it was returned but not cached. */
 		STORE("Cannot cache a result of cache '%s'; it was returned but not cached"),
 		/** A background refresh failed: the old value is served until it expires. */
-		REFRESH("A background refresh of cache '%s' failed; the old value is served until it expires");
+		REFRESH("A background refresh of cache '%s' failed; the old value is served until it expires"),
+		/**
+		 * A load called its own method with the key it was loading, on the same thread:
+		 * the inner call ran uncached instead of waiting for the outer one.
+		 */
+		RECURSIVE_LOAD("A load of cache '%s' called its own method with the key it was loading; the inner call"
+				+ " ran the method uncached rather than wait for itself");
 
 		private final String message;
 
