@@ -19,6 +19,7 @@ import io.tiercache.store.TieredStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -33,8 +34,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * effective settings and live figures; {@code GET /actuator/tiercache/{cache}}: one
  * cache.</li>
  * <li>{@code POST /actuator/tiercache} with {@code {"tags": "product:42,category:7"}}:
- * invalidates the tags (separated by commas) everywhere, through the same path as
- * {@code @InvalidatesTags}.</li>
+ * invalidates the tags (separated by commas, at most {@link #MAX_TAGS}) everywhere,
+ * through the same path as {@code @InvalidatesTags}.</li>
  * <li>{@code DELETE /actuator/tiercache/{cache}}: clears the cache on every instance, by
  * invalidating the tag that every entry of the cache carries (its local tier everywhere,
  * and its Redis entries, which the next call reloads);
@@ -47,6 +48,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  */
 @Endpoint(id = "tiercache")
 public class TierCacheEndpoint {
+
+	/** Most tags one {@code POST} may invalidate: each one is a key in Redis. */
+	public static final int MAX_TAGS = 1000;
 
 	private final TieredStore store;
 
@@ -90,10 +94,21 @@ public class TierCacheEndpoint {
 	@WriteOperation
 	public InvalidationDescriptor invalidate(String tags) {
 		List<String> split = new ArrayList<>();
-		for (String tag : tags.split(",")) {
-			if (!tag.isBlank()) {
-				split.add(tag.trim());
+		int start = 0;
+		while (start <= tags.length()) {
+			int end = tags.indexOf(',', start);
+			end = (end < 0) ? tags.length() : end;
+			String tag = tags.substring(start, end).trim();
+			if (!tag.isEmpty()) {
+				if (split.size() == MAX_TAGS) {
+					// One request must not create an unbounded number of keys in Redis
+					throw new InvalidEndpointRequestException(
+							"At most " + MAX_TAGS + " tags may be invalidated in one request",
+							"At most " + MAX_TAGS + " tags may be invalidated in one request; split the request");
+				}
+				split.add(tag);
 			}
+			start = end + 1;
 		}
 		return invalidate(split);
 	}

@@ -1,19 +1,25 @@
 package io.tiercache.actuate;
 
+import java.util.regex.Pattern;
+
 import io.tiercache.fanout.InvalidationSubscriber;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.TieredStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of tiercache: {@code UP} when Redis answers and the invalidation subscription is
- * confirmed, {@code DOWN} otherwise. Details: the epoch, the last invalidation sequence
- * this process applied and Redis's, the lag between them, whether the local tier is
- * trusted, and the invalidations waiting for Redis.
+ * confirmed and no invalidation waits for Redis, {@code DOWN} otherwise (so Redis
+ * refusing invalidations, for an ACL without {@code PUBLISH} or out of memory, shows).
+ * Error messages in the details have the user information of any URL removed. Details:
+ * the epoch, the last invalidation sequence this process applied and Redis's, the lag
+ * between them, whether the local tier is trusted, and the invalidations waiting for
+ * Redis.
  * <p>
  * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is
  * not part of the readiness group unless the application adds it
@@ -22,6 +28,8 @@ import org.springframework.boot.health.contributor.Health;
  * @since 0.1.0
  */
 public class TierCacheHealthIndicator extends AbstractHealthIndicator {
+
+	private static final Pattern USER_INFO = Pattern.compile("://[^/@\\s]*@");
 
 	private final RedisTier redis;
 
@@ -49,7 +57,7 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 			current = this.redis.currentSequence();
 		}
 		catch (RuntimeException ex) {
-			builder.down().withDetail("redis", "unreachable: " + ex.getMessage());
+			builder.down().withDetail("redis", "unreachable: " + redact(ex.getMessage()));
 			return;
 		}
 		String epoch = (current != null) ? current.epoch() : trust.epoch();
@@ -60,12 +68,24 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 		// nothing missed
 		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
 			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
-		if (subscribed) {
-			builder.up();
-		}
-		else {
+		if (!subscribed) {
 			builder.down().withDetail("subscription", "not confirmed: the local tier is bypassed");
 		}
+		else if (this.store.pendingInvalidations() > 0) {
+			// Redis answers reads but refuses invalidations (out of memory, an ACL
+			// without PUBLISH): other instances may serve what they invalidate
+			builder.down()
+				.withDetail("invalidations", "waiting for Redis: other instances may serve entries they invalidate");
+		}
+		else {
+			builder.up();
+		}
+	}
+
+	// A connection error may quote a URL; its user information is not for health
+	// details
+	private static String redact(@Nullable String message) {
+		return (message != null) ? USER_INFO.matcher(message).replaceAll("://***@") : "";
 	}
 
 }

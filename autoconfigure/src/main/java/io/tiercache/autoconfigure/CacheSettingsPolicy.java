@@ -1,11 +1,14 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import io.tiercache.autoconfigure.TierCacheProperties.CacheSpec;
 import io.tiercache.interceptor.Durations;
+import io.tiercache.interceptor.SettingOrigins;
 import io.tiercache.interceptor.TierCacheDefaults;
 import io.tiercache.store.CacheSettings;
 import io.tiercache.store.Jitter;
@@ -21,7 +24,7 @@ import org.springframework.util.StringUtils;
  * {@link CacheSettings#validate}: for an annotated method by the operation source,
  * otherwise by {@link #forProgrammaticCache}.
  */
-final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
+final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, SettingOrigins {
 
 	private final Duration defaultTtl;
 
@@ -135,6 +138,66 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings> {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid settings of cache '" + name + "': " + ex.getMessage());
 		}
+	}
+
+	@Override
+	public boolean configures(String cacheName) {
+		return this.specs.containsKey(cacheName);
+	}
+
+	@Override
+	public @Nullable String overriddenBy(CacheSettings declared, String setting) {
+		CacheSettings specified = applySpec(declared);
+		if (!Objects.equals(value(apply(declared), setting), value(specified, setting))) {
+			return "a TierCacheCustomizer";
+		}
+		CacheSpec spec = this.specs.get(declared.name());
+		String property = (spec != null) ? specProperty(spec, setting) : null;
+		return (property != null) ? "tiercache.caches." + declared.name() + "." + property : null;
+	}
+
+	/**
+	 * Where the settings a failed check names came from, for a cache that sets nothing
+	 * itself: {@code tiercache.caches.<name>.*} or the defaults.
+	 * @param name the cache
+	 * @param settings the settings the check named
+	 * @return such as {@code " (ttl from tiercache.default-ttl, staleWhileRevalidate from
+	 * tiercache.caches.reports.stale-while-revalidate)"}
+	 */
+	String originsOfDefaults(String name, List<String> settings) {
+		CacheSpec spec = this.specs.get(name);
+		StringBuilder origins = new StringBuilder();
+		for (String setting : settings) {
+			String property = (spec != null) ? specProperty(spec, setting) : null;
+			String origin = (property != null) ? "tiercache.caches." + name + "." + property : switch (setting) {
+				case CacheSettings.TTL -> "tiercache.default-ttl";
+				case CacheSettings.JITTER -> "tiercache.default-jitter";
+				default -> "the defaults";
+			};
+			origins.append(origins.isEmpty() ? " (" : ", ").append(setting).append(" from ").append(origin);
+		}
+		return origins.isEmpty() ? "" : origins.append(')').toString();
+	}
+
+	private static @Nullable String specProperty(CacheSpec spec, String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL -> (spec.getTtl() != null) ? "ttl" : null;
+			case CacheSettings.JITTER -> (spec.getJitter() != null) ? "jitter" : null;
+			case CacheSettings.NULL_TTL -> (spec.getNullTtl() != null) ? "null-ttl" : null;
+			case CacheSettings.STALE_WHILE_REVALIDATE ->
+				(spec.getStaleWhileRevalidate() != null) ? "stale-while-revalidate" : null;
+			default -> null;
+		};
+	}
+
+	private static @Nullable Object value(CacheSettings settings, String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL -> settings.ttl();
+			case CacheSettings.JITTER -> settings.jitter();
+			case CacheSettings.NULL_TTL -> settings.nullTtl();
+			case CacheSettings.STALE_WHILE_REVALIDATE -> settings.staleWhileRevalidate();
+			default -> null;
+		};
 	}
 
 	private static Jitter parseJitter(String property, @Nullable String value) {

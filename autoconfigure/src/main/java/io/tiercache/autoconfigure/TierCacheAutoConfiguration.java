@@ -3,9 +3,9 @@ package io.tiercache.autoconfigure;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -25,7 +25,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
 @ConditionalOnClass({ RedisConnectionFactory.class, Caffeine.class })
-@ConditionalOnBooleanProperty(name = "tiercache.enabled", matchIfMissing = true)
+@Conditional(OnTierCacheEnabledCondition.class)
 @EnableConfigurationProperties(TierCacheProperties.class)
 @Import({ TierCacheRedisConfiguration.class, TierCacheProxyConfiguration.class, TierCacheOutboxConfiguration.class })
 public final class TierCacheAutoConfiguration {

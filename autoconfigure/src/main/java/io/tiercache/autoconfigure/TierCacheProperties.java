@@ -306,6 +306,22 @@ public class TierCacheProperties {
 		 */
 		private List<String> trustedPackages = new ArrayList<>();
 
+		/**
+		 * Types the values of a cache are of, by cache name, such as
+		 * tiercache.spring-cache.value-types.products=com.acme.Product. A value of
+		 * another class read from Redis is removed and is a miss, instead of reaching the
+		 * caller as a ClassCastException. Caches not listed take any trusted class.
+		 */
+		private Map<String, List<Class<?>>> valueTypes = new LinkedHashMap<>();
+
+		public Map<String, List<Class<?>>> getValueTypes() {
+			return this.valueTypes;
+		}
+
+		public void setValueTypes(Map<String, List<Class<?>>> valueTypes) {
+			this.valueTypes = valueTypes;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -84,7 +84,13 @@ final class TierCachePropertiesValidator {
 		// left out: their beans are not asked for this early, and caches check what they
 		// return.
 		for (String name : properties.getCaches().keySet()) {
-			validateSettings("tiercache.caches." + name, policy.applySpec(policy.defaultSettings(name)), maxTtl);
+			try {
+				policy.applySpec(policy.defaultSettings(name)).validate(maxTtl);
+			}
+			catch (CacheSettings.InvalidSettingsException ex) {
+				throw new IllegalStateException("Invalid tiercache.caches." + name + ": " + ex.getMessage()
+						+ policy.originsOfDefaults(name, ex.settings()));
+			}
 		}
 	}
 

@@ -62,6 +62,7 @@ class TierCacheRedisConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	TieredStoreLifecycle tierCacheStoreLifecycle(TieredStore store, RedisConnectionFactory connectionFactory) {
 		return new TieredStoreLifecycle(store, connectionFactory);
 	}

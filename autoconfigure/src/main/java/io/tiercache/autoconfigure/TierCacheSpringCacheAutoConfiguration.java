@@ -42,7 +42,10 @@ public final class TierCacheSpringCacheAutoConfiguration {
 		SpringCacheValueCodec codec = new SpringCacheValueCodec(trustedPackages(properties, beanFactory));
 		// Asynchronous retrievals wait for Redis on the manager's own threads, never the
 		// caller's
-		return new TierCacheCacheManager(template, codec, properties.getSpringCache().isAllowNullValues());
+		TierCacheCacheManager cacheManager = new TierCacheCacheManager(template, codec,
+				properties.getSpringCache().isAllowNullValues());
+		cacheManager.setValueTypes(properties.getSpringCache().getValueTypes());
+		return cacheManager;
 	}
 
 	private static List<String> trustedPackages(TierCacheProperties properties, BeanFactory beanFactory) {

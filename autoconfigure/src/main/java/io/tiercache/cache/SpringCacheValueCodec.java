@@ -15,6 +15,9 @@ import java.util.List;
 import io.tiercache.store.ValueCodec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.cache.support.NullValue;
+import org.springframework.util.ClassUtils;
+
 /**
  * Codec of the Spring Cache bridge's values, and only of those: bridge caches are created
  * with it (their value type is {@link #VALUE_TYPE}); every other cache uses the
@@ -76,10 +79,34 @@ public final class SpringCacheValueCodec implements ValueCodec {
 		if (type != VALUE_TYPE) {
 			throw new IllegalArgumentException("Only Spring Cache bridge caches use this codec, not " + type);
 		}
-		return new Serializing();
+		return new Serializing(List.of());
+	}
+
+	/**
+	 * This codec for a cache whose values are known to be of some types: a value read of
+	 * another class (planted, or stored by other code under the same name) is refused as
+	 * undecodable, so the store removes it and calls the method, instead of handing the
+	 * caller a value its method cannot return.
+	 * @param valueTypes the types values of the cache may be of; empty for any
+	 * @return the codec
+	 */
+	public ValueCodec expecting(List<Class<?>> valueTypes) {
+		List<Class<?>> types = List.copyOf(valueTypes);
+		return (type) -> {
+			if (type != VALUE_TYPE) {
+				throw new IllegalArgumentException("Only Spring Cache bridge caches use this codec, not " + type);
+			}
+			return new Serializing(types);
+		};
 	}
 
 	private final class Serializing implements Bound {
+
+		private final List<Class<?>> valueTypes;
+
+		Serializing(List<Class<?>> valueTypes) {
+			this.valueTypes = valueTypes;
+		}
 
 		@Override
 		public byte[] encode(@Nullable Object value) {
@@ -100,7 +127,7 @@ public final class SpringCacheValueCodec implements ValueCodec {
 		public @Nullable Object decode(byte[] bytes) {
 			try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
 				in.setObjectInputFilter(SpringCacheValueCodec.this.filter);
-				return in.readObject();
+				return checkType(in.readObject());
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot deserialize a value (is its class in a trusted package? "
@@ -109,6 +136,20 @@ public final class SpringCacheValueCodec implements ValueCodec {
 			catch (ClassNotFoundException ex) {
 				throw new IllegalStateException("Cannot deserialize a value: " + ex.getMessage(), ex);
 			}
+		}
+
+		private @Nullable Object checkType(@Nullable Object value) {
+			if (value == null || this.valueTypes.isEmpty() || value instanceof NullValue) {
+				return value;
+			}
+			for (Class<?> type : this.valueTypes) {
+				if (ClassUtils.resolvePrimitiveIfNecessary(type).isInstance(value)) {
+					return value;
+				}
+			}
+			throw new IllegalStateException("Refused a value of class " + value.getClass().getName()
+					+ " in a cache whose values are " + this.valueTypes.stream().map(Class::getName).toList()
+					+ " (tiercache.spring-cache.value-types)");
 		}
 
 	}

@@ -2,12 +2,15 @@ package io.tiercache.cache;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import io.tiercache.store.ValueCodec;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +40,8 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 	private final Map<String, TierCacheSpringCache> caches = new ConcurrentHashMap<>();
 
 	private final @Nullable ExecutorService ownExecutor;
+
+	private volatile Map<String, List<Class<?>>> valueTypes = Map.of();
 
 	/**
 	 * Create a cache manager whose asynchronous retrievals run on threads of its own,
@@ -75,6 +80,16 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 		this.ownExecutor = ownsExecutor ? (ExecutorService) executor : null;
 	}
 
+	/**
+	 * Declare the types the values of some caches are of, so that a value of another
+	 * class read from Redis is a miss rather than a {@code ClassCastException} in the
+	 * caller. Spring's {@code Cache} API does not say what type a value is read as.
+	 * @param valueTypes the types of each cache's values, by cache name
+	 */
+	public void setValueTypes(Map<String, List<Class<?>>> valueTypes) {
+		this.valueTypes = Map.copyOf(valueTypes);
+	}
+
 	/** Stop the threads this manager created, if any. */
 	@Override
 	public void destroy() {
@@ -89,10 +104,15 @@ public class TierCacheCacheManager implements CacheManager, DisposableBean {
 		if (cache == null) {
 			cache = this.caches.computeIfAbsent(name,
 					(key) -> new TierCacheSpringCache(key,
-							this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE, this.codec), this.template,
+							this.template.cache(key, SpringCacheValueCodec.VALUE_TYPE, codec(key)), this.template,
 							this.allowNullValues, this.executor));
 		}
 		return cache;
+	}
+
+	private ValueCodec codec(String name) {
+		List<Class<?>> types = this.valueTypes.get(name);
+		return (types != null && !types.isEmpty()) ? this.codec.expecting(types) : this.codec;
 	}
 
 	@Override

@@ -39,6 +39,31 @@ final class ExpressionFailures {
 	}
 
 	/**
+	 * A tag expression of {@code @InvalidatesTags} yielded {@code null}, which was
+	 * skipped.
+	 * @param expression the expression
+	 */
+	void invalidationNullSkipped(Expression expression) {
+		this.handler.get()
+			.handleExpressionError("@InvalidatesTags on " + TierCacheAnnotationParser.describe(this.method), "tag",
+					expression.getExpressionString(), ExpressionConsequence.NULL_TAG_SKIPPED, nullValue());
+	}
+
+	/**
+	 * An expression of {@code @Cached} yielded {@code null}.
+	 * @param attribute {@code tag} or {@code key}
+	 * @param expression the expression
+	 * @param consequence what was done instead
+	 */
+	void cacheNull(String attribute, Expression expression, ExpressionConsequence consequence) {
+		cacheSkipped(attribute, expression, consequence, nullValue());
+	}
+
+	private static RuntimeException nullValue() {
+		return new IllegalStateException("The expression yielded null");
+	}
+
+	/**
 	 * A tag expression of {@code @InvalidatesTags} failed, so its tags were not
 	 * invalidated.
 	 * @param expression the expression

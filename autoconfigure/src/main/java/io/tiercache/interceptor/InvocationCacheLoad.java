@@ -95,7 +95,9 @@ final class InvocationCacheLoad implements CacheLoad {
 		Set<String> tags = new LinkedHashSet<>();
 		for (Expression expression : this.operation.resultTagExpressions()) {
 			try {
-				this.evaluation.addTags(expression, result, tags);
+				if (this.evaluation.addTags(expression, result, tags)) {
+					this.failures.cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_SKIPPED);
+				}
 			}
 			catch (RuntimeException ex) {
 				this.failures.cacheSkipped("tag", expression, ExpressionConsequence.RESULT_NOT_CACHED, ex);

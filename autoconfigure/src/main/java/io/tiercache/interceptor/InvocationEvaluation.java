@@ -77,9 +77,11 @@ final class InvocationEvaluation {
 	 * Add the tags of a tag expression that does not use {@code #result}.
 	 * @param expression the tag expression
 	 * @param tags where to add them
+	 * @return whether the expression, or an element of what it yielded, was {@code null}
+	 * and was skipped: a {@code null} names no tag
 	 */
-	void addTags(Expression expression, Collection<String> tags) {
-		addTags(evaluate(expression), tags);
+	boolean addTags(Expression expression, Collection<String> tags) {
+		return addTags(evaluate(expression), tags);
 	}
 
 	/**
@@ -87,32 +89,37 @@ final class InvocationEvaluation {
 	 * @param expression the tag expression
 	 * @param result the value the method returned
 	 * @param tags where to add them
+	 * @return whether a {@code null} was skipped
 	 */
-	void addTags(Expression expression, @Nullable Object result, Collection<String> tags) {
-		addTags(evaluate(expression, result), tags);
+	boolean addTags(Expression expression, @Nullable Object result, Collection<String> tags) {
+		return addTags(evaluate(expression, result), tags);
 	}
 
-	private static void addTags(@Nullable Object value, Collection<String> tags) {
+	private static boolean addTags(@Nullable Object value, Collection<String> tags) {
 		if (value == null) {
-			return;
+			return true;
 		}
 		if (value instanceof Collection<?> collection) {
-			addAll(collection, tags);
+			return addAll(collection, tags);
 		}
-		else if (value.getClass().isArray()) {
-			addAll(Arrays.asList(ObjectUtils.toObjectArray(value)), tags);
+		if (value.getClass().isArray()) {
+			return addAll(Arrays.asList(ObjectUtils.toObjectArray(value)), tags);
 		}
-		else {
-			tags.add(String.valueOf(value));
-		}
+		tags.add(String.valueOf(value));
+		return false;
 	}
 
-	private static void addAll(Collection<?> values, Collection<String> tags) {
+	private static boolean addAll(Collection<?> values, Collection<String> tags) {
+		boolean skipped = false;
 		for (Object value : values) {
 			if (value != null) {
 				tags.add(String.valueOf(value));
 			}
+			else {
+				skipped = true;
+			}
 		}
+		return skipped;
 	}
 
 	private MethodBasedEvaluationContext getContext(@Nullable Object result) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -200,8 +201,7 @@ final class TierCacheAnnotationParser {
 	}
 
 	private CacheSettings resolveSettings(Cached cached, Method method, String description) {
-		String name = StringUtils.hasText(cached.name()) ? cached.name()
-				: method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		String name = StringUtils.hasText(cached.name()) ? cached.name() : defaultName(method, description);
 		CacheSettings declared;
 		try {
 			Duration ttl = StringUtils.hasText(cached.ttl()) ? Durations.parse("ttl", cached.ttl())
@@ -222,10 +222,99 @@ final class TierCacheAnnotationParser {
 			settings.validate(this.defaults.maxTtl());
 			return settings;
 		}
-		catch (IllegalArgumentException ex) {
+		catch (CacheSettings.InvalidSettingsException ex) {
 			// Named: the settings may come from tiercache.caches.<name>.* or a customizer
+			throw invalid(description + " of cache '" + name + "'",
+					ex.getMessage() + origins(cached, declared, ex.settings()));
+		}
+		catch (IllegalArgumentException ex) {
 			throw invalid(description + " of cache '" + name + "'", ex.getMessage());
 		}
+	}
+
+	/**
+	 * Where each setting a failed check names came from, such as
+	 * {@code " (jitter from tiercache.caches.products.jitter, ttl from @Cached(ttl = "10m"))"},
+	 * so that the message names what to change.
+	 */
+	private String origins(Cached cached, CacheSettings declared, List<String> names) {
+		CacheSettings settings = this.defaults.overrides().apply(declared);
+		List<String> origins = new ArrayList<>(names.size());
+		for (String setting : names) {
+			String origin = null;
+			if (this.defaults.overrides() instanceof SettingOrigins overrides) {
+				origin = overrides.overriddenBy(declared, setting);
+			}
+			else if (!Objects.equals(value(declared, setting), value(settings, setting))) {
+				origin = "the per-cache overrides";
+			}
+			origins.add(setting + " from " + ((origin != null) ? origin : declaredOrigin(cached, setting)));
+		}
+		return origins.isEmpty() ? "" : " (" + String.join(", ", origins) + ")";
+	}
+
+	private static @Nullable Object value(CacheSettings settings, String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL -> settings.ttl();
+			case CacheSettings.JITTER -> settings.jitter();
+			case CacheSettings.NULL_TTL -> settings.nullTtl();
+			case CacheSettings.STALE_WHILE_REVALIDATE -> settings.staleWhileRevalidate();
+			default -> null;
+		};
+	}
+
+	private static String declaredOrigin(Cached cached, String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL ->
+				StringUtils.hasText(cached.ttl()) ? attribute("ttl", cached.ttl()) : "tiercache.default-ttl";
+			case CacheSettings.JITTER -> StringUtils.hasText(cached.jitter()) ? attribute("jitter", cached.jitter())
+					: "tiercache.default-jitter";
+			case CacheSettings.NULL_TTL -> attribute("nullTtl", cached.nullTtl());
+			case CacheSettings.STALE_WHILE_REVALIDATE ->
+				attribute("staleWhileRevalidate", cached.staleWhileRevalidate());
+			default -> "the annotation";
+		};
+	}
+
+	private static String attribute(String name, String value) {
+		return "@Cached(" + name + " = \"" + value + "\")";
+	}
+
+	/**
+	 * {@code ProductService.find}, or {@code ProductService.find(long)} when another
+	 * method of that name in the class is {@code @Cached} with the default name too:
+	 * overloads must never share entries ({@code find(42L)} and {@code find("42")}),
+	 * while a method that is not overloaded keeps the name its metrics and
+	 * {@code tiercache.caches.<name>.*} already use.
+	 */
+	private String defaultName(Method method, String description) {
+		String plain = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		if (!isOverloadedCachedMethod(method)) {
+			return plain;
+		}
+		String name = plain + Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(",", "(", ")"));
+		if (this.defaults.overrides() instanceof SettingOrigins origins && origins.configures(plain)) {
+			// Those properties would silently apply to no cache of these methods
+			throw invalid(description, "tiercache.caches." + plain + " is set, but overloaded methods of " + plain
+					+ " each have a cache of their own, named with their parameter types, this one '" + name
+					+ "': set tiercache.caches[" + name + "].* instead, or name the cache with @Cached(name = ...)");
+		}
+		return name;
+	}
+
+	private static boolean isOverloadedCachedMethod(Method method) {
+		for (Method other : method.getDeclaringClass().getDeclaredMethods()) {
+			if (!other.equals(method) && other.getName().equals(method.getName()) && !other.isBridge()
+					&& !other.isSynthetic()) {
+				MergedAnnotation<Cached> cached = findMergedAnnotation(other, Cached.class);
+				if (cached.isPresent() && !StringUtils.hasText(cached.getString("name"))) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private Expression parse(String description, String attribute, String text, boolean resultAllowed, Method method) {

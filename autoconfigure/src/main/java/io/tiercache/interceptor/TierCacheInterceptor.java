@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.tiercache.store.CompositeKey;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.LoggingStoreErrorHandler;
 import io.tiercache.store.StoreErrorHandler;
@@ -226,6 +227,13 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 			intercepted.cachedFailures().cacheSkipped("key", keyExpression, ExpressionConsequence.CALL_UNCACHED, ex);
 			return invocation.proceed();
 		}
+		Expression keyExpression = operation.keyExpression();
+		if (key == CompositeKey.NULL && keyExpression != null) {
+			// A key that names nothing (#query.id of an unsaved query) would serve one
+			// entry to every such call
+			intercepted.cachedFailures().cacheNull("key", keyExpression, ExpressionConsequence.NULL_KEY);
+			return invocation.proceed();
+		}
 		TieredCache cache = intercepted.getCache(operation, this.store);
 		Object value = cache.getLocal(key);
 		if (value != TieredCache.MISS) {
@@ -269,7 +277,9 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		tags.add(operation.cacheTag());
 		for (Expression expression : operation.argumentTagExpressions()) {
 			try {
-				evaluation.addTags(expression, tags);
+				if (evaluation.addTags(expression, tags)) {
+					intercepted.cachedFailures().cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_SKIPPED);
+				}
 			}
 			catch (RuntimeException ex) {
 				intercepted.cachedFailures().cacheSkipped("tag", expression, ExpressionConsequence.CALL_UNCACHED, ex);
@@ -285,7 +295,9 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		Set<String> tags = new LinkedHashSet<>();
 		for (Expression expression : operation.tagExpressions()) {
 			try {
-				evaluation.addTags(expression, result, tags);
+				if (evaluation.addTags(expression, result, tags)) {
+					intercepted.invalidationFailures().invalidationNullSkipped(expression);
+				}
 			}
 			catch (RuntimeException ex) {
 				// The other tags are still invalidated: invalidating more is always safe

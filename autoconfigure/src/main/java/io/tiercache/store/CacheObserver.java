@@ -24,7 +24,12 @@ public interface CacheObserver {
 		/** Redis could not be used. */
 		UNAVAILABLE,
 		/** The serialized value is larger than {@code tiercache.redis.max-value-size}. */
-		TOO_LARGE
+		TOO_LARGE,
+		/**
+		 * The method, loading a key, called itself with that key: the inner call ran
+		 * uncached, the outer one stores the value.
+		 */
+		RECURSIVE
 
 	}
 

@@ -1,6 +1,7 @@
 package io.tiercache.store;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +23,20 @@ import org.jspecify.annotations.Nullable;
  */
 public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
 		boolean enabled, Duration staleWhileRevalidate) {
+
+	/**
+	 * Name of the {@link #ttl()} setting, as {@link InvalidSettingsException} names it.
+	 */
+	public static final String TTL = "ttl";
+
+	/** Name of the {@link #jitter()} setting. */
+	public static final String JITTER = "jitter";
+
+	/** Name of the {@link #nullTtl()} setting. */
+	public static final String NULL_TTL = "nullTtl";
+
+	/** Name of the {@link #staleWhileRevalidate()} setting. */
+	public static final String STALE_WHILE_REVALIDATE = "staleWhileRevalidate";
 
 	public CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable Duration nullTtl, boolean local,
 			boolean enabled) {
@@ -64,37 +79,65 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 	 * Spring Cache bridge) calls this once its overrides and customizers have applied,
 	 * and adds in front of the message which cache or property it was checking.
 	 * @param maxTtl the longest time an entry may live, {@code tiercache.max-ttl}
-	 * @throws IllegalArgumentException naming the setting and the limit it breaks, such
+	 * @throws InvalidSettingsException naming the setting and the limit it breaks, such
 	 * as
 	 * {@code "ttl PT2H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT2H"}
 	 */
 	public void validate(Duration maxTtl) {
 		if (this.ttl.isZero() || this.ttl.isNegative()) {
-			throw new IllegalArgumentException("ttl " + this.ttl + " must be greater than zero");
+			throw invalid("ttl " + this.ttl + " must be greater than zero", TTL);
 		}
 		if (this.ttl.compareTo(maxTtl) > 0) {
-			throw new IllegalArgumentException("ttl " + this.ttl + " exceeds tiercache.max-ttl " + maxTtl);
+			throw invalid("ttl " + this.ttl + " exceeds tiercache.max-ttl " + maxTtl, TTL);
 		}
 		if (this.staleWhileRevalidate.isNegative()) {
-			throw new IllegalArgumentException(
-					"staleWhileRevalidate " + this.staleWhileRevalidate + " must not be negative");
+			throw invalid("staleWhileRevalidate " + this.staleWhileRevalidate + " must not be negative",
+					STALE_WHILE_REVALIDATE);
 		}
 		// An entry may be served until then, and invalidated tags are remembered for
 		// maxTtl only
 		if (this.ttl.plus(this.staleWhileRevalidate).compareTo(maxTtl) > 0) {
-			throw new IllegalArgumentException("ttl " + this.ttl + " plus staleWhileRevalidate "
-					+ this.staleWhileRevalidate + " exceeds tiercache.max-ttl " + maxTtl);
+			throw invalid("ttl " + this.ttl + " plus staleWhileRevalidate " + this.staleWhileRevalidate
+					+ " exceeds tiercache.max-ttl " + maxTtl, TTL, STALE_WHILE_REVALIDATE);
 		}
 		Duration nullTtl = this.nullTtl;
 		if (nullTtl != null && nullTtl.isNegative()) {
-			throw new IllegalArgumentException("nullTtl " + nullTtl + " must not be negative");
+			throw invalid("nullTtl " + nullTtl + " must not be negative", NULL_TTL);
 		}
 		if (nullTtl != null && nullTtl.compareTo(maxTtl) > 0) {
-			throw new IllegalArgumentException("nullTtl " + nullTtl + " exceeds tiercache.max-ttl " + maxTtl);
+			throw invalid("nullTtl " + nullTtl + " exceeds tiercache.max-ttl " + maxTtl, NULL_TTL);
 		}
 		if (this.jitter.exceeds(this.ttl)) {
-			throw new IllegalArgumentException("jitter " + this.jitter + " exceeds its ttl " + this.ttl);
+			throw invalid("jitter " + this.jitter + " exceeds its ttl " + this.ttl, JITTER, TTL);
 		}
+	}
+
+	private static InvalidSettingsException invalid(String message, String... settings) {
+		return new InvalidSettingsException(message, List.of(settings));
+	}
+
+	/**
+	 * Settings that {@link CacheSettings#validate} refused, with the names of the
+	 * settings involved ({@link #TTL}, {@link #JITTER}, ...), so that the caller can say
+	 * where each came from: an annotation attribute, a property or a customizer.
+	 */
+	public static final class InvalidSettingsException extends IllegalArgumentException {
+
+		private final List<String> settings;
+
+		InvalidSettingsException(String message, List<String> settings) {
+			super(message);
+			this.settings = settings;
+		}
+
+		/**
+		 * The settings whose values broke the rule, in the order the message names them.
+		 * @return the names, such as {@code ttl} and {@code staleWhileRevalidate}
+		 */
+		public List<String> settings() {
+			return this.settings;
+		}
+
 	}
 
 }

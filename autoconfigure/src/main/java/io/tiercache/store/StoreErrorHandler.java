@@ -33,7 +33,13 @@ public interface StoreErrorHandler {
 		/** Storing a loaded value failed: it was returned but not cached. */
 		STORE("Cannot cache a result of cache '%s'; it was returned but not cached"),
 		/** A background refresh failed: the old value is served until it expires. */
-		REFRESH("A background refresh of cache '%s' failed; the old value is served until it expires");
+		REFRESH("A background refresh of cache '%s' failed; the old value is served until it expires"),
+		/**
+		 * A load called its own method with the key it was loading, on the same thread:
+		 * the inner call ran uncached instead of waiting for the outer one.
+		 */
+		RECURSIVE_LOAD("A load of cache '%s' called its own method with the key it was loading; the inner call"
+				+ " ran the method uncached rather than wait for itself");
 
 		private final String message;
 
@@ -64,7 +70,19 @@ public interface StoreErrorHandler {
 		 * stale data.
 		 */
 		TAGS_NOT_INVALIDATED(
-				"its tags were NOT invalidated: entries carrying them may be served stale until they expire");
+				"its tags were NOT invalidated: entries carrying them may be served stale until they expire"),
+		/**
+		 * The expression, or an element of what it yielded, was {@code null}, which names
+		 * no tag: it was skipped, and the other tags were used. No entry carries a
+		 * {@code null} tag, so nothing can be left stale by skipping it.
+		 */
+		NULL_TAG_SKIPPED("it yielded null, which names no tag, so that tag was skipped and the others used"),
+		/**
+		 * A key expression yielded {@code null}: the call went to the method without the
+		 * cache, since such a key would make unrelated calls share one entry.
+		 */
+		NULL_KEY("it yielded null, which would make every such call share one entry, so the call went to the"
+				+ " method without the cache");
 
 		private final String description;
 

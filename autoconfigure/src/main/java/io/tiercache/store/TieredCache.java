@@ -104,6 +104,11 @@ public final class TieredCache {
 
 	private final String leasePrefix;
 
+	// The keys this thread is loading in this cache: a load that calls its own method
+	// with its own key (through the proxy) would otherwise wait for itself, on its
+	// flight and then on its own lease, for twice the lease's maximum wait.
+	private final ThreadLocal<@Nullable List<Object>> loading = new ThreadLocal<>();
+
 	TieredCache(CacheSettings settings, StoreContext context, KeyRenderer keys, ValueCodec.Bound codec, LocalTier local,
 			CacheObserver observer) {
 		this.settings = settings;
@@ -176,6 +181,9 @@ public final class TieredCache {
 	}
 
 	private CompletableFuture<@Nullable Object> fetch(Object key, CacheLoad load, boolean async) {
+		if (isLoadingOnThisThread(key)) {
+			return recursive(key, load, async);
+		}
 		long version = this.context.trust().version();
 		if (!load.shared()) {
 			// [I11]: a lookup may answer "nothing", no answer for a caller that
@@ -201,7 +209,7 @@ public final class TieredCache {
 		catch (RuntimeException ex) {
 			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.KEY, ex);
 			this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
-			return uncached(load, async);
+			return uncached(key, load, async);
 		}
 		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
 				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async,
@@ -221,13 +229,13 @@ public final class TieredCache {
 				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), lease, call.token, false);
 			if (read == null) {
 				this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
-				return uncached(load, async);
+				return uncached(key, load, async);
 			}
 			if (this.context.trust().observe(before, read.epoch(), read.seq())) {
 				// [I12]: Redis lost invalidations, so what it holds may be revived: not
 				// this time.
 				this.observer.notCached(CacheObserver.NotCachedReason.STALE);
-				return uncached(load, async);
+				return uncached(key, load, async);
 			}
 			if (read.hit()) {
 				Object value = hit(call, read);
@@ -313,7 +321,7 @@ public final class TieredCache {
 	private CompletableFuture<@Nullable Object> loadAndStore(Call call, RedisTier.ReadResult read, boolean leased,
 			boolean async) {
 		long started = this.context.options().ticker().read();
-		return Futures.invoke(call.load, async).handle((result, ex) -> {
+		return invoke(call.key, call.load, async).handle((result, ex) -> {
 			long nanos = this.context.options().ticker().read() - started;
 			this.observer.load(nanos, ex == null);
 			if (ex != null) {
@@ -415,7 +423,6 @@ public final class TieredCache {
 					(stored) -> this.observer.refreshed(early, stored));
 	}
 
-	@SuppressWarnings("unchecked")
 	private boolean refresh(Call call) {
 		StoreOptions options = this.context.options();
 		LocalTrust.SequenceMark before = this.context.trust().mark();
@@ -431,10 +438,7 @@ public final class TieredCache {
 		long started = options.ticker().read();
 		Object result;
 		try {
-			result = call.load.load();
-			if (call.async && result instanceof CompletableFuture<?> future) {
-				result = Futures.await((CompletableFuture<@Nullable Object>) future);
-			}
+			result = Futures.await(invoke(call.key, call.load, call.async));
 		}
 		catch (Throwable ex) {
 			this.observer.load(options.ticker().read() - started, false);
@@ -451,13 +455,50 @@ public final class TieredCache {
 		return stored;
 	}
 
+	/**
+	 * A call made by the load of the same key on the same thread: it runs the method at
+	 * once, uncached, since the outer load stores the key's value; waiting would wait for
+	 * itself.
+	 */
+	private CompletableFuture<@Nullable Object> recursive(Object key, CacheLoad load, boolean async) {
+		this.context.errorHandler()
+			.handleCacheError(this.settings.name(), CacheFailure.RECURSIVE_LOAD, new IllegalStateException(
+					"The method of cache '" + this.settings.name() + "' called itself with the key it was loading"));
+		this.observer.notCached(CacheObserver.NotCachedReason.RECURSIVE);
+		return uncached(key, load, async);
+	}
+
+	private boolean isLoadingOnThisThread(Object key) {
+		List<Object> keys = this.loading.get();
+		return keys != null && keys.contains(key);
+	}
+
+	/** Run the method, marking its key as loading on this thread while it runs. */
+	private CompletableFuture<@Nullable Object> invoke(Object key, CacheLoad load, boolean async) {
+		List<Object> keys = this.loading.get();
+		if (keys == null) {
+			keys = new ArrayList<>(2);
+			this.loading.set(keys);
+		}
+		keys.add(key);
+		try {
+			return Futures.invoke(load, async);
+		}
+		finally {
+			keys.remove(keys.size() - 1);
+			if (keys.isEmpty()) {
+				this.loading.remove();
+			}
+		}
+	}
+
 	private void releaseLease(Call call) {
 		this.context.redis().release(call.leaseKey, call.token);
 	}
 
-	private CompletableFuture<@Nullable Object> uncached(CacheLoad load, boolean async) {
+	private CompletableFuture<@Nullable Object> uncached(Object key, CacheLoad load, boolean async) {
 		long started = this.context.options().ticker().read();
-		return Futures.invoke(load, async).handle((result, ex) -> {
+		return invoke(key, load, async).handle((result, ex) -> {
 			this.observer.load(this.context.options().ticker().read() - started, ex == null);
 			if (ex != null) {
 				throw new CompletionException(Futures.unwrap(ex));

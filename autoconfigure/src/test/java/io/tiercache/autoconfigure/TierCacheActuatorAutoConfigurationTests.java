@@ -1,7 +1,10 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.actuate.TierCacheEndpoint;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -26,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,6 +66,40 @@ class TierCacheActuatorAutoConfigurationTests {
 			assertThat(context).hasSingleBean(TierCacheHealthIndicator.class);
 		});
 		this.exposed.run((context) -> assertThat(context).hasSingleBean(TierCacheEndpoint.class));
+	}
+
+	@Test
+	void aRequestOfMoreTagsThanTheLimitIsRefusedBeforeReachingRedis() {
+		this.exposed.run((context) -> {
+			TierCacheEndpoint endpoint = context.getBean(TierCacheEndpoint.class);
+			String tooMany = IntStream.rangeClosed(0, TierCacheEndpoint.MAX_TAGS)
+				.mapToObj((i) -> "t" + i)
+				.collect(Collectors.joining(","));
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.invalidate(tooMany))
+				.withMessageContaining("At most 1000 tags");
+			assertThat((List<?>) redis.command("KEYS", "tc:v1:t:*")).isEmpty();
+			String atTheLimit = IntStream.range(0, TierCacheEndpoint.MAX_TAGS)
+				.mapToObj((i) -> "t" + i)
+				.collect(Collectors.joining(", ,"));
+			assertThat(endpoint.invalidate(atTheLimit).invalidated()).hasSize(TierCacheEndpoint.MAX_TAGS);
+			assertThat((List<?>) redis.command("KEYS", "tc:v1:t:*")).hasSize(TierCacheEndpoint.MAX_TAGS);
+		});
+	}
+
+	@Test
+	void healthDetailsRevealNoCredentials() {
+		// A password the server does not expect: the application starts, health says why
+		this.contextRunner
+			.withPropertyValues(
+					"spring.data.redis.url=redis://tiercache:s3cr3t-pw@" + redis.host() + ":" + redis.port())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Health health = context.getBean(TierCacheHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails().toString()).doesNotContain("s3cr3t-pw");
+				assertThat(context.getBean(StockService.class).level(1)).isEqualTo(10);
+			});
 	}
 
 	@Test

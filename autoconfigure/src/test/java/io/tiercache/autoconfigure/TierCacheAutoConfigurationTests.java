@@ -243,6 +243,39 @@ class TierCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void failsAtStartupNamingThePropertyWhenEnabledIsNeitherTrueNorFalse() {
+		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
+			.withPropertyValues("tiercache.enabled=maybe")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new TierCacheFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("Invalid tiercache.enabled: 'maybe'");
+				assertThat(analysis.getAction()).contains("tiercache.enabled=true", "tiercache.enabled=false");
+			});
+	}
+
+	@Test
+	void acceptsEnabledInAnyCase() {
+		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
+			.withPropertyValues("tiercache.enabled=TRUE")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(TieredStore.class);
+			});
+	}
+
+	@Test
+	void failsAtStartupNamingTheOtherSwitchesWhenTheyAreNeitherTrueNorFalse() {
+		for (String property : List.of("tiercache.spring-cache.enabled", "tiercache.outbox.enabled",
+				"tiercache.caches.squares.enabled")) {
+			this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
+				.withPropertyValues(property + "=maybe")
+				.run((context) -> assertFailureMentions(context, property));
+		}
+	}
+
+	@Test
 	void definesNoBeanAndLeavesMethodsUncachedWhenDisabled() {
 		this.contextRunner.withUserConfiguration(SquaresConfiguration.class)
 			.withPropertyValues("tiercache.enabled=false")
@@ -368,7 +401,8 @@ class TierCacheAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(IllegalStateException.class)
-					.hasMessage("Invalid tiercache.caches.products: ttl PT48H exceeds tiercache.max-ttl PT24H");
+					.hasMessage("Invalid tiercache.caches.products: ttl PT48H exceeds tiercache.max-ttl PT24H"
+							+ " (ttl from tiercache.caches.products.ttl)");
 			});
 	}
 

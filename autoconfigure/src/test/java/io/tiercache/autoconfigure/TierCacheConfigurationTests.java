@@ -108,6 +108,44 @@ class TierCacheConfigurationTests {
 	}
 
 	@Test
+	void aPerCacheJitterAboveTheMethodsTtlFailsNamingTheMethodAndTheProperty() {
+		// Valid over the default ttl (1h), so only the method's own ttl shows the problem
+		this.contextRunner.withUserConfiguration(QuotesConfiguration.class)
+			.withPropertyValues("tiercache.caches.quotes.jitter=20m")
+			.run((context) -> assertFailureMentions(context,
+					"Invalid @Cached on " + QuotesService.class.getName() + ".quote(long) of cache 'quotes': "
+							+ "jitter PT20M exceeds its ttl PT10M (jitter from tiercache.caches.quotes.jitter, "
+							+ "ttl from @Cached(ttl = \"10m\"))"));
+	}
+
+	@Test
+	void aPerCacheStaleWhileRevalidateBeyondMaxTtlFailsNamingTheMethodAndTheProperties() {
+		// Valid over the default ttl (1h), so only the method's own ttl shows the problem
+		this.contextRunner.withUserConfiguration(QuotesConfiguration.class)
+			.withPropertyValues("tiercache.caches.history.stale-while-revalidate=5h")
+			.run((context) -> assertFailureMentions(context,
+					"Invalid @Cached on " + QuotesService.class.getName() + ".history(long) of cache 'history': "
+							+ "ttl PT20H plus staleWhileRevalidate PT5H exceeds tiercache.max-ttl PT24H "
+							+ "(ttl from @Cached(ttl = \"20h\"), staleWhileRevalidate from "
+							+ "tiercache.caches.history.stale-while-revalidate)"));
+	}
+
+	@Test
+	void aCustomizerBreakingASettingIsNamedAsTheOrigin() {
+		this.contextRunner.withUserConfiguration(QuotesConfiguration.class)
+			.withBean(TierCacheCustomizer.class, () -> (settings) -> settings.withTtl(Duration.ofDays(30)))
+			.run((context) -> assertFailureMentions(context, "quote(long) of cache 'quotes': ttl PT720H exceeds "
+					+ "tiercache.max-ttl PT24H (ttl from a TierCacheCustomizer)"));
+	}
+
+	@Test
+	void aPerCacheJitterAboveTheDefaultTtlFailsNamingBothProperties() {
+		this.contextRunner.withPropertyValues("tiercache.caches.reports.jitter=2h")
+			.run((context) -> assertFailureMentions(context, "Invalid tiercache.caches.reports: jitter PT2H exceeds "
+					+ "its ttl PT1H (jitter from tiercache.caches.reports.jitter, ttl from tiercache.default-ttl)"));
+	}
+
+	@Test
 	void definesTheTemplateUnlessTheApplicationDefinesOperations() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(TierCacheTemplate.class));
 		TierCacheOperations own = (TierCacheOperations) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -212,6 +250,30 @@ class TierCacheConfigurationTests {
 		@Bean
 		PricesService pricesService() {
 			return new PricesService();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QuotesConfiguration {
+
+		@Bean
+		QuotesService quotesService() {
+			return new QuotesService();
+		}
+
+	}
+
+	public static class QuotesService {
+
+		@Cached(name = "quotes", ttl = "10m")
+		public long quote(long id) {
+			return id;
+		}
+
+		@Cached(name = "history", ttl = "20h")
+		public long history(long id) {
+			return id;
 		}
 
 	}

@@ -121,7 +121,9 @@ class TierCacheSpringCacheAutoConfigurationTests {
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(IllegalStateException.class)
 					.hasMessage("Invalid tiercache.caches.books: "
-							+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H");
+							+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H"
+							+ " (ttl from tiercache.default-ttl, staleWhileRevalidate from"
+							+ " tiercache.caches.books.stale-while-revalidate)");
 			});
 	}
 

@@ -66,7 +66,8 @@ class TierCacheOperationSourceTests {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
 			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
-					+ " of cache 'ProductService.findProduct': ttl PT2H exceeds tiercache.max-ttl PT1H");
+					+ " of cache 'ProductService.findProduct': ttl PT2H exceeds tiercache.max-ttl PT1H"
+					+ " (ttl from the per-cache overrides)");
 	}
 
 	@Test
@@ -78,7 +79,8 @@ class TierCacheOperationSourceTests {
 			.isThrownBy(() -> cachedOperation(source, ProductService.class, "findProduct", long.class))
 			.withMessage("Invalid @Cached on " + ProductService.class.getName() + ".findProduct(long)"
 					+ " of cache 'ProductService.findProduct': ttl PT10M plus staleWhileRevalidate PT55M"
-					+ " exceeds tiercache.max-ttl PT1H");
+					+ " exceeds tiercache.max-ttl PT1H (ttl from tiercache.default-ttl, staleWhileRevalidate from"
+					+ " the per-cache overrides)");
 	}
 
 	@Test
