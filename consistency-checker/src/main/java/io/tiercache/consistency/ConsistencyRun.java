@@ -41,7 +41,7 @@ final class ConsistencyRun {
 			try {
 				String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
 				for (int i = 0; i < this.options.instances(); i++) {
-					instances.add(Instance.start(i, properties(this.options, redis, database.url(), namespace), epochs,
+					instances.add(Instance.start(i, properties(this.options, redis, database, namespace), epochs,
 							this.options.broken()));
 				}
 				return run(redis, instances, epochs);
@@ -113,17 +113,17 @@ final class ConsistencyRun {
 	 * The configuration of an instance under test.
 	 * @param options the run's options
 	 * @param redis the Redis it uses
-	 * @param databaseUrl the JDBC URL of the shared database
+	 * @param database the shared database
 	 * @param namespace the run's key namespace
 	 * @return Spring properties
 	 */
-	static Map<String, Object> properties(CheckerOptions options, RedisUnderTest redis, String databaseUrl,
+	static Map<String, Object> properties(CheckerOptions options, RedisUnderTest redis, SharedDatabase database,
 			String namespace) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.web-application-type", "none");
 		properties.put("spring.jmx.enabled", false);
-		properties.put("spring.datasource.url", databaseUrl);
-		properties.put("spring.datasource.username", SharedDatabase.USERNAME);
+		properties.put("spring.datasource.url", database.url());
+		properties.put("spring.datasource.username", database.username());
 		properties.put("spring.datasource.password", "");
 		properties.put("spring.datasource.hikari.maximum-pool-size", options.threads() + 4);
 		properties.put("spring.sql.init.mode", "never");

