@@ -34,13 +34,28 @@ public final class RedisScriptRunner {
 	/** A Lua script loaded from the classpath, with its SHA-1 digest. */
 	public record Script(String name, byte[] source, String sha) {
 
-		public static Script load(String name) {
+		/**
+		 * Load a script, after the files whose functions it uses.
+		 * @param name the script's file name, without {@code .lua}
+		 * @param preludes files of functions to put before it, such as {@code common}
+		 * @return the script
+		 */
+		public static Script load(String name, String... preludes) {
+			java.io.ByteArrayOutputStream source = new java.io.ByteArrayOutputStream();
+			for (String prelude : preludes) {
+				source.writeBytes(read(prelude));
+			}
+			source.writeBytes(read(name));
+			byte[] bytes = source.toByteArray();
+			return new Script(name, bytes, sha1(bytes));
+		}
+
+		private static byte[] read(String name) {
 			try (InputStream in = RedisScriptRunner.class.getResourceAsStream(name + ".lua")) {
 				if (in == null) {
 					throw new IllegalStateException("Missing script " + name + ".lua");
 				}
-				byte[] source = in.readAllBytes();
-				return new Script(name, source, sha1(source));
+				return in.readAllBytes();
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("Cannot read script " + name, ex);

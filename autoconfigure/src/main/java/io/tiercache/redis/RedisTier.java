@@ -24,17 +24,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisTier {
 
-	private static final RedisScriptRunner.Script READ = RedisScriptRunner.Script.load("read");
+	/**
+	 * Functions of the scripts that read or start an epoch, among them the server
+	 * incarnation check of [I12].
+	 */
+	private static final String COMMON = "common";
 
-	private static final RedisScriptRunner.Script WRITE = RedisScriptRunner.Script.load("write");
+	private static final RedisScriptRunner.Script READ = RedisScriptRunner.Script.load("read", COMMON);
 
-	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate");
+	private static final RedisScriptRunner.Script WRITE = RedisScriptRunner.Script.load("write", COMMON);
 
-	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence");
+	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate", COMMON);
+
+	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence", COMMON);
 
 	private static final RedisScriptRunner.Script PROBE = RedisScriptRunner.Script.load("probe");
 
-	private static final RedisScriptRunner.Script ROLLBACK = RedisScriptRunner.Script.load("rollback");
+	private static final RedisScriptRunner.Script ROLLBACK = RedisScriptRunner.Script.load("rollback", COMMON);
 
 	private static final RedisScriptRunner.Script RELEASE = RedisScriptRunner.Script.load("release");
 
@@ -178,14 +184,16 @@ public final class RedisTier {
 	}
 
 	/**
-	 * Read the current epoch and sequence, creating nothing.
+	 * Read the current epoch and sequence, creating nothing, but for a new epoch over a
+	 * sequence hash that another server incarnation holds ([I12] in
+	 * {@code docs/correctness.md}).
 	 * @return them, or {@code null} if the sequence hash does not exist (no invalidation
 	 * and no load since Redis started or was flushed)
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
 	public @Nullable SequenceState currentSequence() {
-		List<?> reply = reply("sequence",
-				this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() }, new byte[0][]));
+		List<?> reply = reply("sequence", this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() },
+				new byte[][] { bytes(newEpoch()) }));
 		if (reply.size() < 2 || !(reply.get(0) instanceof byte[]) || !(reply.get(1) instanceof byte[])) {
 			return null;
 		}
