@@ -161,10 +161,13 @@ public final class RedisTier {
 	}
 
 	/**
-	 * Invalidate tags and publish the invalidation.
+	 * Invalidate tags and publish the invalidation; with replicas to wait for, return
+	 * once they have acknowledged it.
 	 * @param tags the tags, at least one
 	 * @return the epoch and sequence number of the invalidation
-	 * @throws RedisUnavailableException if Redis cannot be used
+	 * @throws RedisUnavailableException if Redis cannot be used, or too few replicas
+	 * acknowledged the invalidation in time (operation {@code replica-ack}): it must be
+	 * sent again, which is harmless
 	 */
 	public Sequence invalidate(List<String> tags) {
 		byte[][] keys = new byte[1 + tags.size()][];
@@ -179,7 +182,8 @@ public final class RedisTier {
 			keys[1 + i] = this.keys.tag(tags.get(i));
 			args[5 + i] = bytes(tags.get(i));
 		}
-		List<?> reply = reply("invalidate", this.runner.run("invalidate", INVALIDATE, keys, args));
+		// With replicas to wait for, not done until they have it ([I12]).
+		List<?> reply = reply("invalidate", this.runner.runAcknowledged("invalidate", INVALIDATE, keys, args));
 		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
 	}
 
@@ -229,6 +233,13 @@ public final class RedisTier {
 	public void probe(String nonce) {
 		this.runner.run("probe", PROBE, new byte[0][],
 				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)) });
+	}
+
+	/**
+	 * Close what this tier opened of its own (the connection acknowledged scripts use).
+	 */
+	public void close() {
+		this.runner.close();
 	}
 
 	/**
