@@ -86,7 +86,7 @@ public class IncarnationCheckBenchmark {
 		this.client = RedisClient.create(this.redis.uri());
 		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		this.commands = this.connection.sync();
-		List<byte[]> entries = this.commands.keys(bytes("tc:v1:e:*"));
+		List<byte[]> entries = this.commands.keys("tc:v1:e:*");
 		if (entries.size() != 1) {
 			throw new IllegalStateException("Expected one entry, found " + entries.size());
 		}
