@@ -425,6 +425,23 @@ public class TierCacheProperties {
 		 */
 		private DataSize maxValueSize = DataSize.ofBytes(StoreOptions.DEFAULT_MAX_VALUE_BYTES);
 
+		/**
+		 * Number of replicas that must acknowledge each invalidation (Redis's WAIT)
+		 * before it counts as done. One acknowledged by fewer within
+		 * tiercache.redis.replica-ack-timeout stays pending (this instance serves nothing
+		 * it invalidates) and is retried, so that a failover to a replica never loses it.
+		 * 0 does not wait: a failover may then lose the last invalidations, which the
+		 * server incarnation check turns into misses. See docs/correctness.md for which
+		 * persistence and replication settings give which guarantee.
+		 */
+		private int replicaAcks = StoreOptions.DEFAULT_REPLICA_ACKS;
+
+		/**
+		 * Longest time an invalidation waits for tiercache.redis.replica-acks replicas to
+		 * acknowledge it. Must be positive when replica-acks is.
+		 */
+		private Duration replicaAckTimeout = StoreOptions.DEFAULT_REPLICA_ACK_TIMEOUT;
+
 		private final Breaker breaker = new Breaker();
 
 		public String getKeyPrefix() {
@@ -449,6 +466,22 @@ public class TierCacheProperties {
 
 		public void setMaxValueSize(DataSize maxValueSize) {
 			this.maxValueSize = maxValueSize;
+		}
+
+		public int getReplicaAcks() {
+			return this.replicaAcks;
+		}
+
+		public void setReplicaAcks(int replicaAcks) {
+			this.replicaAcks = replicaAcks;
+		}
+
+		public Duration getReplicaAckTimeout() {
+			return this.replicaAckTimeout;
+		}
+
+		public void setReplicaAckTimeout(Duration replicaAckTimeout) {
+			this.replicaAckTimeout = replicaAckTimeout;
 		}
 
 		public Breaker getBreaker() {

@@ -60,6 +60,7 @@ final class TierCachePropertiesValidator {
 			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(),
 					"must be positive");
 		}
+		validateReplicaAcks(properties.getRedis());
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
 		if (properties.getShutdownTimeout() == null || properties.getShutdownTimeout().isNegative()) {
@@ -91,6 +92,28 @@ final class TierCachePropertiesValidator {
 				throw new IllegalStateException("Invalid tiercache.caches." + name + ": " + ex.getMessage()
 						+ policy.originsOfDefaults(name, ex.settings()));
 			}
+		}
+	}
+
+	private static void validateReplicaAcks(TierCacheProperties.Redis redis) {
+		int acks = redis.getReplicaAcks();
+		if (acks < 0) {
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.redis.replica-acks: '" + acks + "' must be zero (do not wait) or more.",
+					"Set tiercache.redis.replica-acks to the number of replicas that must acknowledge each "
+							+ "invalidation, or to 0 not to wait for replicas.");
+		}
+		Duration timeout = redis.getReplicaAckTimeout();
+		if (timeout == null || timeout.isNegative() || (acks > 0 && timeout.isZero())) {
+			// WAIT with a timeout of 0 blocks until enough replicas answer: a replica
+			// that
+			// is gone would hold up every invalidation for good.
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.redis.replica-ack-timeout: '" + timeout + "' must be positive when "
+							+ "tiercache.redis.replica-acks is " + acks
+							+ " (Redis's WAIT with a timeout of 0 waits for ever).",
+					"Set tiercache.redis.replica-ack-timeout to a positive duration, such as 100ms, or "
+							+ "tiercache.redis.replica-acks to 0 not to wait for replicas.");
 		}
 	}
 

@@ -103,6 +103,7 @@ class TierCacheRedisConfiguration {
 			.earlyRefreshBeta(properties.getRefresh().getBeta())
 			.refreshThreads(properties.getRefresh().getThreads())
 			.shutdownTimeout(properties.getShutdownTimeout())
+			.replicaAcks(redis.getReplicaAcks(), redis.getReplicaAckTimeout())
 			.build();
 	}
 

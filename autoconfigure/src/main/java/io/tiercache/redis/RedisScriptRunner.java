@@ -34,13 +34,28 @@ public final class RedisScriptRunner {
 	/** A Lua script loaded from the classpath, with its SHA-1 digest. */
 	public record Script(String name, byte[] source, String sha) {
 
-		public static Script load(String name) {
+		/**
+		 * Load a script, after the files whose functions it uses.
+		 * @param name the script's file name, without {@code .lua}
+		 * @param preludes files of functions to put before it, such as {@code common}
+		 * @return the script
+		 */
+		public static Script load(String name, String... preludes) {
+			java.io.ByteArrayOutputStream source = new java.io.ByteArrayOutputStream();
+			for (String prelude : preludes) {
+				source.writeBytes(read(prelude));
+			}
+			source.writeBytes(read(name));
+			byte[] bytes = source.toByteArray();
+			return new Script(name, bytes, sha1(bytes));
+		}
+
+		private static byte[] read(String name) {
 			try (InputStream in = RedisScriptRunner.class.getResourceAsStream(name + ".lua")) {
 				if (in == null) {
 					throw new IllegalStateException("Missing script " + name + ".lua");
 				}
-				byte[] source = in.readAllBytes();
-				return new Script(name, source, sha1(source));
+				return in.readAllBytes();
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("Cannot read script " + name, ex);
@@ -69,11 +84,38 @@ public final class RedisScriptRunner {
 
 	private final CircuitBreaker breaker;
 
+	private final int replicaAcks;
+
+	private final Duration replicaAckTimeout;
+
+	/**
+	 * The connection that acknowledged scripts and their {@code WAIT} run on, opened on
+	 * first use; guarded by this.
+	 */
+	private @Nullable RedisConnection dedicated;
+
 	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout,
 			CircuitBreaker breaker) {
+		this(connectionFactory, commandTimeout, breaker, 0, Duration.ZERO);
+	}
+
+	/**
+	 * Create a runner whose {@link #runAcknowledged acknowledged} scripts wait for
+	 * replicas.
+	 * @param connectionFactory the application's connections
+	 * @param commandTimeout how long to wait for one command
+	 * @param breaker the circuit breaker
+	 * @param replicaAcks how many replicas must acknowledge an acknowledged script, 0 for
+	 * none
+	 * @param replicaAckTimeout how long to wait for them
+	 */
+	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout, CircuitBreaker breaker,
+			int replicaAcks, Duration replicaAckTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.timeoutNanos = commandTimeout.toNanos();
 		this.breaker = breaker;
+		this.replicaAcks = replicaAcks;
+		this.replicaAckTimeout = replicaAckTimeout;
 	}
 
 	public CircuitBreaker breaker() {
@@ -106,6 +148,141 @@ public final class RedisScriptRunner {
 	 */
 	public @Nullable Object runAsProbe(String operation, Script script, byte[][] keys, byte[][] args) {
 		return execute(operation, (connection) -> eval(connection, script, keys, args), true);
+	}
+
+	/**
+	 * Run a script whose writes must reach replicas: once it has run, wait ({@code WAIT})
+	 * until the configured number of replicas has acknowledged it, for at most the
+	 * configured timeout. Without replicas to wait for, the same as {@link #run}.
+	 * <p>
+	 * {@code WAIT} waits for the writes of the connection it is sent on, and blocks that
+	 * connection meanwhile, so both go on a connection of their own rather than the
+	 * shared one every other command is pipelined on: one connection, taken once from the
+	 * factory and kept (see {@link #dedicatedCommands()}). Its id and address are read
+	 * before the script and after the {@code WAIT}, in the same pipeline: Lettuce sends
+	 * again, after a reconnection, the commands that had no answer, and a {@code WAIT}
+	 * sent again on a new connection (which has written nothing) would be acknowledged at
+	 * once; a changed connection counts as not acknowledged.
+	 * @param operation name of the operation, for errors and metrics
+	 * @param script the script
+	 * @param keys its keys
+	 * @param args its arguments
+	 * @param probe whether to run as the breaker's probe, also while it is open
+	 * ({@link CircuitBreaker#tryAcquireProbe()})
+	 * @return the reply
+	 * @throws RedisUnavailableException if Redis fails, times out, the breaker is open,
+	 * or (operation {@code replica-ack}) fewer replicas acknowledged it in time; the
+	 * script may have run in that case, and running it again must be harmless
+	 */
+	public @Nullable Object runAcknowledged(String operation, Script script, byte[][] keys, byte[][] args,
+			boolean probe) {
+		if (this.replicaAcks == 0) {
+			return probe ? runAsProbe(operation, script, keys, args) : run(operation, script, keys, args);
+		}
+		if (!(probe ? this.breaker.tryAcquireProbe() : this.breaker.tryAcquirePermission())) {
+			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
+		}
+		Acknowledged result;
+		try {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = dedicatedCommands();
+			try {
+				result = acknowledged(commands, script.sha(), null, keys, args);
+			}
+			catch (NoScriptException ex) {
+				result = acknowledged(commands, null, script.source(), keys, args);
+			}
+			this.breaker.recordSuccess();
+		}
+		catch (RedisUnavailableException ex) {
+			this.breaker.recordFailure();
+			throw new RedisUnavailableException(operation, ex.getMessage(), ex.getCause());
+		}
+		catch (RuntimeException ex) {
+			this.breaker.recordFailure();
+			throw new RedisUnavailableException(operation, "Redis " + operation + " failed: " + ex, ex);
+		}
+		// Redis answered: not a reason to open the breaker, but not done either.
+		if (!result.sameConnection()) {
+			throw new RedisUnavailableException("replica-ack", "The connection of " + operation
+					+ " was re-established before replicas acknowledged it: it is retried");
+		}
+		if (result.replicas() < this.replicaAcks) {
+			throw new RedisUnavailableException("replica-ack",
+					operation + " reached Redis but only " + result.replicas() + " of " + this.replicaAcks
+							+ " replicas acknowledged it within " + this.replicaAckTimeout.toMillis()
+							+ "ms (tiercache.redis.replica-acks, tiercache.redis.replica-ack-timeout): it is "
+							+ "retried");
+		}
+		return result.reply();
+	}
+
+	private Acknowledged acknowledged(RedisClusterAsyncCommands<byte[], byte[]> commands, @Nullable String sha,
+			byte @Nullable [] source, byte[][] keys, byte[][] args) {
+		// Sent together, answered in order: one round trip plus the wait.
+		Future<String> before = commands.clientInfo();
+		Future<Object> reply = (sha != null) ? commands.evalsha(sha, ScriptOutputType.MULTI, keys, args)
+				: commands.eval(source, ScriptOutputType.MULTI, keys, args);
+		Future<Long> replicas = commands.waitForReplication(this.replicaAcks, this.replicaAckTimeout.toMillis());
+		Future<String> after = commands.clientInfo();
+		String first = await(before);
+		Object result = await(reply);
+		long acknowledged = await(replicas, this.timeoutNanos + this.replicaAckTimeout.toNanos());
+		return new Acknowledged(result, acknowledged, connection(first).equals(connection(await(after))));
+	}
+
+	/** The id and both addresses of a connection, from {@code CLIENT INFO}. */
+	private static String connection(String clientInfo) {
+		StringBuilder identity = new StringBuilder();
+		for (String field : clientInfo.trim().split(" ")) {
+			if (field.startsWith("id=") || field.startsWith("addr=") || field.startsWith("laddr=")) {
+				identity.append(field).append(' ');
+			}
+		}
+		return identity.toString();
+	}
+
+	/**
+	 * The commands of the connection kept for {@link #runAcknowledged}. Spring Data Redis
+	 * gives a {@code LettuceConnection} a connection of its own from the factory's
+	 * provider (same target, credentials, database, pool) while it is pipelined; this one
+	 * is opened in pipeline mode and kept until {@link #close()}, and only its native
+	 * asynchronous API is used, so nothing is ever queued in the pipeline itself. Lettuce
+	 * reconnects it as it does any connection (through the Sentinels, after a failover).
+	 */
+	private synchronized RedisClusterAsyncCommands<byte[], byte[]> dedicatedCommands() {
+		if (this.dedicated == null || this.dedicated.isClosed()) {
+			RedisConnection connection = this.connectionFactory.getConnection();
+			try {
+				connection.openPipeline();
+				RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+				if (commands instanceof io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> standalone) {
+					// A flush policy of the application's that buffers pipelines would
+					// hold
+					// our commands back.
+					standalone.getStatefulConnection().setAutoFlushCommands(true);
+				}
+				this.dedicated = connection;
+			}
+			catch (RuntimeException ex) {
+				connection.close();
+				throw ex;
+			}
+		}
+		return asyncCommands(this.dedicated);
+	}
+
+	/** Close the connection kept for acknowledged scripts, if one was opened. */
+	public synchronized void close() {
+		if (this.dedicated != null) {
+			try {
+				this.dedicated.closePipeline();
+			}
+			catch (RuntimeException ex) {
+				// Nothing was queued in it; closing is what matters.
+			}
+			this.dedicated.close();
+			this.dedicated = null;
+		}
 	}
 
 	/**
@@ -163,13 +340,17 @@ public final class RedisScriptRunner {
 	}
 
 	private <T> T await(Future<T> future) {
+		return await(future, this.timeoutNanos);
+	}
+
+	private <T> T await(Future<T> future, long timeoutNanos) {
 		try {
-			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+			return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
 			throw new RedisUnavailableException("", "Redis did not answer within "
-					+ Duration.ofNanos(this.timeoutNanos).toMillis() + "ms (tiercache.redis.command-timeout)", ex);
+					+ Duration.ofNanos(timeoutNanos).toMillis() + "ms (tiercache.redis.command-timeout)", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -182,6 +363,16 @@ public final class RedisScriptRunner {
 			}
 			throw new RedisUnavailableException("", "Redis failed: " + ex.getCause(), ex.getCause());
 		}
+	}
+
+	/**
+	 * What an acknowledged script got.
+	 *
+	 * @param reply the script's reply
+	 * @param replicas how many replicas acknowledged it
+	 * @param sameConnection whether the script and its {@code WAIT} ran on one connection
+	 */
+	private record Acknowledged(@Nullable Object reply, long replicas, boolean sameConnection) {
 	}
 
 	@FunctionalInterface

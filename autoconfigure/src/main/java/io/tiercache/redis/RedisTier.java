@@ -24,17 +24,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisTier {
 
-	private static final RedisScriptRunner.Script READ = RedisScriptRunner.Script.load("read");
+	/**
+	 * Functions of the scripts that read or start an epoch, among them the server
+	 * incarnation check of [I12].
+	 */
+	private static final String COMMON = "common";
 
-	private static final RedisScriptRunner.Script WRITE = RedisScriptRunner.Script.load("write");
+	private static final RedisScriptRunner.Script READ = RedisScriptRunner.Script.load("read", COMMON);
 
-	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate");
+	private static final RedisScriptRunner.Script WRITE = RedisScriptRunner.Script.load("write", COMMON);
 
-	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence");
+	private static final RedisScriptRunner.Script INVALIDATE = RedisScriptRunner.Script.load("invalidate", COMMON);
+
+	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence", COMMON);
 
 	private static final RedisScriptRunner.Script PROBE = RedisScriptRunner.Script.load("probe");
 
-	private static final RedisScriptRunner.Script ROLLBACK = RedisScriptRunner.Script.load("rollback");
+	private static final RedisScriptRunner.Script ROLLBACK = RedisScriptRunner.Script.load("rollback", COMMON);
 
 	private static final RedisScriptRunner.Script RELEASE = RedisScriptRunner.Script.load("release");
 
@@ -155,10 +161,13 @@ public final class RedisTier {
 	}
 
 	/**
-	 * Invalidate tags and publish the invalidation.
+	 * Invalidate tags and publish the invalidation; with replicas to wait for, return
+	 * once they have acknowledged it.
 	 * @param tags the tags, at least one
 	 * @return the epoch and sequence number of the invalidation
-	 * @throws RedisUnavailableException if Redis cannot be used
+	 * @throws RedisUnavailableException if Redis cannot be used, or too few replicas
+	 * acknowledged the invalidation in time (operation {@code replica-ack}): it must be
+	 * sent again, which is harmless
 	 */
 	public Sequence invalidate(List<String> tags) {
 		return invalidate(tags, false);
@@ -189,21 +198,22 @@ public final class RedisTier {
 			keys[1 + i] = this.keys.tag(tags.get(i));
 			args[5 + i] = bytes(tags.get(i));
 		}
-		Object result = probe ? this.runner.runAsProbe("invalidate", INVALIDATE, keys, args)
-				: this.runner.run("invalidate", INVALIDATE, keys, args);
-		List<?> reply = reply("invalidate", result);
+		// With replicas to wait for, not done until they have it ([I12]).
+		List<?> reply = reply("invalidate", this.runner.runAcknowledged("invalidate", INVALIDATE, keys, args, probe));
 		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
 	}
 
 	/**
-	 * Read the current epoch and sequence, creating nothing.
+	 * Read the current epoch and sequence, creating nothing, but for a new epoch over a
+	 * sequence hash that another server incarnation holds ([I12] in
+	 * {@code docs/correctness.md}).
 	 * @return them, or {@code null} if the sequence hash does not exist (no invalidation
 	 * and no load since Redis started or was flushed)
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
 	public @Nullable SequenceState currentSequence() {
-		List<?> reply = reply("sequence",
-				this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() }, new byte[0][]));
+		List<?> reply = reply("sequence", this.runner.run("sequence", SEQUENCE, new byte[][] { this.keys.seq() },
+				new byte[][] { bytes(newEpoch()) }));
 		if (reply.size() < 2 || !(reply.get(0) instanceof byte[]) || !(reply.get(1) instanceof byte[])) {
 			return null;
 		}
@@ -239,6 +249,13 @@ public final class RedisTier {
 	public void probe(String nonce) {
 		this.runner.run("probe", PROBE, new byte[0][],
 				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)) });
+	}
+
+	/**
+	 * Close what this tier opened of its own (the connection acknowledged scripts use).
+	 */
+	public void close() {
+		this.runner.close();
 	}
 
 	/**

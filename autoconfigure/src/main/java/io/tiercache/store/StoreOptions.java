@@ -72,6 +72,20 @@ public final class StoreOptions {
 	 */
 	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
+	/**
+	 * Default number of replicas that must acknowledge an invalidation before it counts
+	 * as done: none, so invalidations do not wait for replication.
+	 */
+	public static final int DEFAULT_REPLICA_ACKS = 0;
+
+	/**
+	 * Default longest time an invalidation waits for its replicas' acknowledgement
+	 * ({@code WAIT}), when {@link #replicaAcks()} asks for any: replication on one
+	 * network takes a millisecond or two, so this is ample, and short enough that a
+	 * replica that cannot answer holds up the invalidations behind it for little.
+	 */
+	public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(100);
+
 	/** Sleeps for a number of nanoseconds; faked in tests together with the ticker. */
 	@FunctionalInterface
 	public interface Sleeper {
@@ -113,6 +127,10 @@ public final class StoreOptions {
 
 	private final Duration shutdownTimeout;
 
+	private final int replicaAcks;
+
+	private final Duration replicaAckTimeout;
+
 	private final Ticker ticker;
 
 	private final Sleeper sleeper;
@@ -137,6 +155,8 @@ public final class StoreOptions {
 		this.refreshThreads = builder.refreshThreads;
 		this.maxValueBytes = builder.maxValueBytes;
 		this.shutdownTimeout = builder.shutdownTimeout;
+		this.replicaAcks = builder.replicaAcks;
+		this.replicaAckTimeout = builder.replicaAckTimeout;
 		this.ticker = builder.ticker;
 		this.sleeper = builder.sleeper;
 		this.wallClock = builder.wallClock;
@@ -238,6 +258,20 @@ public final class StoreOptions {
 		return this.shutdownTimeout;
 	}
 
+	/**
+	 * How many replicas must acknowledge an invalidation ({@code WAIT}) before it counts
+	 * as done; {@code 0} not to wait. One that fewer acknowledge in time stays pending
+	 * and is retried ([I12] in {@code docs/correctness.md}).
+	 */
+	public int replicaAcks() {
+		return this.replicaAcks;
+	}
+
+	/** How long an invalidation waits for {@link #replicaAcks()} acknowledgements. */
+	public Duration replicaAckTimeout() {
+		return this.replicaAckTimeout;
+	}
+
 	/** Time source of the local tier, load durations and lease waits. */
 	public Ticker ticker() {
 		return this.ticker;
@@ -291,6 +325,10 @@ public final class StoreOptions {
 
 		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
+		private int replicaAcks = DEFAULT_REPLICA_ACKS;
+
+		private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+
 		private Ticker ticker = Ticker.systemTicker();
 
 		private Sleeper sleeper = Sleeper.SYSTEM;
@@ -318,6 +356,8 @@ public final class StoreOptions {
 			this.refreshThreads = options.refreshThreads;
 			this.maxValueBytes = options.maxValueBytes;
 			this.shutdownTimeout = options.shutdownTimeout;
+			this.replicaAcks = options.replicaAcks;
+			this.replicaAckTimeout = options.replicaAckTimeout;
 			this.ticker = options.ticker;
 			this.sleeper = options.sleeper;
 			this.wallClock = options.wallClock;
@@ -395,6 +435,23 @@ public final class StoreOptions {
 			required("shutdownTimeout", shutdownTimeout);
 			requireArgument(!shutdownTimeout.isNegative(), "shutdownTimeout", shutdownTimeout, "must not be negative");
 			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
+		 * Wait for replicas to acknowledge each invalidation.
+		 * @param acks how many must acknowledge it, {@code 0} not to wait
+		 * @param timeout how long to wait for them; positive when {@code acks} is
+		 * (Redis's {@code WAIT} with no timeout waits for ever)
+		 * @return this builder
+		 */
+		public Builder replicaAcks(int acks, Duration timeout) {
+			requireArgument(acks >= 0, "replicaAcks", acks, "must be zero (do not wait) or more");
+			required("replicaAckTimeout", timeout);
+			requireArgument(!timeout.isNegative() && (acks == 0 || !timeout.isZero()), "replicaAckTimeout", timeout,
+					"must be positive when replicaAcks is " + acks);
+			this.replicaAcks = acks;
+			this.replicaAckTimeout = timeout;
 			return this;
 		}
 

@@ -203,7 +203,6 @@ final class TagInvalidations {
 				return;
 			}
 		}
-		// (While a retry runs, the invalidation it is sending is not in the queue.)
 		if (!this.queue.isEmpty()) {
 			schedule(true);
 		}
@@ -252,28 +251,24 @@ final class TagInvalidations {
 	 * @return whether the queue is empty
 	 */
 	private boolean drain() {
-		List<Pending> failed = new ArrayList<>();
+		// The head stays queued while it is sent, so that it still counts as waiting (and
+		// keeps its place); only this thread removes from the queue.
 		Pending pending;
-		while ((pending = this.queue.poll()) != null) {
-			if (tryInvalidate(pending, this.retryPublisher)) {
-				this.observer.invalidationRetried();
-			}
-			else {
-				failed.add(pending);
+		boolean failed = false;
+		while ((pending = this.queue.peek()) != null) {
+			if (!tryInvalidate(pending, this.retryPublisher)) {
+				failed = true;
 				break;
 			}
+			this.queue.poll();
+			this.observer.invalidationRetried();
 		}
 		synchronized (this) {
 			this.scheduled = null;
-			if (failed.isEmpty() && this.queue.isEmpty()) {
+			if (!failed && this.queue.isEmpty()) {
 				this.delayMillis = this.initialDelayMillis;
 				return true;
 			}
-			// Keep the order: the failed one goes back to the front.
-			List<Pending> rest = new ArrayList<>(this.queue);
-			this.queue.clear();
-			this.queue.addAll(failed);
-			this.queue.addAll(rest);
 			this.delayMillis = Math.min(this.delayMillis * 2, MAX_DELAY_MILLIS);
 			return false;
 		}

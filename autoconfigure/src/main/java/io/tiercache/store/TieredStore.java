@@ -282,6 +282,7 @@ public final class TieredStore {
 		}
 		this.context.refresher().close();
 		this.invalidations.close(this.context.options().shutdownTimeout());
+		this.context.redis().tier().close();
 	}
 
 	static ThreadFactory daemonThreads(String name) {
@@ -391,7 +392,8 @@ public final class TieredStore {
 			StoreOptions options = this.options;
 			CircuitBreaker breaker = new CircuitBreaker(options.breakerFailureThreshold(),
 					options.breakerOpenDuration(), System::nanoTime);
-			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker);
+			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker,
+					options.replicaAcks(), options.replicaAckTimeout());
 			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace()),
 					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString(),
 					// The envelope's header and tags come on top of the value itself.

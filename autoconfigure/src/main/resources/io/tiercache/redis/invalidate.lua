@@ -6,19 +6,20 @@
 -- ARGV[6..] tag names, in the order of KEYS[2..]
 -- The message also carries the epoch's first sequence number (b), so that a subscriber meeting
 -- the epoch for the first time knows which messages to expect.
+-- (common.lua comes first.)
 -- Returns {epoch, n}.
 
-local s = redis.call('HMGET', KEYS[1], 'epoch', 'n', 'start')
+local s = redis.call('HMGET', KEYS[1], 'epoch', 'n', 'start', 'run')
 local epoch = s[1]
 local start = s[3]
--- A hash that holds no number under 'n' was not written by tiercache: start a new epoch over
--- it, as over a missing one, so that HINCRBY below cannot fail.
-local valid = s[2] and string.len(s[2]) <= 15 and string.match(s[2], '^%d+$')
-if not (s[1] and valid) then
-  local t = redis.call('TIME')
+local run = incarnation()
+-- A missing hash, one that holds no number under 'n' (not written by tiercache, and HINCRBY
+-- below could fail) or one held by another server incarnation ([I12]: it may have lost
+-- acknowledged invalidations) gets a new epoch first.
+local seen = number(s[2])
+if not (s[1] and seen and s[4] == run) then
   epoch = ARGV[1]
-  start = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-  redis.call('HSET', KEYS[1], 'epoch', epoch, 'n', start, 'start', start)
+  start = startEpoch(KEYS[1], epoch, run, seen)
 end
 local n = string.format('%d', redis.call('HINCRBY', KEYS[1], 'n', 1))
 local tags = {}

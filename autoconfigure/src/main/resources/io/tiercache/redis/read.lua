@@ -5,31 +5,23 @@
 -- ARGV[3] prefix of tag keys (for the tags listed inside the envelope), ARGV[4] lease TTL (ms),
 -- or 0 for no lease, ARGV[5] lease token, ARGV[6] '1' to prepare a refresh without reading,
 -- ARGV[7] the largest entry to return
+-- (common.lua comes first.)
 -- Returns {1, epoch, n, envelope, pttl} for a valid entry, otherwise
 -- {0, epoch, n, 1 if the lease was taken else 0, remaining lease TTL (ms)}.
 
--- A decimal number of at most 18 digits, or nil: what the scripts store is exactly that, and
--- anything else under tiercache's keys was not written by them.
-local function number(text)
-  if type(text) == 'string' and string.len(text) <= 15 and string.match(text, '^%d+$') then
-    return tonumber(text)
-  end
-  return nil
-end
-
+-- The epoch and sequence to read under. A missing hash, one that is not tiercache's (no
+-- number), or one held by another server incarnation starts a new epoch, in which every
+-- entry written before is dead: the last one because the records it holds may have lost
+-- acknowledged invalidations ([I12] in docs/correctness.md). The new epoch's hash names
+-- this incarnation, so processes noticing it together start one epoch.
 local function state(seq, candidate)
-  local s = redis.call('HMGET', seq, 'epoch', 'n')
-  if s[1] and number(s[2]) then
+  local s = redis.call('HMGET', seq, 'epoch', 'n', 'run')
+  local run = incarnation()
+  local n = number(s[2])
+  if s[1] and n and s[3] == run then
     return s[1], s[2]
   end
-  -- A new epoch starts its sequence at the server's clock in milliseconds, so tag keys that
-  -- outlived the old seq hash (eviction) hold smaller numbers and cost no extra misses. A
-  -- hash that is not tiercache's (no number) is replaced the same way: its entries are dead.
-  local t = redis.call('TIME')
-  local n = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-  -- 'start' lets a subscriber that first meets this epoch expect every message after it.
-  redis.call('HSET', seq, 'epoch', candidate, 'n', n, 'start', n)
-  return candidate, n
+  return candidate, startEpoch(seq, candidate, run, n)
 end
 
 -- Envelope header: version, epoch, loadSeq, created, softExpiry, loadMillis, flags, tag count,

@@ -5,18 +5,14 @@
 -- KEYS[1] seq hash
 -- ARGV[1] the epoch in which the sequence went backwards, ARGV[2] the highest sequence seen in
 -- it, ARGV[3] the new epoch's id
+-- (common.lua comes first.)
 -- Returns {epoch, n} as they are afterwards.
 
 local s = redis.call('HMGET', KEYS[1], 'epoch', 'n')
-if s[1] == ARGV[1] and s[2] and tonumber(s[2]) < tonumber(ARGV[2]) then
+if s[1] == ARGV[1] and number(s[2]) and tonumber(s[2]) < tonumber(ARGV[2]) then
   -- As a new epoch always does, start at the server's clock in milliseconds, and never below
   -- a sequence any tag record may hold.
-  local t = redis.call('TIME')
-  local n = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
-  if tonumber(n) <= tonumber(ARGV[2]) then
-    n = ARGV[2]
-  end
-  redis.call('HSET', KEYS[1], 'epoch', ARGV[3], 'n', n, 'start', n)
+  local n = startEpoch(KEYS[1], ARGV[3], incarnation(), tonumber(ARGV[2]))
   return {ARGV[3], n}
 end
 return {s[1] or '', s[2] or '0'}

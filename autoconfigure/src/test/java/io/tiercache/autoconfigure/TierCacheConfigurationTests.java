@@ -10,6 +10,7 @@ import io.tiercache.annotation.Cached;
 import io.tiercache.cache.TierCacheOperations;
 import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.store.CacheSettings;
+import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -201,11 +203,39 @@ class TierCacheConfigurationTests {
 					tiercache.local.max-unconfirmed=0s                 | tiercache.local.max-unconfirmed
 					tiercache.local.max-unconfirmed=500ms              | tiercache.local.max-unconfirmed: 'PT0.5S' must be longer than tiercache.fanout.check-interval (PT0.5S)
 					tiercache.fanout.check-interval=2s                 | tiercache.local.max-unconfirmed: 'PT1S' must be longer than tiercache.fanout.check-interval (PT2S)
+					tiercache.redis.replica-acks=-1                    | tiercache.redis.replica-acks: '-1' must be zero (do not wait) or more
+					tiercache.redis.replica-ack-timeout=-1ms           | tiercache.redis.replica-ack-timeout: 'PT-0.001S' must be positive
 					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
 		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
 			.withPropertyValues(property)
 			.run((context) -> assertFailureMentions(context, message));
+	}
+
+	@Test
+	void aReplicaAckTimeoutOfZeroFailsStartupSayingWhatToSet() {
+		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+			.withPropertyValues("tiercache.redis.replica-acks=1", "tiercache.redis.replica-ack-timeout=0ms")
+			.run((context) -> {
+				assertFailureMentions(context, "Invalid tiercache.redis.replica-ack-timeout: 'PT0S' must be positive "
+						+ "when tiercache.redis.replica-acks is 1");
+				FailureAnalysis analysis = new TierCacheFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("tiercache.redis.replica-ack-timeout");
+				assertThat(analysis.getAction()).contains("tiercache.redis.replica-ack-timeout", "100ms",
+						"tiercache.redis.replica-acks to 0");
+			});
+	}
+
+	@Test
+	void replicaAcksReachTheStore() {
+		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+			.withPropertyValues("tiercache.redis.replica-acks=2", "tiercache.redis.replica-ack-timeout=250ms")
+			.run((context) -> {
+				StoreOptions options = context.getBean(TieredStore.class).options();
+				assertThat(options.replicaAcks()).isEqualTo(2);
+				assertThat(options.replicaAckTimeout()).isEqualTo(Duration.ofMillis(250));
+			});
 	}
 
 	private static CacheSettings settingsOf(AssertableApplicationContext context, String cache) {

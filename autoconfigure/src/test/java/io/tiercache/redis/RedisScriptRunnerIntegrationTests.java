@@ -30,7 +30,7 @@ class RedisScriptRunnerIntegrationTests {
 	@RegisterExtension
 	static RedisServerExtension redis = RedisServerExtension.embedded();
 
-	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence");
+	private static final RedisScriptRunner.Script SEQUENCE = RedisScriptRunner.Script.load("sequence", "common");
 
 	private static final long OPEN_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -59,13 +59,25 @@ class RedisScriptRunnerIntegrationTests {
 
 	@Test
 	void aScriptFlushedFromRedisIsSentInFullAndRunsAgain() {
-		redis.command("HSET", "seq", "epoch", "e1", "n", "7");
-		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), new byte[0][]))).startsWith("e1", "7");
+		redis.command("HSET", "seq", "epoch", "e1", "n", "7", "run", runId());
+		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e2")))).startsWith("e1", "7");
 		redis.command("SCRIPT", "FLUSH");
 		assertThat(redis.command("SCRIPT", "EXISTS", SEQUENCE.sha())).isEqualTo(List.of(0L));
-		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), new byte[0][]))).startsWith("e1", "7");
+		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e2")))).startsWith("e1", "7");
 		assertThat(redis.command("SCRIPT", "EXISTS", SEQUENCE.sha())).as("loaded again").isEqualTo(List.of(1L));
 		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void aSequenceHeldByAnotherServerIncarnationStartsOneNewEpoch() {
+		// As a promoted replica, or a restart from an AOF or RDB file, holds it
+		redis.command("HSET", "seq", "epoch", "e1", "n", "7", "start", "1", "run", "0123456789abcdef");
+		List<String> first = texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e2")));
+		assertThat(first.get(0)).isEqualTo("e2");
+		assertThat(Long.parseLong(first.get(1))).isGreaterThan(7);
+		assertThat(redis.command("HGET", "seq", "run")).isEqualTo(runId());
+		// Whoever comes next finds the epoch this incarnation started, and starts none
+		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e3")))).isEqualTo(first);
 	}
 
 	@Test
@@ -118,6 +130,11 @@ class RedisScriptRunnerIntegrationTests {
 			.map((element) -> (element instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
 					: String.valueOf(element))
 			.toList();
+	}
+
+	private static String runId() {
+		String info = (String) redis.command("INFO", "server");
+		return info.lines().filter((line) -> line.startsWith("run_id:")).findFirst().orElseThrow().substring(7);
 	}
 
 }

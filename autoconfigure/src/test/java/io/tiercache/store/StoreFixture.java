@@ -16,6 +16,7 @@ import io.tiercache.redis.RedisTier;
 import io.tiercache.test.RedisServerHandle;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -42,7 +43,7 @@ final class StoreFixture implements AutoCloseable {
 
 	final CountingObserver events = new CountingObserver();
 
-	private final @Nullable InvalidationSubscriber subscriber;
+	final @Nullable InvalidationSubscriber subscriber;
 
 	StoreFixture(RedisServerHandle server) {
 		this(server, UnaryOperator.identity(), false);
@@ -60,8 +61,31 @@ final class StoreFixture implements AutoCloseable {
 	 * @param subscribe whether to subscribe to invalidations
 	 */
 	StoreFixture(RedisServerHandle server, UnaryOperator<StoreOptions.Builder> options, boolean subscribe) {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(server.host(), server.port()));
+		this(new RedisStandaloneConfiguration(server.host(), server.port()), options, subscribe);
+	}
+
+	/**
+	 * Create a process connected as the configuration says: to a standalone server, or
+	 * through Sentinels.
+	 * @param configuration where Redis is
+	 * @param options changes to the fixture's options, as above
+	 * @param subscribe whether to subscribe to invalidations
+	 */
+	StoreFixture(RedisConfiguration configuration, UnaryOperator<StoreOptions.Builder> options, boolean subscribe) {
+		this(configuration, options, subscribe ? Duration.ofMillis(100) : null);
+	}
+
+	/**
+	 * Create a process connected as the configuration says, whose subscriber checks the
+	 * sequence as often as given.
+	 * @param configuration where Redis is
+	 * @param options changes to the fixture's options, as above
+	 * @param checkInterval the subscriber's check interval, or {@code null} not to
+	 * subscribe
+	 */
+	StoreFixture(RedisConfiguration configuration, UnaryOperator<StoreOptions.Builder> options,
+			@Nullable Duration checkInterval) {
+		this.connectionFactory = new LettuceConnectionFactory(configuration);
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		StoreOptions.Builder defaults = StoreOptions.builder()
@@ -76,8 +100,8 @@ final class StoreFixture implements AutoCloseable {
 			.build();
 		this.trust = this.store.trust();
 		this.redis = this.store.redis();
-		this.subscriber = subscribe ? new InvalidationSubscriber(this.connectionFactory, this.store,
-				InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), Duration.ofMillis(100)) : null;
+		this.subscriber = (checkInterval != null) ? new InvalidationSubscriber(this.connectionFactory, this.store,
+				InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), checkInterval) : null;
 		if (this.subscriber != null) {
 			this.subscriber.start();
 		}
@@ -101,8 +125,14 @@ final class StoreFixture implements AutoCloseable {
 		return this.store.cache(settings, type, LONG_KEYS);
 	}
 
+	private boolean closed;
+
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
 		if (this.subscriber != null) {
 			this.subscriber.stop();
 		}

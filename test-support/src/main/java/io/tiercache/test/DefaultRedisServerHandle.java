@@ -78,6 +78,14 @@ final class DefaultRedisServerHandle implements RedisServerHandle, AutoCloseable
 	}
 
 	/**
+	 * Send commands to a server this class does not control, such as one of
+	 * {@link RedisProcess}: neither checked nor flushed.
+	 */
+	static DefaultRedisServerHandle commandsOnly(String uri) {
+		return new DefaultRedisServerHandle(uri, null);
+	}
+
+	/**
 	 * Use the server at the given URI after checking it answers, and flush it so a test
 	 * class starts from the same empty state as with an embedded server.
 	 */

@@ -282,6 +282,19 @@ public final class EmbeddedRedis implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The bundled {@code redis-server} binary, copied once under {@code target}: what
+	 * {@link RedisProcess} runs too.
+	 */
+	static Path binary() {
+		try {
+			return execProvider().get().toPath();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not find the embedded redis-server binary", ex);
+		}
+	}
+
 	private static RedisServer build(int port, Path directory) {
 		// settings go to a small config file embedded-redis writes to java.io.tmpdir and
 		// deletes on exit; its configFile() cannot be used as build() then always fails
@@ -329,7 +342,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 		return execProvider;
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
 			return socket.getLocalPort();
 		}
@@ -359,7 +372,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 		}
 	}
 
-	private static void deleteDirectory(Path directory) {
+	static void deleteDirectory(Path directory) {
 		try (Stream<Path> paths = Files.walk(directory)) {
 			paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
 		}

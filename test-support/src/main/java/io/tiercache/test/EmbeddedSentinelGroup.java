@@ -1,0 +1,261 @@
+package io.tiercache.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One master, one replica and three Sentinels (quorum two) of the bundled
+ * {@code redis-server} binary, on free loopback ports: enough to fail over for real. The
+ * Sentinels declare the master down after {@link #DOWN_AFTER} without an answer, so a
+ * failover takes a few seconds. <pre class="code">
+ * try (EmbeddedSentinelGroup group = EmbeddedSentinelGroup.start()) {
+ *     // connect through group.sentinelPorts() to group.masterName()
+ *     group.cutReplication();     // what the master acknowledges now, the replica never gets
+ *     group.killMaster();
+ *     RedisProcess promoted = group.awaitFailover(Duration.ofSeconds(30));
+ * }
+ * </pre> Plain Java; {@link #close()} kills every process and deletes their directories.
+ */
+public final class EmbeddedSentinelGroup implements AutoCloseable {
+
+	/** How long the Sentinels wait for the master before declaring it down. */
+	public static final Duration DOWN_AFTER = Duration.ofSeconds(1);
+
+	private static final String MASTER_NAME = "tiercache";
+
+	private static final int START_ATTEMPTS = 5;
+
+	private final RedisProcess master;
+
+	private final RedisProcess replica;
+
+	private final List<RedisProcess> sentinels;
+
+	private EmbeddedSentinelGroup(RedisProcess master, RedisProcess replica, List<RedisProcess> sentinels) {
+		this.master = master;
+		this.replica = replica;
+		this.sentinels = sentinels;
+	}
+
+	/**
+	 * Start the group and wait until the replica is in sync and every Sentinel knows the
+	 * replica and the other Sentinels, so that a failover can happen from then on.
+	 * @return the running group
+	 * @throws IllegalStateException if a process does not start (with the end of its log)
+	 * or the group does not form within 30 seconds
+	 */
+	public static EmbeddedSentinelGroup start() {
+		IllegalStateException failure = new IllegalStateException(
+				"Could not start a Sentinel group after " + START_ATTEMPTS + " attempts");
+		for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+			try {
+				return tryStart();
+			}
+			catch (IllegalStateException ex) {
+				failure.addSuppressed(ex);
+			}
+		}
+		throw failure;
+	}
+
+	private static EmbeddedSentinelGroup tryStart() {
+		List<RedisProcess> started = new ArrayList<>();
+		try {
+			RedisProcess master = RedisProcess.start("master", EmbeddedRedis.freePort(), List.of(), false);
+			started.add(master);
+			RedisProcess replica = RedisProcess.start("replica", EmbeddedRedis.freePort(),
+					List.of("replicaof " + master.host() + " " + master.port()), false);
+			started.add(replica);
+			List<RedisProcess> sentinels = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				RedisProcess sentinel = RedisProcess.start("sentinel", EmbeddedRedis.freePort(),
+						List.of("sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 2",
+								"sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
+								"sentinel failover-timeout " + MASTER_NAME + " 10000",
+								"sentinel parallel-syncs " + MASTER_NAME + " 1"),
+						true);
+				started.add(sentinel);
+				sentinels.add(sentinel);
+			}
+			EmbeddedSentinelGroup group = new EmbeddedSentinelGroup(master, replica, List.copyOf(sentinels));
+			group.awaitFormed(Duration.ofSeconds(30));
+			return group;
+		}
+		catch (RuntimeException ex) {
+			started.forEach(RedisProcess::close);
+			throw (ex instanceof IllegalStateException ise) ? ise
+					: new IllegalStateException("Could not start a Sentinel group: " + ex, ex);
+		}
+	}
+
+	/** The name the Sentinels monitor the master under. */
+	public String masterName() {
+		return MASTER_NAME;
+	}
+
+	/** The ports of the three Sentinels, on {@code 127.0.0.1}. */
+	public List<Integer> sentinelPorts() {
+		return this.sentinels.stream().map(RedisProcess::port).toList();
+	}
+
+	/** The server started as the master. */
+	public RedisProcess master() {
+		return this.master;
+	}
+
+	/** The server started as the replica. */
+	public RedisProcess replica() {
+		return this.replica;
+	}
+
+	public List<RedisProcess> sentinels() {
+		return this.sentinels;
+	}
+
+	/**
+	 * Wait until the replica has received everything the master has written (its
+	 * acknowledged offset has reached the master's).
+	 * @param timeout how long to wait
+	 */
+	public void awaitReplicaInSync(Duration timeout) {
+		awaitCondition(timeout, "the replica to catch up with the master", () -> {
+			if (!"up".equals(this.replica.info("replication", "master_link_status"))) {
+				return false;
+			}
+			String offset = this.master.info("replication", "master_repl_offset");
+			String slave = this.master.info("replication", "slave0");
+			return slave != null && slave.contains("offset=" + offset + ",");
+		});
+	}
+
+	/**
+	 * Stop replication from the master to the replica, and keep it stopped: the master's
+	 * default user may no longer run {@code PSYNC} or {@code SYNC}, and the replica's
+	 * link is closed. Every write the master acknowledges from now on is lost if the
+	 * replica is promoted. Returns once the replica reports its link down.
+	 */
+	public void cutReplication() {
+		this.master.command("ACL", "SETUSER", "default", "-psync", "-sync");
+		this.master.command("CLIENT", "KILL", "TYPE", "replica");
+		awaitCondition(Duration.ofSeconds(10), "the replica's link to go down",
+				() -> !"up".equals(this.replica.info("replication", "master_link_status")));
+	}
+
+	/**
+	 * Let the replica resynchronise again after {@link #cutReplication()}; it reconnects
+	 * by itself within about a second.
+	 */
+	public void restoreReplication() {
+		this.master.command("ACL", "SETUSER", "default", "+psync", "+sync");
+	}
+
+	/** Kill the master with {@code SIGKILL}. */
+	public void killMaster() {
+		this.master.kill();
+	}
+
+	/**
+	 * Wait until the Sentinels have promoted the replica: every Sentinel names it as the
+	 * master, and it reports itself so.
+	 * @param timeout how long to wait
+	 * @return the promoted replica
+	 */
+	public RedisProcess awaitFailover(Duration timeout) {
+		String promoted = this.replica.port() + "";
+		awaitCondition(timeout, "the Sentinels to promote the replica", () -> {
+			if (!"master".equals(this.replica.info("replication", "role"))) {
+				return false;
+			}
+			for (RedisProcess sentinel : this.sentinels) {
+				Object address = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+				if (!(address instanceof List<?> list) || list.size() < 2 || !promoted.equals(list.get(1))) {
+					return false;
+				}
+			}
+			return true;
+		});
+		return this.replica;
+	}
+
+	private void awaitFormed(Duration timeout) {
+		awaitReplicaInSync(timeout);
+		awaitCondition(timeout, "every Sentinel to know the replica and the two other Sentinels", () -> {
+			for (RedisProcess sentinel : this.sentinels) {
+				List<?> master = (List<?>) sentinel.command("SENTINEL", "MASTER", MASTER_NAME);
+				if (!"1".equals(field(master, "num-slaves")) || !"2".equals(field(master, "num-other-sentinels"))) {
+					return false;
+				}
+			}
+			return true;
+		});
+	}
+
+	private static Object field(List<?> pairs, String name) {
+		for (int i = 0; i + 1 < pairs.size(); i += 2) {
+			if (name.equals(pairs.get(i))) {
+				return pairs.get(i + 1);
+			}
+		}
+		return null;
+	}
+
+	private void awaitCondition(Duration timeout, String what, Condition condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		RuntimeException last = null;
+		while (System.nanoTime() - deadline < 0) {
+			try {
+				if (condition.holds()) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				last = ex;
+			}
+			RedisProcess.pause(Duration.ofMillis(50));
+		}
+		StringBuilder logs = new StringBuilder();
+		for (RedisProcess process : all()) {
+			logs.append("\n--- ").append(process).append(":\n").append(process.logTail());
+		}
+		throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what + logs, last);
+	}
+
+	private List<RedisProcess> all() {
+		List<RedisProcess> all = new ArrayList<>(List.of(this.master, this.replica));
+		all.addAll(this.sentinels);
+		return all;
+	}
+
+	/** Kill every process and delete their directories. */
+	@Override
+	public void close() {
+		RuntimeException failure = null;
+		for (RedisProcess process : all()) {
+			try {
+				process.close();
+			}
+			catch (RuntimeException ex) {
+				failure = Objects.requireNonNullElse(failure, ex);
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "EmbeddedSentinelGroup[master " + this.master.uri() + ", replica " + this.replica.uri() + ", sentinels "
+				+ sentinelPorts() + "]";
+	}
+
+	@FunctionalInterface
+	private interface Condition {
+
+		boolean holds();
+
+	}
+
+}
