@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -101,10 +102,11 @@ class LeastPrivilegeAclIntegrationTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 				assertThat(meters.counter("tiercache.redis.errors", "operation", "invalidate").count()).isPositive();
-				assertThat(health(context)).isEqualTo(Status.DOWN);
+				// One snapshot: a retry in flight is briefly not counted as pending
+				Health health = context.getBean(TierCacheHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("invalidations");
 			});
-			assertThat(context.getBean(TierCacheHealthIndicator.class).health(true).getDetails())
-				.containsKey("invalidations");
 		});
 	}
 

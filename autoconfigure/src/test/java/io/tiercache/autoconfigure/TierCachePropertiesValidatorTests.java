@@ -40,7 +40,9 @@ class TierCachePropertiesValidatorTests {
 		spec("reports").setStaleWhileRevalidate(Duration.ofMinutes(30));
 		assertThatIllegalStateException().isThrownBy(this::validate)
 			.withMessage("Invalid tiercache.caches.reports: "
-					+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H");
+					+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H"
+					+ " (ttl from tiercache.default-ttl, staleWhileRevalidate from"
+					+ " tiercache.caches.reports.stale-while-revalidate)");
 	}
 
 	@Test
