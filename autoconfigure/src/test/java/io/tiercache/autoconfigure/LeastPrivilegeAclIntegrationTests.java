@@ -42,7 +42,7 @@ class LeastPrivilegeAclIntegrationTests {
 
 	/** The commands tiercache sends, directly and from its scripts. */
 	static final List<String> COMMANDS = List.of("+del", "+eval", "+evalsha", "+get", "+hincrby", "+hmget", "+hset",
-			"+pexpire", "+ping", "+pttl", "+publish", "+set", "+strlen", "+subscribe", "+time", "+unlink",
+			"+info", "+pexpire", "+ping", "+pttl", "+publish", "+set", "+strlen", "+subscribe", "+time", "+unlink",
 			"+unsubscribe");
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
