@@ -56,6 +56,19 @@ import org.jspecify.annotations.Nullable;
  * </tr>
  * <tr>
  * <td>FOLLOWING</td>
+ * <td>{@link #check} with Redis behind the last number</td>
+ * <td>remembers that number: messages a read was sent before may arrive before its
+ * answer</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING, remembering m</td>
+ * <td>{@link #check}, Redis still below m</td>
+ * <td>"stalled", from Redis's number: a message claimed a number Redis never reached
+ * (forged, or rolled back), which would hide every later gap and confirm trust
+ * unearned</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
  * <td>{@link #check} with a new epoch</td>
  * <td>follows it from its start, expecting what Redis already has</td>
  * </tr>
@@ -76,6 +89,12 @@ final class SequenceTracker {
 	private @Nullable String lastEpoch;
 
 	private long lastSeq;
+
+	/**
+	 * A number received that Redis had not reached at the last check, which the next
+	 * check must find reached, or -1 for none.
+	 */
+	private long aheadSeq = -1;
 
 	/** The number the next check expects to have been received, or -1 for none. */
 	private long expectedSeq = -1;
@@ -113,6 +132,7 @@ final class SequenceTracker {
 		}
 		this.needsBaseline = false;
 		this.expectedSeq = -1;
+		this.aheadSeq = -1;
 		if (current == null) {
 			// No sequence yet: every message of the epoch about to start is expected.
 			this.lastEpoch = null;
@@ -149,6 +169,7 @@ final class SequenceTracker {
 		this.lastEpoch = epoch;
 		this.lastSeq = seq;
 		this.expectedSeq = -1;
+		this.aheadSeq = -1;
 		return epochStart > 0 && seq > epochStart + 1;
 	}
 
@@ -166,8 +187,18 @@ final class SequenceTracker {
 			this.lastEpoch = current.epoch();
 			this.lastSeq = (current.start() > 0) ? current.start() : current.seq();
 			this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
+			this.aheadSeq = -1;
 			return false;
 		}
+		if (this.aheadSeq >= 0 && current.seq() < this.aheadSeq) {
+			// Redis has still not reached a number received before the last check:
+			// follow Redis's number, never the message's.
+			this.aheadSeq = -1;
+			this.expectedSeq = -1;
+			this.lastSeq = current.seq();
+			return true;
+		}
+		this.aheadSeq = (this.lastSeq > current.seq()) ? this.lastSeq : -1;
 		if (this.expectedSeq >= 0 && this.lastSeq < this.expectedSeq) {
 			this.expectedSeq = -1;
 			return true;

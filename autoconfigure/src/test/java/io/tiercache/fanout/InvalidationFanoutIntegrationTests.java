@@ -135,6 +135,34 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	@Test
+	void aForgedFarFutureMessageDoesNotHideTheLossOfLaterMessages() throws Throwable {
+		AtomicLong version = new AtomicLong(1);
+		AtomicInteger loads = new AtomicInteger();
+		TieredCache cacheB = this.b.cache();
+		this.a.store.invalidate(List.of("warm-up"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
+		String epoch = (String) redis.command("HGET", "tc:v1:seq", "epoch");
+		// Anyone who can publish on the channel: a well-formed message whose number Redis
+		// will not reach for a long time.
+		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"" + epoch
+				+ "\",\"s\":\"900000000000000000\",\"o\":\"forger\",\"t\":\"0\",\"g\":[\"unrelated\"]}");
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
+		// Noticed within two checks: followed by Redis's number again, and trusted again.
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.b.stalls.get() > 0);
+		await().atMost(Duration.ofSeconds(10)).until(this.b.trust::trusted);
+		read(cacheB, version, loads);
+		assertThat(cacheB.getLocal(1L)).isEqualTo(1L);
+		// Now every message is lost on the way to B: that must still be noticed.
+		int stalls = this.b.stalls.get();
+		this.b.subscriber.setMessageFilter((message) -> false);
+		version.set(2);
+		this.a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
+		assertThat(this.b.stalls.get()).isGreaterThan(stalls);
+		assertThat(read(cacheB, version, loads)).isEqualTo(2L);
+	}
+
+	@Test
 	void aNewEpochSeenByThePeriodicCheckClearsTheLocalTier() throws Throwable {
 		AtomicLong version = new AtomicLong(1);
 		AtomicInteger loads = new AtomicInteger();

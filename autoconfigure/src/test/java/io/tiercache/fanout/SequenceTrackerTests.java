@@ -46,6 +46,11 @@ class SequenceTrackerTests {
 					a re-subscription waits for its baseline       | sub -> no; base e1 5 -> yes; sub -> yes; caught e1 5 -> no; base e1 7 -> yes; caught e1 7 -> yes
 					another epoch is not caught up with            | sub -> no; base e1 5 -> yes; caught e2 1 -> no
 					a gap noticed is caught up with                | sub -> no; base e1 5 -> yes; msg e1 8 0 -> yes; caught e1 8 -> yes
+					a number Redis never reaches is a stall        | sub -> no; base e1 5 -> yes; msg e1 1000000 0 -> yes; check e1 5 0 -> no; check e1 6 0 -> yes
+					after it, losses are noticed again             | sub -> no; base e1 5 -> yes; msg e1 1000000 0 -> yes; check e1 5 0 -> no; check e1 5 0 -> yes; sub -> yes; base e1 5 -> yes; msg e1 7 0 -> yes
+					after it, trust is not confirmed unearned      | sub -> no; base e1 5 -> yes; msg e1 1000000 0 -> yes; check e1 5 0 -> no; check e1 5 0 -> yes; sub -> yes; base e1 5 -> yes; caught e1 6 -> no
+					a message ahead of a read's answer is no stall | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; check e1 5 0 -> no; check e1 6 0 -> no; check e1 6 0 -> no
+					Redis reaching the number in time is no stall  | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; msg e1 7 0 -> no; check e1 6 0 -> no; check e1 7 0 -> no
 					a new epoch in a check, from its start         | sub -> no; base e1 5 -> yes; check e2 100 100 -> no; caught e2 100 -> yes; check e2 102 100 -> no; caught e2 102 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; caught e2 102 -> yes
 					""")
 	void decides(String description, String steps) {
