@@ -93,6 +93,9 @@ final class TagInvalidations {
 	// rather than after its backoff.
 	private volatile boolean wakeRequested;
 
+	/** Whether closing has given up on what is still queued; guarded by this. */
+	private boolean drained;
+
 	TagInvalidations(RedisCalls redis, LocalTrust trust, StoreObserver observer) {
 		this(redis::invalidate, redis::retryInvalidation, trust, observer, 100);
 	}
@@ -142,10 +145,20 @@ final class TagInvalidations {
 		Pending pending = new Pending(distinct, marks, published);
 		if (!tryInvalidate(pending, this.publisher)) {
 			this.observer.invalidationFailed();
+			boolean queued;
 			synchronized (this) {
-				this.queue.add(pending);
+				// Once closing has given up on the queue, nothing would retry it.
+				queued = !this.drained;
+				if (queued) {
+					this.queue.add(pending);
+				}
 			}
-			schedule(false);
+			if (queued) {
+				schedule(false);
+			}
+			else {
+				drop(pending, "after shutdown");
+			}
 		}
 	}
 
@@ -305,23 +318,37 @@ final class TagInvalidations {
 			Thread.currentThread().interrupt();
 		}
 		this.scheduler.shutdownNow();
+		synchronized (this) {
+			this.drained = true;
+		}
 		int lost = 0;
 		Pending pending;
 		while ((pending = this.queue.poll()) != null) {
-			if (pending.published != NOTHING) {
-				// Its outbox row outlives this process: another instance's relay
-				// publishes it.
-				logger.warn("Invalidation of tags {} could not reach Redis before shutdown (waited {}); its outbox "
-						+ "row is left to the relay of another instance", pending.tags, timeout);
-				continue;
+			if (drop(pending, "before shutdown (waited " + timeout + ")")) {
+				lost++;
 			}
-			lost++;
-			this.observer.invalidationDropped();
-			logger.error("Invalidation of tags {} could not reach Redis before shutdown (waited {}): other instances "
-					+ "may serve entries carrying them until those expire. The outbox (tiercache.outbox.enabled) "
-					+ "keeps such invalidations across a shutdown", pending.tags, timeout);
 		}
 		return lost;
+	}
+
+	/**
+	 * Give up on an invalidation: logged, and counted unless its outbox row outlives this
+	 * process.
+	 * @return whether it is lost
+	 */
+	private boolean drop(Pending pending, String when) {
+		if (pending.published != NOTHING) {
+			// Its outbox row outlives this process: another instance's relay publishes
+			// it.
+			logger.warn("Invalidation of tags {} could not reach Redis {}; its outbox row is left to the relay of "
+					+ "another instance", pending.tags, when);
+			return false;
+		}
+		this.observer.invalidationDropped();
+		logger.error("Invalidation of tags {} could not reach Redis {}: other instances may serve entries carrying "
+				+ "them until those expire. The outbox (tiercache.outbox.enabled) keeps such invalidations across a "
+				+ "shutdown", pending.tags, when);
+		return true;
 	}
 
 	/** The tags without {@code null}s and duplicates, in order. */

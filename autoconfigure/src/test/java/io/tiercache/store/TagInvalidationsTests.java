@@ -117,6 +117,29 @@ class TagInvalidationsTests {
 	}
 
 	@Test
+	void anInvalidationThatFailsOnceClosedIsLoggedAsAnErrorAndCountedNotQueued() {
+		Logger logger = (Logger) LoggerFactory.getLogger(TagInvalidations.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			TagInvalidations invalidations = new TagInvalidations(this::publish, this.trust, this.observer, 10_000);
+			invalidations.close(Duration.ZERO);
+			// A component stopped after the store still invalidates, and Redis is down.
+			invalidations.invalidate(List.of("product:1"));
+			assertThat(invalidations.size()).as("nothing would retry it").isZero();
+			assertThat(this.dropped).hasValue(1);
+			assertThat(appender.list).singleElement().satisfies((event) -> {
+				assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+				assertThat(event.getFormattedMessage()).contains("[product:1]", "after shutdown");
+			});
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void whatCannotBePublishedBeforeTheTimeoutIsLoggedAsAnErrorAndCounted() {
 		Logger logger = (Logger) LoggerFactory.getLogger(TagInvalidations.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();

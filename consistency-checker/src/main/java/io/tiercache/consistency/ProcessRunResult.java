@@ -44,12 +44,9 @@ record ProcessRunResult(CheckerOptions options, StalenessAnalysis.Result analysi
 		out.append(String.format("%-14s %9s %10s %10s %10s %10s %9s %10s%n", "fault", "injected", "stale", ">10ms",
 				">100ms", ">1s", "max ms", "bound ms"));
 		for (StalenessAnalysis.Row row : this.analysis.rows()) {
-			long injected = this.injections.stream()
-				.filter((i) -> i.fault().id().equals(row.name()) && !i.refused())
-				.count();
-			out.append(String.format("%-14s %9s %10d %10d %10d %10d %9d %10d%s%n", row.name(),
-					row.name().equals("no fault") ? "-" : Long.toString(injected), row.stale(), row.beyond()[0],
-					row.beyond()[1], row.beyond()[2], row.max().toMillis(), row.bound().toMillis(),
+			String injected = row.name().equals("no fault") ? "-" : Long.toString(injected(Fault.of(row.name())));
+			out.append(String.format("%-14s %9s %10d %10d %10d %10d %9d %10d%s%n", row.name(), injected, row.stale(),
+					row.beyond()[0], row.beyond()[1], row.beyond()[2], row.max().toMillis(), row.bound().toMillis(),
 					(row.violations() > 0) ? "  " + row.violations() + " BEYOND BOUND" : ""));
 		}
 		for (FaultInjector.Injection injection : this.injections) {
