@@ -22,9 +22,12 @@ import org.springframework.boot.convert.DurationStyle;
  * faults need
  * @param outbox whether the instances write their invalidations to the transactional
  * outbox
+ * @param sentinel whether the instances use a Sentinel group (a master, a replica and
+ * three Sentinels) instead of one server, which the failover fault needs
  */
 record CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio,
-		List<Fault> faults, Duration faultInterval, boolean broken, boolean processes, boolean outbox) {
+		List<Fault> faults, Duration faultInterval, boolean broken, boolean processes, boolean outbox,
+		boolean sentinel) {
 
 	static final String USAGE = """
 			Usage: java -jar tiercache-consistency-checker.jar [options]
@@ -36,12 +39,18 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			  --faults LIST        comma separated faults, or all (default none):
 			                       pubsub-kill, kill-all, restart, pause, sleep, flushall, memory,
 			                       drop (in-process only),
-			                       sigstop, sigkill, sigterm-pause, pause-kill (--processes only)
+			                       sigstop, sigkill, sigterm-pause, pause-kill (--processes only),
+			                       aof-restart (--processes without --sentinel), failover (--sentinel),
+			                       restart (not with --sentinel)
 			  --fault-interval D   time between two fault injections (default 2s)
-			  --processes          run each instance as a process of its own (needed by process faults)
+			  --processes          run each instance as a process of its own (needed by process faults);
+			                       Redis then keeps an append-only file, synced every second
+			  --sentinel           a master, a replica and three Sentinels instead of one Redis
+			                       (--processes only)
 			  --outbox             write invalidations to the transactional outbox (--processes only)
 			  --broken             disable the local tier's safety checks: the run must report violations
-			Set REDIS_URL to use an existing Redis (it is flushed) instead of an embedded redis-server.
+			Set REDIS_URL to use an existing Redis (it is flushed) instead of an embedded redis-server
+			(aof-restart and failover then cannot be injected).
 			Exit status: 0 without violations, 1 with violations, 2 on bad arguments.""";
 
 	CheckerOptions {
@@ -56,13 +65,15 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			throw new IllegalArgumentException("--duration and --fault-interval must be positive");
 		}
 		for (Fault fault : faults) {
-			if (!fault.supports(processes)) {
-				throw new IllegalArgumentException("Fault '" + fault.id() + "' needs instances " + (processes
-						? "in the checker's JVM: leave out --processes" : "as processes: add --processes"));
+			if (!fault.supports(processes, sentinel)) {
+				throw new IllegalArgumentException("Fault '" + fault.id() + "' needs " + fault.needs());
 			}
 		}
 		if (outbox && !processes) {
 			throw new IllegalArgumentException("--outbox needs --processes");
+		}
+		if (sentinel && !processes) {
+			throw new IllegalArgumentException("--sentinel needs --processes");
 		}
 		if (broken && processes) {
 			throw new IllegalArgumentException("--broken needs instances in the checker's JVM: leave out --processes");
@@ -71,7 +82,7 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 
 	CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio, List<Fault> faults,
 			Duration faultInterval, boolean broken) {
-		this(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken, false, false);
+		this(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken, false, false, false);
 	}
 
 	static CheckerOptions defaults() {
@@ -85,12 +96,12 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 
 	CheckerOptions withFaults(List<Fault> faults) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio, faults,
-				this.faultInterval, this.broken, this.processes, this.outbox);
+				this.faultInterval, this.broken, this.processes, this.outbox, this.sentinel);
 	}
 
 	CheckerOptions withBroken(boolean broken) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio,
-				this.faults, this.faultInterval, broken, this.processes, this.outbox);
+				this.faults, this.faultInterval, broken, this.processes, this.outbox, this.sentinel);
 	}
 
 	/**
@@ -120,6 +131,7 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 		boolean broken = false;
 		boolean processes = false;
 		boolean outbox = false;
+		boolean sentinel = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (!arg.startsWith("--")) {
@@ -132,11 +144,12 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 				value = name.substring(equals + 1);
 				name = name.substring(0, equals);
 			}
-			if (name.equals("broken") || name.equals("processes") || name.equals("outbox")) {
+			if (name.equals("broken") || name.equals("processes") || name.equals("outbox") || name.equals("sentinel")) {
 				boolean on = (value == null) || Boolean.parseBoolean(value);
 				switch (name) {
 					case "broken" -> broken = on;
 					case "processes" -> processes = on;
+					case "sentinel" -> sentinel = on;
 					default -> outbox = on;
 				}
 				continue;
@@ -159,7 +172,7 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			}
 		}
 		return new CheckerOptions(instances, threads, duration, keyspace, writeRatio,
-				Fault.parseList(faults, processes), faultInterval, broken, processes, outbox);
+				Fault.parseList(faults, processes, sentinel), faultInterval, broken, processes, outbox, sentinel);
 	}
 
 }

@@ -22,8 +22,8 @@ enum Fault {
 	/** {@code CLIENT KILL TYPE normal} and {@code pubsub}: every connection drops. */
 	KILL_ALL("kill-all", Duration.ZERO),
 
-	/** Restart without persistence: data lost, a new epoch. */
-	RESTART("restart", Duration.ZERO),
+	/** Restart without persistence: data lost, a new epoch. Not of a Sentinel group. */
+	RESTART("restart", Duration.ZERO, Mode.STANDALONE),
 
 	/** {@code CLIENT PAUSE 200 ALL}. */
 	PAUSE("pause", Duration.ofMillis(200)),
@@ -66,17 +66,37 @@ enum Fault {
 	 * As {@code sigterm-pause} with {@code SIGKILL}: an instance dies with invalidations
 	 * of committed writes unpublished. Only the outbox can publish them.
 	 */
-	PAUSE_KILL("pause-kill", Duration.ofMillis(1500), Mode.PROCESSES);
+	PAUSE_KILL("pause-kill", Duration.ofMillis(1500), Mode.PROCESSES),
 
-	/** Which instances a fault can be injected into. */
+	/**
+	 * Replication cut for 1 s while writes go on, then {@code SIGKILL} of the master and
+	 * the Sentinels' promotion of the replica, which never got the invalidations the
+	 * master acknowledged in that second ({@code --sentinel}).
+	 */
+	FAILOVER("failover", Duration.ofSeconds(1), Mode.SENTINEL),
+
+	/**
+	 * Writes for 1 s, then {@code SIGKILL} of the server and a restart from its
+	 * append-only file without that second: what an operating system crash does under
+	 * {@code appendfsync everysec} (instances as processes, without {@code --sentinel}).
+	 */
+	AOF_RESTART("aof-restart", Duration.ofSeconds(1), Mode.APPEND_ONLY);
+
+	/** Which runs a fault can be injected into. */
 	enum Mode {
 
-		/** Instances in the checker's JVM or in processes of their own. */
+		/** Every run. */
 		ANY,
+		/** Runs whose Redis is one server, not a Sentinel group. */
+		STANDALONE,
 		/** Instances in the checker's JVM only. */
 		IN_PROCESS,
 		/** Instances in processes of their own only ({@code --processes}). */
-		PROCESSES
+		PROCESSES,
+		/** Instances as processes, on the one server with an append-only file. */
+		APPEND_ONLY,
+		/** Instances as processes, on a Sentinel group ({@code --sentinel}). */
+		SENTINEL
 
 	}
 
@@ -103,10 +123,32 @@ enum Fault {
 	}
 
 	/**
-	 * Whether the fault can be injected with instances in processes of their own or not.
+	 * Whether the fault can be injected into a run.
+	 * @param processes whether the instances run as processes of their own
+	 * @param sentinel whether Redis is a Sentinel group
+	 * @return whether it can
 	 */
-	boolean supports(boolean processes) {
-		return this.mode == Mode.ANY || (this.mode == Mode.PROCESSES) == processes;
+	boolean supports(boolean processes, boolean sentinel) {
+		return switch (this.mode) {
+			case ANY -> true;
+			case STANDALONE -> !sentinel;
+			case IN_PROCESS -> !processes;
+			case PROCESSES -> processes;
+			case APPEND_ONLY -> processes && !sentinel;
+			case SENTINEL -> processes && sentinel;
+		};
+	}
+
+	/** What a run needs for the fault, for a message refusing it. */
+	String needs() {
+		return switch (this.mode) {
+			case ANY -> "nothing";
+			case STANDALONE -> "one Redis server: leave out --sentinel";
+			case IN_PROCESS -> "instances in the checker's JVM: leave out --processes";
+			case PROCESSES -> "instances as processes: add --processes";
+			case APPEND_ONLY -> "instances as processes on one server: add --processes, leave out --sentinel";
+			case SENTINEL -> "a Sentinel group: add --processes --sentinel";
+		};
 	}
 
 	/** The name used on the command line and in reports. */
@@ -122,16 +164,17 @@ enum Fault {
 	/**
 	 * Parse a comma separated list of fault ids, or {@code all}.
 	 * @param text the list, possibly empty
-	 * @param processes whether the instances run as processes: {@code all} means every
-	 * fault that can be injected into them
+	 * @param processes whether the instances run as processes
+	 * @param sentinel whether Redis is a Sentinel group: {@code all} means every fault
+	 * that can be injected into such a run
 	 * @return the faults, in the order given
 	 */
-	static List<Fault> parseList(String text, boolean processes) {
+	static List<Fault> parseList(String text, boolean processes, boolean sentinel) {
 		if (text.isBlank() || text.equals("none")) {
 			return List.of();
 		}
 		if (text.trim().equalsIgnoreCase("all")) {
-			return Arrays.stream(values()).filter((fault) -> fault.supports(processes)).toList();
+			return Arrays.stream(values()).filter((fault) -> fault.supports(processes, sentinel)).toList();
 		}
 		List<Fault> faults = new ArrayList<>();
 		for (String id : text.split(",")) {

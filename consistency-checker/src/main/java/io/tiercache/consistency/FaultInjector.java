@@ -93,7 +93,18 @@ final class FaultInjector implements Runnable {
 			outcome = "failed: " + ex;
 			refused = true;
 		}
-		this.injections.add(new Injection(start, System.nanoTime(), fault, outcome, refused));
+		long end = System.nanoTime();
+		if (fault == Fault.FAILOVER) {
+			// Outside the fault's time: the group must be whole before it can fail over
+			// again.
+			try {
+				this.redis.recover();
+			}
+			catch (RuntimeException ex) {
+				outcome += "; the old master did not rejoin: " + ex.getMessage();
+			}
+		}
+		this.injections.add(new Injection(start, end, fault, outcome, refused));
 	}
 
 	/**
@@ -117,10 +128,7 @@ final class FaultInjector implements Runnable {
 				long pubSub = this.redis.killPubSubClients();
 				yield "killed " + normal + " connections and " + pubSub + " pub/sub connections";
 			}
-			case RESTART -> {
-				this.redis.restart();
-				yield this.redis.isEmbedded() ? "restarted redis-server" : "emulated a restart of REDIS_URL";
-			}
+			case RESTART -> this.redis.restart();
 			case PAUSE -> {
 				this.redis.pause(fault.hold());
 				Pause.sleep(fault.hold());
@@ -144,6 +152,8 @@ final class FaultInjector implements Runnable {
 			case SIGKILL -> this.instances.kill();
 			case SIGTERM_PAUSE -> duringPause(fault, this.instances::terminate);
 			case PAUSE_KILL -> duringPause(fault, this.instances::kill);
+			case FAILOVER -> this.redis.failOverLosingWrites(fault.hold());
+			case AOF_RESTART -> this.redis.restartLosingLastWrites(fault.hold());
 		};
 	}
 

@@ -69,7 +69,7 @@ final class ProcessRun {
 	ProcessRunResult execute() {
 		Path directory = createDirectory();
 		boolean keep = true;
-		try (RedisUnderTest redis = RedisUnderTest.start();
+		try (RedisUnderTest redis = RedisUnderTest.forProcesses(this.options.sentinel());
 				SharedDatabase database = SharedDatabase.postgres(this.options.keyspace(), this.options.buckets())) {
 			if (this.options.outbox()) {
 				database.execute(new ClassPathResource(database.outboxSchema()));

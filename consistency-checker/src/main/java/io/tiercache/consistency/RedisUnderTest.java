@@ -18,111 +18,176 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.tiercache.test.EmbeddedRedis;
-import org.jspecify.annotations.Nullable;
+import io.tiercache.test.EmbeddedSentinelGroup;
+import io.tiercache.test.RedisProcess;
 
 /**
- * The one Redis every instance shares, owned by the checker so that it can kill
- * connections, restart, pause, flush and starve the server. Admin commands go through a
- * Lettuce connection of the checker's own, which {@code CLIENT KILL} spares
- * ({@code SKIPME} defaults to yes).
+ * The Redis every instance shares, owned by the checker so that it can kill connections,
+ * restart, pause, flush and starve the server, and fail it over. Admin commands go
+ * through a Lettuce connection of the checker's own to the current master, which
+ * {@code CLIENT KILL} spares ({@code SKIPME} defaults to yes).
  * <p>
- * Uses {@code REDIS_URL} if set (the server is flushed, and a restart is emulated by what
- * a restart without persistence does to clients: data and scripts gone, every connection
- * dropped); otherwise an embedded {@code redis-server}.
+ * Four deployments: an embedded {@code redis-server} without persistence (instances in
+ * the checker's JVM); one with an append-only file synced every second (instances as
+ * processes), which can be restarted from that file with its last writes lost; a Sentinel
+ * group of a master, a replica and three Sentinels ({@code --sentinel}), which can fail
+ * over with the writes the replica missed lost; or {@code REDIS_URL} if set (the server
+ * is flushed, and a restart is emulated by what a restart without persistence does to
+ * clients: data and scripts gone, every connection dropped).
  */
 final class RedisUnderTest implements AutoCloseable {
 
 	private static final String JUNK_PREFIX = "consistency-checker:junk:";
 
-	private final @Nullable EmbeddedRedis embedded;
+	/** How long the Sentinels may take to promote the replica, or a server to rejoin. */
+	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
-	private final @Nullable String url;
+	private final Deployment deployment;
 
 	private final RedisClient client;
 
-	private final StatefulRedisConnection<String, String> connection;
+	private RedisURI connectedTo;
 
-	private final RedisCommands<String, String> commands;
+	private StatefulRedisConnection<String, String> connection;
 
-	private RedisUnderTest(@Nullable EmbeddedRedis embedded, @Nullable String url, RedisURI uri) {
-		this.embedded = embedded;
-		this.url = url;
-		uri.setTimeout(Duration.ofSeconds(5));
-		this.client = RedisClient.create(uri);
-		this.connection = this.client.connect();
-		this.commands = this.connection.sync();
+	private RedisCommands<String, String> commands;
+
+	private RedisUnderTest(Deployment deployment) {
+		this.deployment = deployment;
+		this.client = RedisClient.create();
+		connect(deployment.master());
 	}
 
 	/**
-	 * Connect to {@code REDIS_URL}, flushing it, or start an embedded server.
+	 * Connect to {@code REDIS_URL}, flushing it, or start an embedded server without
+	 * persistence.
 	 * @return the server
 	 */
 	static RedisUnderTest start() {
 		String url = System.getenv("REDIS_URL");
 		if (url != null && !url.isBlank()) {
-			RedisUnderTest redis = new RedisUnderTest(null, url, RedisURI.create(url));
+			RedisUnderTest redis = new RedisUnderTest(new External(url));
 			redis.flushAll();
 			return redis;
 		}
-		EmbeddedRedis embedded = EmbeddedRedis.start();
+		return create(new Embedded(EmbeddedRedis.start()));
+	}
+
+	/**
+	 * The Redis of a run with instances as processes: {@code REDIS_URL} if set, else a
+	 * Sentinel group or a server with an append-only file.
+	 * @param sentinel whether to start a Sentinel group
+	 * @return the server
+	 */
+	static RedisUnderTest forProcesses(boolean sentinel) {
+		String url = System.getenv("REDIS_URL");
+		if (url != null && !url.isBlank()) {
+			if (sentinel) {
+				throw new IllegalArgumentException("--sentinel starts its own servers: unset REDIS_URL");
+			}
+			return start();
+		}
+		return create(
+				sentinel ? new Sentinel(EmbeddedSentinelGroup.start()) : new AppendOnly(RedisProcess.appendOnly()));
+	}
+
+	private static RedisUnderTest create(Deployment deployment) {
 		try {
-			return new RedisUnderTest(embedded, null, RedisURI.create(embedded.host(), embedded.port()));
+			return new RedisUnderTest(deployment);
 		}
 		catch (RuntimeException ex) {
-			embedded.close();
+			deployment.close();
 			throw ex;
 		}
 	}
 
+	private void connect(RedisURI uri) {
+		uri.setTimeout(Duration.ofSeconds(5));
+		StatefulRedisConnection<String, String> previous = this.connection;
+		this.connection = this.client.connect(uri);
+		this.commands = this.connection.sync();
+		this.connectedTo = uri;
+		if (previous != null) {
+			previous.closeAsync();
+		}
+	}
+
+	/** Admin commands on the current master, following a failover. */
+	private RedisCommands<String, String> commands() {
+		RedisURI master = this.deployment.master();
+		if (!master.equals(this.connectedTo)) {
+			connect(master);
+		}
+		return this.commands;
+	}
+
 	/** Spring properties that point an instance at this server. */
 	Map<String, Object> springProperties() {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		if (this.embedded != null) {
-			properties.put("spring.data.redis.host", this.embedded.host());
-			properties.put("spring.data.redis.port", this.embedded.port());
-		}
-		else {
-			properties.put("spring.data.redis.url", this.url);
-		}
-		return properties;
+		return this.deployment.springProperties();
 	}
 
 	boolean isEmbedded() {
-		return this.embedded != null;
+		return !(this.deployment instanceof External);
 	}
 
 	/** {@code CLIENT KILL TYPE pubsub}: every subscription drops. */
 	long killPubSubClients() {
-		return this.commands.clientKill(KillArgs.Builder.typePubsub());
+		return commands().clientKill(KillArgs.Builder.typePubsub());
 	}
 
 	/**
 	 * {@code CLIENT KILL TYPE normal}: every command connection but the checker's drops.
 	 */
 	long killNormalClients() {
-		return this.commands.clientKill(KillArgs.Builder.typeNormal());
+		return commands().clientKill(KillArgs.Builder.typeNormal());
 	}
 
 	/**
 	 * Restart without persistence: every key, script and connection is lost, and the next
 	 * sequence hash starts a new epoch.
+	 * @return what was done
 	 */
-	void restart() {
-		if (this.embedded != null) {
-			this.embedded.stop();
-			this.embedded.startAgain();
-		}
-		else {
-			flushAll();
-			this.commands.scriptFlush();
-			killNormalClients();
-			killPubSubClients();
-		}
+	String restart() {
+		return this.deployment.restart(this);
+	}
+
+	/**
+	 * Let writes go on for the window, then kill the server and start it again from its
+	 * append-only file cut back to where it was when the window opened: what an operating
+	 * system crash does to the writes {@code appendfsync everysec} acknowledged but had
+	 * not synced. The server comes back with a new run id, which is how the library
+	 * notices.
+	 * @param window how long the writes that are lost last
+	 * @return what was done
+	 * @throws UnsupportedOperationException unless the server has an append-only file
+	 */
+	String restartLosingLastWrites(Duration window) {
+		return this.deployment.restartLosingLastWrites(window);
+	}
+
+	/**
+	 * Cut replication for the window, then kill the master and wait for the Sentinels to
+	 * promote the replica, which never got the writes of the window: the acknowledged
+	 * invalidations among them are lost.
+	 * @param window how long the writes that are lost last
+	 * @return what was done
+	 * @throws UnsupportedOperationException unless the deployment is a Sentinel group
+	 */
+	String failOverLosingWrites(Duration window) {
+		return this.deployment.failOverLosingWrites(window);
+	}
+
+	/**
+	 * Make the deployment whole again after a fault, outside of the fault's time: the
+	 * server a failover replaced rejoins as a replica.
+	 */
+	void recover() {
+		this.deployment.recover();
 	}
 
 	/** {@code CLIENT PAUSE millis ALL}: every client's commands wait. */
 	void pause(Duration duration) {
-		this.commands.dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+		commands().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
 				new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(duration.toMillis()).add("ALL"));
 	}
 
@@ -132,12 +197,12 @@ final class RedisUnderTest implements AutoCloseable {
 	 * @throws io.lettuce.core.RedisCommandExecutionException if refused
 	 */
 	void debugSleep(Duration duration) {
-		this.commands.dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
+		commands().dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
 				new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add(duration.toMillis() / 1000.0));
 	}
 
 	void flushAll() {
-		this.commands.flushall();
+		commands().flushall();
 	}
 
 	/**
@@ -148,18 +213,18 @@ final class RedisUnderTest implements AutoCloseable {
 	 * @return number of keys Redis evicted meanwhile
 	 */
 	long squeezeMemory(Duration hold) {
-		Map<String, String> saved = this.commands.configGet("maxmemory", "maxmemory-policy");
+		Map<String, String> saved = commands().configGet("maxmemory", "maxmemory-policy");
 		long evictedBefore = infoField("stats", "evicted_keys");
 		long used = infoField("memory", "used_memory");
 		Map<String, String> squeezed = new LinkedHashMap<>();
 		squeezed.put("maxmemory", Long.toString(used + 2 * 1024 * 1024));
 		squeezed.put("maxmemory-policy", "allkeys-lru");
-		this.commands.configSet(squeezed);
+		commands().configSet(squeezed);
 		try {
 			writeJunk(hold);
 		}
 		finally {
-			this.commands.configSet(saved);
+			commands().configSet(saved);
 			removeJunk();
 		}
 		return infoField("stats", "evicted_keys") - evictedBefore;
@@ -172,7 +237,7 @@ final class RedisUnderTest implements AutoCloseable {
 		while (System.nanoTime() < deadline) {
 			for (int i = 0; i < 32; i++) {
 				try {
-					this.commands.set(JUNK_PREFIX + n++, junk);
+					commands().set(JUNK_PREFIX + n++, junk);
 				}
 				catch (RuntimeException ex) {
 					// OOM while eviction catches up: that is the point.
@@ -187,7 +252,7 @@ final class RedisUnderTest implements AutoCloseable {
 		ScanIterator.scan(this.commands, ScanArgs.Builder.matches(JUNK_PREFIX + "*").limit(1000))
 			.forEachRemaining(keys::add);
 		for (int i = 0; i < keys.size(); i += 1000) {
-			this.commands.unlink(keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(String[]::new));
+			commands().unlink(keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(String[]::new));
 		}
 	}
 
@@ -195,7 +260,7 @@ final class RedisUnderTest implements AutoCloseable {
 	 * A numeric field of {@code INFO section}, or -1 if the server does not report it.
 	 */
 	long infoField(String section, String field) {
-		for (String line : this.commands.info(section).split("\r?\n")) {
+		for (String line : commands().info(section).split("\r?\n")) {
 			if (line.startsWith(field + ":")) {
 				return Long.parseLong(line.substring(field.length() + 1).trim());
 			}
@@ -210,10 +275,183 @@ final class RedisUnderTest implements AutoCloseable {
 			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
 		finally {
-			if (this.embedded != null) {
-				this.embedded.close();
-			}
+			this.deployment.close();
 		}
+	}
+
+	/** Where the servers are, and what can be done to them beyond commands. */
+	private interface Deployment {
+
+		/** The current master. */
+		RedisURI master();
+
+		Map<String, Object> springProperties();
+
+		String restart(RedisUnderTest redis);
+
+		default String restartLosingLastWrites(Duration window) {
+			throw new UnsupportedOperationException("aof-restart needs the append-only server of --processes");
+		}
+
+		default String failOverLosingWrites(Duration window) {
+			throw new UnsupportedOperationException("failover needs --sentinel");
+		}
+
+		default void recover() {
+		}
+
+		void close();
+
+	}
+
+	private record Embedded(EmbeddedRedis server) implements Deployment {
+
+		@Override
+		public RedisURI master() {
+			return RedisURI.create(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public Map<String, Object> springProperties() {
+			return standalone(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public String restart(RedisUnderTest redis) {
+			this.server.stop();
+			this.server.startAgain();
+			return "restarted redis-server";
+		}
+
+		@Override
+		public void close() {
+			this.server.close();
+		}
+
+	}
+
+	private record External(String url) implements Deployment {
+
+		@Override
+		public RedisURI master() {
+			return RedisURI.create(this.url);
+		}
+
+		@Override
+		public Map<String, Object> springProperties() {
+			Map<String, Object> properties = new LinkedHashMap<>();
+			properties.put("spring.data.redis.url", this.url);
+			return properties;
+		}
+
+		@Override
+		public String restart(RedisUnderTest redis) {
+			redis.flushAll();
+			redis.commands().scriptFlush();
+			redis.killNormalClients();
+			redis.killPubSubClients();
+			return "emulated a restart of REDIS_URL";
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+	private record AppendOnly(RedisProcess server) implements Deployment {
+
+		@Override
+		public RedisURI master() {
+			return RedisURI.create(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public Map<String, Object> springProperties() {
+			return standalone(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public String restart(RedisUnderTest redis) {
+			// The flush is in the append-only file, so the server comes back empty.
+			redis.flushAll();
+			this.server.kill();
+			this.server.startAgain();
+			return "restarted redis-server empty";
+		}
+
+		@Override
+		public String restartLosingLastWrites(Duration window) {
+			long length = this.server.appendOnlyLength();
+			Pause.sleep(window);
+			long lost = this.server.appendOnlyLength() - length;
+			this.server.killLosingWritesAfter(length);
+			this.server.startAgain();
+			return "killed redis-server and restarted it from its append-only file without the last "
+					+ window.toMillis() + " ms of writes (" + lost + " bytes)";
+		}
+
+		@Override
+		public void close() {
+			this.server.close();
+		}
+
+	}
+
+	private record Sentinel(EmbeddedSentinelGroup group) implements Deployment {
+
+		@Override
+		public RedisURI master() {
+			RedisProcess master = this.group.currentMaster();
+			return RedisURI.create(master.host(), master.port());
+		}
+
+		@Override
+		public Map<String, Object> springProperties() {
+			Map<String, Object> properties = new LinkedHashMap<>();
+			properties.put("spring.data.redis.sentinel.master", this.group.masterName());
+			properties.put("spring.data.redis.sentinel.nodes",
+					String.join(",", this.group.sentinelPorts().stream().map((port) -> "127.0.0.1:" + port).toList()));
+			return properties;
+		}
+
+		@Override
+		public String restart(RedisUnderTest redis) {
+			throw new UnsupportedOperationException("restart is not injected into a Sentinel group");
+		}
+
+		@Override
+		public String failOverLosingWrites(Duration window) {
+			this.group.awaitReplicaInSync(FAILOVER_TIMEOUT);
+			RedisProcess old = this.group.currentMaster();
+			this.group.cutReplication();
+			Pause.sleep(window);
+			this.group.killMaster();
+			long killed = System.nanoTime();
+			RedisProcess promoted = this.group.awaitFailover(FAILOVER_TIMEOUT);
+			return "cut replication for " + window.toMillis() + " ms, killed the master on port " + old.port()
+					+ ", the replica on port " + promoted.port() + " was promoted "
+					+ Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms later";
+		}
+
+		@Override
+		public void recover() {
+			// The old master restarts with its access list as configured: it can sync.
+			this.group.rejoinAsReplica(FAILOVER_TIMEOUT);
+		}
+
+		@Override
+		public void close() {
+			this.group.close();
+		}
+
+	}
+
+	private static Map<String, Object> standalone(String host, int port) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.host", host);
+		properties.put("spring.data.redis.port", port);
+		return properties;
 	}
 
 }

@@ -63,22 +63,29 @@ final class StalenessAnalysis {
 		 * refused), a writer's invalidation that failed waits in its memory until its
 		 * breaker lets it reach Redis again, while another process may already read the
 		 * entries it kills: the fault's length, plus the recovery, plus the trust bound.
-		 * A process woken from {@code SIGSTOP} finds the commands it had in flight timed
+		 * The length of a failover or of a restart from the append-only file is the time
+		 * it took as injected, since Redis is gone until the promotion or the restart. A
+		 * process woken from {@code SIGSTOP} finds the commands it had in flight timed
 		 * out, so the same holds without the length. For a writer killed during a pause,
 		 * the outbox adds the relay's delay; without the outbox its invalidations are
 		 * lost and the bound is the entry's time to live: the checker holds the run to
 		 * what a surviving writer achieves, so that the loss shows.
+		 * @param injection the fault as injected, or {@code null} for none
+		 * @return the bound
 		 */
-		Duration of(@Nullable Fault fault) {
-			if (fault == null) {
+		Duration of(FaultInjector.@Nullable Injection injection) {
+			if (injection == null) {
 				return this.trust;
 			}
+			Fault fault = injection.fault();
 			Duration outage = fault.hold().plus(this.recovery).plus(this.trust);
 			return switch (fault) {
 				case PUBSUB_KILL, FLUSHALL, DROP, SIGKILL -> this.trust;
 				case SIGSTOP -> this.recovery.plus(this.trust);
 				case KILL_ALL, RESTART, PAUSE, SLEEP, MEMORY, SIGTERM_PAUSE -> outage;
 				case PAUSE_KILL -> this.outbox ? outage.plus(this.relay) : outage;
+				case FAILOVER, AOF_RESTART ->
+					Duration.ofNanos(injection.end() - injection.start()).plus(this.recovery).plus(this.trust);
 			};
 		}
 
@@ -282,7 +289,7 @@ final class StalenessAnalysis {
 			}
 		}
 		this.maxima.merge(name, staleness, Math::max);
-		Duration bound = this.bounds.of((cause != null) ? cause.fault() : null);
+		Duration bound = this.bounds.of(cause);
 		if (staleness > bound.toNanos()) {
 			row[THRESHOLDS.size() + 1]++;
 			if (this.examples.size() < EXAMPLES) {
@@ -322,10 +329,12 @@ final class StalenessAnalysis {
 		List<Row> rows = new ArrayList<>();
 		rows.add(row(NO_FAULT, this.bounds.of(null)));
 		for (Fault fault : Fault.values()) {
-			boolean injected = this.injections.stream().anyMatch((i) -> i.fault() == fault && !i.refused());
-			if (injected) {
-				rows.add(row(fault.id(), this.bounds.of(fault)));
-			}
+			// The widest bound of its injections: some are as long as they took.
+			this.injections.stream()
+				.filter((injection) -> injection.fault() == fault && !injection.refused())
+				.map(this.bounds::of)
+				.max(Duration::compareTo)
+				.ifPresent((bound) -> rows.add(row(fault.id(), bound)));
 		}
 		return new Result(this.reads, this.writeCount, this.failures, rows, List.copyOf(this.examples));
 	}

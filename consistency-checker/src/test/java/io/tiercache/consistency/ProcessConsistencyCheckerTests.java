@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Checker runs with every instance in a process of its own, one per process fault: each
  * must end without a read staler than the documented bound while the fault demonstrably
- * happened; and a writer killed during a Redis outage, which must lose invalidations
- * without the outbox (so the checker can fail) and none with it.
+ * happened; a writer killed during a Redis outage, which must lose invalidations without
+ * the outbox (so the checker can fail) and none with it; and Redis losing acknowledged
+ * invalidations, by a failover to a replica that missed them or a restart from an
+ * append-only file without its last second, each followed by an instance started afresh,
+ * which knows nothing of what was lost.
  */
 class ProcessConsistencyCheckerTests {
 
@@ -20,7 +23,7 @@ class ProcessConsistencyCheckerTests {
 	 * another instance's write of the same item moments later.
 	 */
 	private static final CheckerOptions PROCESSES = new CheckerOptions(3, 3, Duration.ofSeconds(16), 2000, 0.15,
-			List.of(), Duration.ofSeconds(5), false, true, false);
+			List.of(), Duration.ofSeconds(5), false, true, false, false);
 
 	/** Far below what a healthy run does (tens of thousands), far above a dead one. */
 	private static final long MINIMUM_READS = 5_000;
@@ -57,9 +60,27 @@ class ProcessConsistencyCheckerTests {
 		assertThat(result.analysis().examples()).isNotEmpty();
 	}
 
+	@Test
+	void redisRestartedFromItsAppendOnlyFileWithoutItsLastSecond() {
+		ProcessRunResult result = run(List.of(Fault.AOF_RESTART, Fault.SIGKILL), false);
+		assertHealthy(result, Fault.AOF_RESTART);
+	}
+
+	@Test
+	void sentinelFailoverToAReplicaThatMissedASecondOfInvalidations() {
+		// A failover and the old master's return take several seconds each
+		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.SIGKILL), false, Duration.ofSeconds(24));
+		assertHealthy(result, Fault.FAILOVER);
+	}
+
 	private ProcessRunResult run(List<Fault> faults, boolean outbox) {
-		CheckerOptions options = new CheckerOptions(PROCESSES.instances(), PROCESSES.threads(), PROCESSES.duration(),
-				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, PROCESSES.faultInterval(), false, true, outbox);
+		return run(faults, outbox, PROCESSES.duration());
+	}
+
+	private ProcessRunResult run(List<Fault> faults, boolean outbox, Duration duration) {
+		CheckerOptions options = new CheckerOptions(PROCESSES.instances(), PROCESSES.threads(), duration,
+				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, PROCESSES.faultInterval(), false, true, outbox,
+				faults.contains(Fault.FAILOVER));
 		ProcessRunResult result = new ProcessRun(options).execute();
 		System.out.println(result.report());
 		return result;

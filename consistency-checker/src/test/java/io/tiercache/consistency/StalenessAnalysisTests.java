@@ -83,11 +83,36 @@ class StalenessAnalysisTests {
 	void theOutboxExtendsTheBoundOfAWriterKilledDuringAPauseByTheRelay() {
 		StalenessAnalysis.Bounds outbox = new StalenessAnalysis.Bounds(Duration.ofMillis(200), Duration.ofMillis(1100),
 				Duration.ofMillis(700), true);
-		assertThat(BOUNDS.of(Fault.PAUSE_KILL)).isEqualTo(Duration.ofMillis(2800));
-		assertThat(outbox.of(Fault.PAUSE_KILL)).isEqualTo(Duration.ofMillis(3500));
-		assertThat(outbox.of(Fault.SIGSTOP)).isEqualTo(Duration.ofMillis(1300));
-		assertThat(outbox.of(Fault.SIGKILL)).isEqualTo(Duration.ofMillis(200));
+		assertThat(BOUNDS.of(injected(Fault.PAUSE_KILL, 1500))).isEqualTo(Duration.ofMillis(2800));
+		assertThat(outbox.of(injected(Fault.PAUSE_KILL, 1500))).isEqualTo(Duration.ofMillis(3500));
+		assertThat(outbox.of(injected(Fault.SIGSTOP, 2000))).isEqualTo(Duration.ofMillis(1300));
+		assertThat(outbox.of(injected(Fault.SIGKILL, 300))).isEqualTo(Duration.ofMillis(200));
 		assertThat(outbox.of(null)).isEqualTo(Duration.ofMillis(200));
+	}
+
+	@Test
+	void aFailoverOrARestartFromTheAppendOnlyFileIsBoundedByHowLongItTook() {
+		// Redis is gone until the promotion or the restart: however long that took
+		assertThat(BOUNDS.of(injected(Fault.FAILOVER, 4200))).isEqualTo(Duration.ofMillis(4200 + 1100 + 200));
+		assertThat(BOUNDS.of(injected(Fault.AOF_RESTART, 1300))).isEqualTo(Duration.ofMillis(1300 + 1100 + 200));
+	}
+
+	@Test
+	void aFaultsRowHasTheWidestBoundOfItsInjections() throws IOException {
+		try (HistoryFile.Writer writer = writer(0)) {
+			writer.write(1, 1, 100 * MS, 110 * MS, WriteCapture.open());
+		}
+		StalenessAnalysis.Result result = analyze(
+				List.of(injectedAt(Fault.FAILOVER, 1000, 3000), injectedAt(Fault.FAILOVER, 8000, 5000)));
+		assertThat(result.row(Fault.FAILOVER.id()).bound()).isEqualTo(Duration.ofMillis(5000 + 1100 + 200));
+	}
+
+	private static FaultInjector.Injection injected(Fault fault, long millis) {
+		return injectedAt(fault, 0, millis);
+	}
+
+	private static FaultInjector.Injection injectedAt(Fault fault, long startMillis, long millis) {
+		return new FaultInjector.Injection(startMillis * MS, (startMillis + millis) * MS, fault, "injected", false);
 	}
 
 	@Test

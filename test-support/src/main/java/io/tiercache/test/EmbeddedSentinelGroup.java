@@ -33,10 +33,17 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 
 	private final List<RedisProcess> sentinels;
 
+	/** The server in the master's role now: they swap at each failover. */
+	private volatile RedisProcess currentMaster;
+
+	private volatile RedisProcess currentReplica;
+
 	private EmbeddedSentinelGroup(RedisProcess master, RedisProcess replica, List<RedisProcess> sentinels) {
 		this.master = master;
 		this.replica = replica;
 		this.sentinels = sentinels;
+		this.currentMaster = master;
+		this.currentReplica = replica;
 	}
 
 	/**
@@ -71,9 +78,13 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 			List<RedisProcess> sentinels = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				RedisProcess sentinel = RedisProcess.start("sentinel", EmbeddedRedis.freePort(),
+						// A Sentinel that led a failover leads the next one only two
+						// failover
+						// timeouts later: short, so that a test can fail over every few
+						// seconds.
 						List.of("sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 2",
 								"sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
-								"sentinel failover-timeout " + MASTER_NAME + " 10000",
+								"sentinel failover-timeout " + MASTER_NAME + " 4000",
 								"sentinel parallel-syncs " + MASTER_NAME + " 1"),
 						true);
 				started.add(sentinel);
@@ -115,6 +126,19 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	}
 
 	/**
+	 * The server in the master's role: the one started as the master until a failover,
+	 * then the one promoted.
+	 */
+	public RedisProcess currentMaster() {
+		return this.currentMaster;
+	}
+
+	/** The server in the replica's role: the other one. */
+	public RedisProcess currentReplica() {
+		return this.currentReplica;
+	}
+
+	/**
 	 * Wait until the replica has received everything the master had written when this was
 	 * called: a marker written on the master then has reached the replica, and
 	 * replication keeps the order of writes. Not by comparing offsets: the Sentinels'
@@ -124,10 +148,12 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	 * @param timeout how long to wait
 	 */
 	public void awaitReplicaInSync(Duration timeout) {
+		RedisProcess master = this.currentMaster;
+		RedisProcess replica = this.currentReplica;
 		String marker = "tiercache-test:in-sync:" + System.nanoTime();
-		this.master.command("SET", marker, "1", "PX", "60000");
+		master.command("SET", marker, "1", "PX", "60000");
 		awaitCondition(timeout, "the replica to catch up with the master",
-				() -> "1".equals(this.replica.command("GET", marker)));
+				() -> "1".equals(replica.command("GET", marker)));
 	}
 
 	/**
@@ -137,10 +163,11 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	 * replica is promoted. Returns once the replica reports its link down.
 	 */
 	public void cutReplication() {
-		this.master.command("ACL", "SETUSER", "default", "-psync", "-sync");
-		this.master.command("CLIENT", "KILL", "TYPE", "replica");
+		RedisProcess replica = this.currentReplica;
+		this.currentMaster.command("ACL", "SETUSER", "default", "-psync", "-sync");
+		this.currentMaster.command("CLIENT", "KILL", "TYPE", "replica");
 		awaitCondition(Duration.ofSeconds(10), "the replica's link to go down",
-				() -> !"up".equals(this.replica.info("replication", "master_link_status")));
+				() -> !"up".equals(replica.info("replication", "master_link_status")));
 	}
 
 	/**
@@ -148,39 +175,79 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	 * by itself within about a second.
 	 */
 	public void restoreReplication() {
-		this.master.command("ACL", "SETUSER", "default", "+psync", "+sync");
+		this.currentMaster.command("ACL", "SETUSER", "default", "+psync", "+sync");
 		// A replica whose PSYNC was refused retries with the old SYNC on the same link,
 		// and a replica synced that way never acknowledges an offset, so WAIT would never
 		// count it: drop the link, so that it synchronizes afresh with PSYNC.
-		this.replica.command("CLIENT", "KILL", "TYPE", "master");
+		this.currentReplica.command("CLIENT", "KILL", "TYPE", "master");
 	}
 
-	/** Kill the master with {@code SIGKILL}. */
+	/** Kill the current master with {@code SIGKILL}. */
 	public void killMaster() {
-		this.master.kill();
+		this.currentMaster.kill();
 	}
 
 	/**
-	 * Wait until the Sentinels have promoted the replica: every Sentinel names it as the
-	 * master, and it reports itself so.
+	 * Wait until the Sentinels have promoted the current replica: every Sentinel names it
+	 * as the master, and it reports itself so. From then on it is the
+	 * {@link #currentMaster()}, and the server it replaced the {@link #currentReplica()},
+	 * down until {@link #rejoinAsReplica(Duration)}.
 	 * @param timeout how long to wait
 	 * @return the promoted replica
 	 */
 	public RedisProcess awaitFailover(Duration timeout) {
-		String promoted = this.replica.port() + "";
-		awaitCondition(timeout, "the Sentinels to promote the replica", () -> {
-			if (!"master".equals(this.replica.info("replication", "role"))) {
+		RedisProcess candidate = this.currentReplica;
+		awaitCondition(timeout, "the Sentinels to promote the replica",
+				() -> "master".equals(candidate.info("replication", "role")) && everySentinelNames(candidate));
+		this.currentReplica = this.currentMaster;
+		this.currentMaster = candidate;
+		return candidate;
+	}
+
+	/**
+	 * Start the server a failover replaced again, as a replica of the new master, as an
+	 * operator would (the Sentinels would turn it into one too, but only after watching
+	 * it claim to be a master for several seconds). Returns once it is in sync and every
+	 * Sentinel sees it up, so that the group can fail over again.
+	 * @param timeout how long to wait
+	 */
+	public void rejoinAsReplica(Duration timeout) {
+		RedisProcess old = this.currentReplica;
+		RedisProcess master = this.currentMaster;
+		String port = Integer.toString(old.port());
+		old.startAgain();
+		old.command("REPLICAOF", master.host(), Integer.toString(master.port()));
+		awaitCondition(timeout, "the old master to rejoin as a replica",
+				() -> "slave".equals(old.info("replication", "role"))
+						&& "up".equals(old.info("replication", "master_link_status")) && everySentinelSeesUp(port));
+		awaitReplicaInSync(timeout);
+	}
+
+	private boolean everySentinelNames(RedisProcess master) {
+		String port = Integer.toString(master.port());
+		for (RedisProcess sentinel : this.sentinels) {
+			Object address = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+			if (!(address instanceof List<?> list) || list.size() < 2 || !port.equals(list.get(1))) {
 				return false;
 			}
-			for (RedisProcess sentinel : this.sentinels) {
-				Object address = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
-				if (!(address instanceof List<?> list) || list.size() < 2 || !promoted.equals(list.get(1))) {
-					return false;
-				}
+		}
+		return true;
+	}
+
+	private boolean everySentinelSeesUp(String replicaPort) {
+		for (RedisProcess sentinel : this.sentinels) {
+			boolean up = false;
+			for (Object replica : (List<?>) sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME)) {
+				List<?> fields = (List<?>) replica;
+				String flags = String.valueOf(field(fields, "flags"));
+				up |= replicaPort.equals(field(fields, "port")) && !flags.contains("down")
+						&& !flags.contains("disconnected");
 			}
-			return true;
-		});
-		return this.replica;
+			if (!up) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private void awaitFormed(Duration timeout) {
@@ -251,8 +318,8 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "EmbeddedSentinelGroup[master " + this.master.uri() + ", replica " + this.replica.uri() + ", sentinels "
-				+ sentinelPorts() + "]";
+		return "EmbeddedSentinelGroup[master " + this.currentMaster.uri() + ", replica " + this.currentReplica.uri()
+				+ ", sentinels " + sentinelPorts() + "]";
 	}
 
 	@FunctionalInterface
