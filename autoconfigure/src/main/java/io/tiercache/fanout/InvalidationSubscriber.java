@@ -501,7 +501,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 		boolean stalled;
 		synchronized (this.applying) {
-			stalled = this.tracker.check(current);
+			stalled = this.tracker.check(current, this.trust.tags().highestInvalidatedSeq());
 			if (stalled) {
 				this.pendingConfirmation = null;
 			}
@@ -517,8 +517,11 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 		if (stalled) {
 			this.observer.stalled();
-			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
-			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+			logger.warn("Invalidation messages stopped arriving, or one claimed a number Redis has not reached: "
+					+ "re-establishing the subscription");
+			// With tag states above Redis's number lowered to it: what a forged number
+			// holds back is served again once trust returns ([I12]).
+			this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, current.seq());
 			resubscribe();
 		}
 	}
