@@ -266,6 +266,15 @@ public final class RedisTier {
 	}
 
 	/**
+	 * The server's {@code INFO server}, for its version.
+	 * @return its text
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public String serverInfo() {
+		return this.runner.info("server");
+	}
+
+	/**
 	 * Close what this tier opened of its own (the connection acknowledged scripts use).
 	 */
 	public void close() {
