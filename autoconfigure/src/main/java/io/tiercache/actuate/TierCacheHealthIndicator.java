@@ -1,5 +1,6 @@
 package io.tiercache.actuate;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import io.tiercache.fanout.InvalidationSubscriber;
@@ -18,8 +19,8 @@ import org.springframework.boot.health.contributor.Health;
  * refusing invalidations, for an ACL without {@code PUBLISH} or out of memory, shows).
  * Error messages in the details have the user information of any URL removed. Details:
  * the epoch, the last invalidation sequence this process applied and Redis's, the lag
- * between them, whether the local tier is trusted, and the invalidations waiting for
- * Redis.
+ * between them, whether the local tier is trusted, the invalidations waiting for Redis,
+ * and the server's version, with the Lua-engine vulnerabilities it is known to have.
  * <p>
  * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is
  * not part of the readiness group unless the application adds it
@@ -68,6 +69,15 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 		// nothing missed
 		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
 			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
+		String version = this.subscriber.redisVersion();
+		if (version != null) {
+			builder.withDetail("redisVersion", version);
+			List<String> advisories = this.subscriber.redisLuaAdvisories();
+			if (!advisories.isEmpty()) {
+				// Not a reason for DOWN: tiercache works, the server needs upgrading.
+				builder.withDetail("redisLuaVulnerabilities", advisories);
+			}
+		}
 		if (!subscribed) {
 			builder.down().withDetail("subscription", "not confirmed: the local tier is bypassed");
 		}

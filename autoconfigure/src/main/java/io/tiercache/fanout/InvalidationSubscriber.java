@@ -2,6 +2,7 @@ package io.tiercache.fanout;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tiercache.redis.InvalidationMessage;
 import io.tiercache.redis.RedisTier;
+import io.tiercache.redis.ServerVersionCheck;
 import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.ClearReason;
 import io.tiercache.store.LocalTrust.DistrustCause;
@@ -71,6 +73,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * </ul>
  * Every clear bumps the generation ([I9]), so loads in flight across any of these events
  * never reach the local tier.
+ * <p>
+ * Each time a baseline is established, the server's version is read once
+ * ({@link ServerVersionCheck}), and a version with known vulnerabilities in the Lua
+ * engine that tiercache's scripts run on is warned about.
  *
  * @since 0.1.0
  */
@@ -109,6 +115,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	private final RedisTier redis;
 
 	private final SequenceTracker tracker = new SequenceTracker();
+
+	private final ServerVersionCheck versionCheck;
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -198,6 +206,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.trust = store.trust();
 		this.ticker = store.options().ticker();
 		this.redis = store.redis();
+		this.versionCheck = new ServerVersionCheck(this.redis);
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
 		this.container = new RedisMessageListenerContainer();
@@ -351,8 +360,13 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 		try {
 			this.scheduler.execute(() -> {
-				establishBaseline();
+				boolean established = establishBaseline();
 				this.firstAttempt.complete(null);
+				if (established) {
+					// After startup is released: a look at the server, for logs and
+					// health.
+					this.versionCheck.run();
+				}
 			});
 		}
 		catch (RejectedExecutionException ex) {
@@ -365,18 +379,19 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * Read where the sequence stands, so that every later message can be checked for a
 	 * gap; only then is the local tier trusted. Retried by the periodic check if Redis
 	 * does not answer.
+	 * @return whether the baseline was established now
 	 */
-	private void establishBaseline() {
+	private boolean establishBaseline() {
 		RedisTier.SequenceState current;
 		try {
 			current = this.redis.currentSequence();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the invalidation sequence; retrying with the next check", ex);
-			return;
+			return false;
 		}
 		if (!this.tracker.baseline(current)) {
-			return;
+			return false;
 		}
 		if (current != null) {
 			this.trust.observeEpoch(current.epoch());
@@ -384,6 +399,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		// Its clear, after the read, confirms the local tier: whatever was published
 		// before it and has not arrived yet can only concern entries that are gone.
 		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
+		return true;
 	}
 
 	@Override
@@ -462,7 +478,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			return;
 		}
 		if (this.tracker.awaitsBaseline()) {
-			establishBaseline();
+			if (establishBaseline()) {
+				this.versionCheck.run();
+			}
 			return;
 		}
 		LocalTrust.SequenceMark before = this.trust.mark();
@@ -501,7 +519,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 		boolean stalled;
 		synchronized (this.applying) {
-			stalled = this.tracker.check(current);
+			stalled = this.tracker.check(current, this.trust.tags().highestInvalidatedSeq());
 			if (stalled) {
 				this.pendingConfirmation = null;
 			}
@@ -517,10 +535,31 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		}
 		if (stalled) {
 			this.observer.stalled();
-			logger.warn("Invalidation messages stopped arriving: re-establishing the subscription");
-			this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+			logger.warn("Invalidation messages stopped arriving, or one claimed a number Redis has not reached: "
+					+ "re-establishing the subscription");
+			// With tag states above Redis's number lowered to it: what a forged number
+			// holds back is served again once trust returns ([I12]).
+			this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, current.seq());
 			resubscribe();
 		}
+	}
+
+	/**
+	 * The version of the Redis server, as read once each subscription's baseline was
+	 * established, for health.
+	 * @return the version, or {@code null} before Redis first answered
+	 */
+	public @Nullable String redisVersion() {
+		return this.versionCheck.version();
+	}
+
+	/**
+	 * The Lua-engine vulnerabilities that the server's version is affected by, for
+	 * health.
+	 * @return their CVE ids, empty if none or not known yet
+	 */
+	public List<String> redisLuaAdvisories() {
+		return this.versionCheck.advisories();
 	}
 
 	/** The highest invalidation sequence received, for health. */

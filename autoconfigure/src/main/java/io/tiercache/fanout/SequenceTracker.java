@@ -69,6 +69,13 @@ import org.jspecify.annotations.Nullable;
  * </tr>
  * <tr>
  * <td>FOLLOWING</td>
+ * <td>{@link #check} with a tag state above Redis's number</td>
+ * <td>remembers that number as above, whatever epoch the message that raised it named:
+ * one Redis still has not reached at the next check is a stall too, after which the
+ * subscriber lowers the tag states to Redis's number</td>
+ * </tr>
+ * <tr>
+ * <td>FOLLOWING</td>
  * <td>{@link #check} with a new epoch</td>
  * <td>follows it from its start, expecting what Redis already has</td>
  * </tr>
@@ -176,9 +183,14 @@ final class SequenceTracker {
 	/**
 	 * The periodic read of Redis's sequence.
 	 * @param current Redis's sequence
-	 * @return whether messages that should have arrived by now have not
+	 * @param highestTagState the highest number a tag state of this process holds
+	 * ({@link io.tiercache.store.TagTable#highestInvalidatedSeq()}): a message may have
+	 * raised it in an epoch it named and left again, so the sequence followed does not
+	 * show it
+	 * @return whether messages that should have arrived by now have not, or a number
+	 * received is still beyond Redis's
 	 */
-	synchronized boolean check(SequenceState current) {
+	synchronized boolean check(SequenceState current, long highestTagState) {
 		if (this.needsBaseline) {
 			return false;
 		}
@@ -187,7 +199,8 @@ final class SequenceTracker {
 			this.lastEpoch = current.epoch();
 			this.lastSeq = (current.start() > 0) ? current.start() : current.seq();
 			this.expectedSeq = (current.seq() > this.lastSeq) ? current.seq() : -1;
-			this.aheadSeq = -1;
+			// Numbers of a real epoch before it are below its start, or soon reached.
+			this.aheadSeq = (highestTagState > current.seq()) ? highestTagState : -1;
 			return false;
 		}
 		if (this.aheadSeq >= 0 && current.seq() < this.aheadSeq) {
@@ -198,7 +211,8 @@ final class SequenceTracker {
 			this.lastSeq = current.seq();
 			return true;
 		}
-		this.aheadSeq = (this.lastSeq > current.seq()) ? this.lastSeq : -1;
+		long highest = Math.max(this.lastSeq, highestTagState);
+		this.aheadSeq = (highest > current.seq()) ? highest : -1;
 		if (this.expectedSeq >= 0 && this.lastSeq < this.expectedSeq) {
 			this.expectedSeq = -1;
 			return true;

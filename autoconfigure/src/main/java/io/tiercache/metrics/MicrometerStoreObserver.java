@@ -53,6 +53,8 @@ public class MicrometerStoreObserver implements StoreObserver {
 
 	private final Counter dropped;
 
+	private final Counter refusedTags;
+
 	private final Map<ClearReason, Counter> clears = new EnumMap<>(ClearReason.class);
 
 	private final Map<String, MicrometerCacheObserver> caches = new ConcurrentHashMap<>();
@@ -72,6 +74,9 @@ public class MicrometerStoreObserver implements StoreObserver {
 			.register(registry);
 		this.dropped = Counter.builder("tiercache.invalidations.dropped")
 			.description("Queued invalidations that could not reach Redis before shutdown")
+			.register(registry);
+		this.refusedTags = Counter.builder("tiercache.invalidations.refused")
+			.description("Tags of invalidations refused as text Redis cannot hold as it is; no entry carries them")
 			.register(registry);
 		// Registered up front, so that dashboards show a zero rather than no data.
 		for (String operation : REDIS_OPERATIONS) {
@@ -149,6 +154,11 @@ public class MicrometerStoreObserver implements StoreObserver {
 	@Override
 	public void invalidationDropped() {
 		this.dropped.increment();
+	}
+
+	@Override
+	public void invalidationTagRefused() {
+		this.refusedTags.increment();
 	}
 
 	@Override

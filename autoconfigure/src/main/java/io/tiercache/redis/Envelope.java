@@ -59,6 +59,25 @@ public record Envelope(String epoch, long loadSeq, long createdMillis, long soft
 	}
 
 	/**
+	 * The length of {@link #encode()}'s bytes, without encoding.
+	 * @return the length
+	 */
+	public long encodedLength() {
+		long length = 2 + fieldLength(this.epoch) + fieldLength(Long.toString(this.loadSeq))
+				+ fieldLength(Long.toString(this.createdMillis)) + fieldLength(Long.toString(this.softExpiryMillis))
+				+ fieldLength(Long.toString(this.loadMillis)) + 2 + fieldLength(Integer.toString(this.tags.size()));
+		for (String tag : this.tags) {
+			int bytes = tag.getBytes(StandardCharsets.UTF_8).length;
+			length += fieldLength(Integer.toString(bytes)) + bytes;
+		}
+		return length + this.payload.length;
+	}
+
+	private static int fieldLength(String value) {
+		return value.getBytes(StandardCharsets.UTF_8).length + 1;
+	}
+
+	/**
 	 * Decode an envelope.
 	 * @param bytes the stored bytes
 	 * @return the envelope

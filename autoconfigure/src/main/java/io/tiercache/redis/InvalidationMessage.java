@@ -30,7 +30,76 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 	/** Larger messages are dropped unread: no honest invalidation comes near it. */
 	public static final int MAX_BYTES = 1 << 20;
 
+	/**
+	 * How many bytes of tags, escaped as JSON, one message carries at most: half of what
+	 * receivers read, the rest being room for the other fields.
+	 */
+	static final int TAG_BYTES_PER_MESSAGE = MAX_BYTES / 2;
+
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	/**
+	 * The tags of one invalidation in consecutive groups, each small enough for a message
+	 * that receivers read ({@link #MAX_BYTES}), whatever characters the tags hold: an
+	 * invalidation larger than that is published as several.
+	 * @param tags the tags, at least one
+	 * @return the groups, in order, at least one; a tag too large for a message of its
+	 * own makes a group of its own
+	 */
+	public static List<List<String>> split(List<String> tags) {
+		long chars = 0;
+		for (String tag : tags) {
+			chars += tag.length() + 1;
+		}
+		// Three UTF-8 bytes for a char at most, six when escaped.
+		if (chars * 18 <= TAG_BYTES_PER_MESSAGE) {
+			return List.of(tags);
+		}
+		List<List<String>> groups = new ArrayList<>();
+		int from = 0;
+		long bytes = 0;
+		for (int i = 0; i < tags.size(); i++) {
+			long tagBytes = escapedLength(tags.get(i)) + 3;
+			if (i > from && bytes + tagBytes > TAG_BYTES_PER_MESSAGE) {
+				groups.add(List.copyOf(tags.subList(from, i)));
+				from = i;
+				bytes = 0;
+			}
+			bytes += tagBytes;
+		}
+		groups.add(List.copyOf(tags.subList(from, tags.size())));
+		return groups;
+	}
+
+	/**
+	 * No less than the length of a text as the invalidate script's {@code cjson.encode}
+	 * writes it, in bytes, without its quotes: it escapes quotes, backslashes and slashes
+	 * with a backslash, and control characters as a six-character {@code u} escape at
+	 * most.
+	 */
+	static long escapedLength(String text) {
+		long length = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x20 || c == 0x7f) {
+				length += 6;
+			}
+			else if (c == '"' || c == '\\' || c == '/') {
+				length += 2;
+			}
+			else if (c < 0x80) {
+				length++;
+			}
+			else if (c < 0x800 || Character.isSurrogate(c)) {
+				// A surrogate pair is four bytes, two per char.
+				length += 2;
+			}
+			else {
+				length += 3;
+			}
+		}
+		return length;
+	}
 
 	/**
 	 * The body of a probe message: {@code {"v":1,"p":nonce}}. Probes share the channel so

@@ -286,6 +286,26 @@ public final class RedisScriptRunner {
 	}
 
 	/**
+	 * Read a section of {@code INFO}, bounded by the command timeout. Outside the circuit
+	 * breaker: what it asks is for logs and health, not for the callers the breaker
+	 * protects.
+	 * @param section the section, such as {@code server}
+	 * @return its text
+	 * @throws RedisUnavailableException if Redis fails or times out
+	 */
+	public String info(String section) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return await(asyncCommands(connection).info(section));
+		}
+		catch (RedisUnavailableException ex) {
+			throw new RedisUnavailableException("info", ex.getMessage(), ex.getCause());
+		}
+		catch (RuntimeException ex) {
+			throw new RedisUnavailableException("info", "Redis info failed: " + ex, ex);
+		}
+	}
+
+	/**
 	 * Unlink keys, best effort.
 	 * @param keys the keys
 	 */

@@ -164,7 +164,8 @@ public final class RedisTier {
 	 * Invalidate tags and publish the invalidation; with replicas to wait for, return
 	 * once they have acknowledged it.
 	 * @param tags the tags, at least one
-	 * @return the epoch and sequence number of the invalidation
+	 * @return the epoch and sequence number of the invalidation (of its last message, if
+	 * its tags make more than one message can carry)
 	 * @throws RedisUnavailableException if Redis cannot be used, or too few replicas
 	 * acknowledged the invalidation in time (operation {@code replica-ack}): it must be
 	 * sent again, which is harmless
@@ -186,6 +187,19 @@ public final class RedisTier {
 	}
 
 	private Sequence invalidate(List<String> tags, boolean probe) {
+		// Receivers read a message up to InvalidationMessage.MAX_BYTES: a larger
+		// invalidation goes as several, each one atomic ([I1]). The last one's number
+		// answers for all its tags: at least their own, so applying it invalidates no
+		// less.
+		List<List<String>> groups = InvalidationMessage.split(tags);
+		Sequence sequence = invalidateOnce(groups.get(0), probe);
+		for (int i = 1; i < groups.size(); i++) {
+			sequence = invalidateOnce(groups.get(i), probe);
+		}
+		return sequence;
+	}
+
+	private Sequence invalidateOnce(List<String> tags, boolean probe) {
 		byte[][] keys = new byte[1 + tags.size()][];
 		byte[][] args = new byte[5 + tags.size()][];
 		keys[0] = this.keys.seq();
@@ -249,6 +263,15 @@ public final class RedisTier {
 	public void probe(String nonce) {
 		this.runner.run("probe", PROBE, new byte[0][],
 				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)) });
+	}
+
+	/**
+	 * The server's {@code INFO server}, for its version.
+	 * @return its text
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public String serverInfo() {
+		return this.runner.info("server");
 	}
 
 	/**

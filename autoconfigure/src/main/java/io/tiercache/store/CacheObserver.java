@@ -23,8 +23,17 @@ public interface CacheObserver {
 		STALE,
 		/** Redis could not be used. */
 		UNAVAILABLE,
-		/** The serialized value is larger than {@code tiercache.redis.max-value-size}. */
+		/**
+		 * The serialized value is larger than {@code tiercache.redis.max-value-size}, or
+		 * its entry, tags included, larger than any entry a read returns.
+		 */
 		TOO_LARGE,
+		/**
+		 * A tag of the entry cannot be stored as it is: UTF-8 cannot encode it, or it is
+		 * longer than a tag may be. An entry stored without it would outlive its
+		 * invalidation, so the call went uncached.
+		 */
+		UNSTORABLE_TAG,
 		/**
 		 * The method, loading a key, called itself with that key: the inner call ran
 		 * uncached, the outer one stores the value.

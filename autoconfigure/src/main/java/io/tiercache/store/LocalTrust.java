@@ -322,6 +322,46 @@ public final class LocalTrust {
 	}
 
 	/**
+	 * Withdraw trust for a cause, as {@link #distrust} does, and lower every tag state
+	 * above {@code seq}, the sequence Redis answered a check with, to that number. The
+	 * periodic check found a number that Redis has still not reached one check after it
+	 * was received: forged by someone who can publish on the channel (or lost by Redis),
+	 * it would otherwise keep every entry carrying its tag from being served, from either
+	 * tier, until Redis reached it ([I12] in {@code docs/correctness.md}).
+	 * <p>
+	 * Lowered in place rather than dropped: loads in flight and this process's own
+	 * pending invalidations hold these very states ([I6], [I8]), and the checks of an
+	 * entry Redis returns look them up by name whatever the generation, so a dropped
+	 * state would lose its pending marks (read-your-writes) and every number it held.
+	 * Lowered to {@code seq} and no further: every invalidation Redis had published when
+	 * it answered is numbered {@code <= seq}, so none of them is undone, and entries
+	 * loaded before it stay dead. What can be lost is a number above {@code seq} that
+	 * arrived after the check's read, real or not; so the local tier is withheld before
+	 * the states are lowered, and cleared after ([I9]): an entry served afterwards was
+	 * loaded after this call, at a sequence no lower than anything applied before it.
+	 * @param cause the cause of distrust, lifted by {@link #restoreTrust} as usual
+	 * @param seq Redis's sequence, in the epoch this process follows
+	 */
+	public void distrustAndLowerTagStates(DistrustCause cause, long seq) {
+		boolean changed;
+		int lowered;
+		// Under the lock that lifting a cause takes, so that trust cannot return between
+		// the withdrawal and the lowering.
+		synchronized (this) {
+			changed = changeDistrust(cause, true);
+			lowered = this.tags.lowerTo(seq);
+		}
+		if (lowered > 0) {
+			logger.warn("{} tag state(s) held invalidation numbers beyond Redis's sequence {}: a message on the "
+					+ "invalidation channel was forged, or Redis lost invalidations. Lowered to {}; the local tier "
+					+ "is bypassed until the subscription is re-established", lowered, seq, seq);
+		}
+		if (changed || lowered > 0) {
+			clear(ClearReason.DISCONNECT);
+		}
+	}
+
+	/**
 	 * Mark tags pending before their invalidation is sent ([I8]); bumps the version as an
 	 * applied invalidation does, since it changes what may be served.
 	 * @param tags the tags

@@ -23,6 +23,11 @@ public interface StoreErrorHandler {
 		 * The key could not be rendered as a Redis key: the method was called uncached.
 		 */
 		KEY("Cannot render a key of cache '%s'; the method was called uncached"),
+		/**
+		 * A tag of the entry cannot be stored as it is (UTF-8 cannot encode it, or it is
+		 * too long): the method was called and its result not cached.
+		 */
+		TAG("Cannot store a tag of cache '%s'; the method was called and its result not cached"),
 		/** The result could not be serialized: it was returned but not cached. */
 		ENCODE("Cannot serialize a result of cache '%s'; it was returned but not cached"),
 		/**

@@ -66,6 +66,14 @@ public interface StoreObserver {
 	default void invalidationDropped() {
 	}
 
+	/**
+	 * A tag of an invalidation was refused, being text Redis cannot hold as it is (UTF-8
+	 * cannot encode it, or it is longer than a tag may be): no entry carries it, since
+	 * caching refuses such tags too, and the invalidation's other tags were invalidated.
+	 */
+	default void invalidationTagRefused() {
+	}
+
 	default void localCleared(ClearReason reason) {
 	}
 

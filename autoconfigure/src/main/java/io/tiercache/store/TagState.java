@@ -67,6 +67,24 @@ public final class TagState {
 		while (!INVALIDATED.compareAndSet(this, current, seq));
 	}
 
+	/**
+	 * Lower the number to {@code seq} if it is above it: for a number Redis has not
+	 * reached (see {@link LocalTrust#distrustAndLowerTagStates}).
+	 * @param seq Redis's sequence
+	 * @return whether it was lowered
+	 */
+	boolean lowerTo(long seq) {
+		long current;
+		do {
+			current = this.invalidatedSeq;
+			if (current <= seq) {
+				return false;
+			}
+		}
+		while (!INVALIDATED.compareAndSet(this, current, seq));
+		return true;
+	}
+
 	void markPending() {
 		PENDING.incrementAndGet(this);
 	}

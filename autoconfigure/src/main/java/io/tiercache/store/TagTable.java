@@ -33,6 +33,12 @@ public final class TagTable {
 	private final AtomicLong pendingMarks = new AtomicLong();
 
 	/**
+	 * The highest number a state was advanced to (not lowered again since), so that the
+	 * periodic check can tell whether some state holds a number Redis has not reached.
+	 */
+	private final AtomicLong highest = new AtomicLong();
+
+	/**
 	 * The state of a tag, created on first use.
 	 * @param tag the tag
 	 * @return its state, the same object for as long as anything references it
@@ -60,12 +66,44 @@ public final class TagTable {
 
 	/** Record an invalidation in the states that exist; a tag without one needs none. */
 	void advance(Collection<String> tags, long seq) {
+		boolean held = false;
 		for (String tag : tags) {
 			TagState state = this.states.getIfPresent(tag);
 			if (state != null) {
 				state.advance(seq);
+				held = true;
 			}
 		}
+		if (held && seq > this.highest.get()) {
+			this.highest.accumulateAndGet(seq, Math::max);
+		}
+	}
+
+	/**
+	 * The highest invalidation number that a state of this table was advanced to, and not
+	 * lowered from since: what the periodic check compares with Redis's sequence.
+	 * @return the number, 0 if none
+	 */
+	public long highestInvalidatedSeq() {
+		return this.highest.get();
+	}
+
+	/**
+	 * Lower every state above {@code seq} to it.
+	 * @param seq Redis's sequence
+	 * @return how many states were lowered
+	 */
+	int lowerTo(long seq) {
+		// Before the states: an advance that comes after this raises it again, and one
+		// that came before is lowered below, so it never understates a state.
+		this.highest.accumulateAndGet(seq, Math::min);
+		int lowered = 0;
+		for (TagState state : this.states.asMap().values()) {
+			if (state.lowerTo(seq)) {
+				lowered++;
+			}
+		}
+		return lowered;
 	}
 
 	/**

@@ -205,10 +205,21 @@ public final class TieredCache {
 		String rendered;
 		try {
 			rendered = this.keys.render(key);
+			String refusal = RedisText.refusal(rendered);
+			if (refusal != null) {
+				// Written as UTF-8, it would share its entry with another key.
+				throw new IllegalArgumentException("The key " + RedisText.excerpt(rendered) + " " + refusal);
+			}
 		}
 		catch (RuntimeException ex) {
 			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.KEY, ex);
 			this.observer.notCached(CacheObserver.NotCachedReason.UNSERIALIZABLE);
+			return uncached(key, load, async);
+		}
+		String tagRefusal = RedisText.firstTagRefusal(load.argumentTags());
+		if (tagRefusal != null) {
+			// An entry without the tag would outlive the tag's invalidation.
+			refuseTag(tagRefusal);
 			return uncached(key, load, async);
 		}
 		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
@@ -372,7 +383,13 @@ public final class TieredCache {
 		StoreOptions options = this.context.options();
 		Duration softTtl = this.settings.jitter().apply(baseTtl, options.random().getAsDouble());
 		Duration hardTtl = absent ? softTtl : softTtl.plus(this.settings.staleWhileRevalidate());
-		List<String> tags = union(call.argumentTags, TagInvalidations.distinct(load.resultTags(result)));
+		List<String> resultTags = TagInvalidations.distinct(load.resultTags(result));
+		String tagRefusal = RedisText.firstTagRefusal(resultTags);
+		if (tagRefusal != null) {
+			refuseTag(tagRefusal);
+			return false;
+		}
+		List<String> tags = union(call.argumentTags, resultTags);
 		byte[] payload;
 		try {
 			payload = this.codec.encode(result);
@@ -389,6 +406,11 @@ public final class TieredCache {
 		long now = options.wallClock().getAsLong();
 		Envelope envelope = new Envelope(read.epoch(), read.seq(), now, now + softTtl.toMillis(), loadMillis, absent,
 				tags, payload);
+		if (envelope.encodedLength() > options.maxValueBytes() + TieredStore.ENVELOPE_ALLOWANCE) {
+			// Its tags take it past what a read returns: it would be removed unread.
+			this.observer.notCached(CacheObserver.NotCachedReason.TOO_LARGE);
+			return false;
+		}
 		Boolean stored = this.context.redis().write(call.entryKey, call.leaseKey, call.token, envelope, hardTtl);
 		if (stored == null) {
 			this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
@@ -505,6 +527,12 @@ public final class TieredCache {
 			}
 			return result;
 		});
+	}
+
+	private void refuseTag(String refusal) {
+		this.context.errorHandler()
+			.handleCacheError(this.settings.name(), CacheFailure.TAG, new IllegalArgumentException(refusal));
+		this.observer.notCached(CacheObserver.NotCachedReason.UNSTORABLE_TAG);
 	}
 
 	private static List<String> union(List<String> first, Collection<String> second) {

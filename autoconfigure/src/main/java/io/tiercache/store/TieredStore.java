@@ -1,6 +1,7 @@
 package io.tiercache.store;
 
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import io.tiercache.store.LocalTrust.DistrustCause;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,7 +50,7 @@ public final class TieredStore {
 	/**
 	 * Room for an envelope's header and tags beyond {@link StoreOptions#maxValueBytes()}.
 	 */
-	private static final long ENVELOPE_ALLOWANCE = 64 * 1024;
+	static final long ENVELOPE_ALLOWANCE = 64 * 1024;
 
 	private final StoreContext context;
 
@@ -63,6 +65,8 @@ public final class TieredStore {
 	private final Map<String, Registration> caches = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final ThrottledLog refusals = new ThrottledLog(logger, System::nanoTime);
 
 	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
 			StoreErrorHandler errorHandler, InvalidationOutbox outbox) {
@@ -183,11 +187,12 @@ public final class TieredStore {
 
 	/**
 	 * Invalidate tags everywhere. Never throws: a failure is reported, counted and
-	 * retried.
+	 * retried; a tag Redis cannot hold as it is, which no entry carries, is refused,
+	 * reported and counted ({@link RedisText}).
 	 * @param tags the tags; {@code null}s and duplicates are ignored
 	 */
 	public void invalidate(Collection<String> tags) {
-		this.invalidations.invalidate(tags);
+		this.invalidations.invalidate(storable(tags));
 	}
 
 	/**
@@ -206,7 +211,7 @@ public final class TieredStore {
 		if (this.outbox == InvalidationOutbox.NONE) {
 			return false;
 		}
-		List<String> distinct = TagInvalidations.distinct(tags);
+		List<String> distinct = storable(tags);
 		if (distinct.isEmpty()) {
 			return false;
 		}
@@ -220,7 +225,38 @@ public final class TieredStore {
 	 * @return whether it reached Redis; if not, the row stays for a later attempt
 	 */
 	public boolean relay(List<String> tags) {
-		return this.invalidations.relay(tags);
+		List<String> storable = storable(tags);
+		// A row of nothing but refused tags is done: no entry carries them.
+		return storable.isEmpty() || this.invalidations.relay(storable);
+	}
+
+	/**
+	 * The tags without {@code null}s and duplicates, and without those Redis cannot hold
+	 * as they are, each of which is reported and counted. Refusing them leaves nothing
+	 * stale: caching refuses every entry that would carry one ({@link RedisText}).
+	 */
+	private List<String> storable(Collection<String> tags) {
+		List<String> distinct = TagInvalidations.distinct(tags);
+		List<String> storable = null;
+		for (int i = 0; i < distinct.size(); i++) {
+			String tag = distinct.get(i);
+			String refusal = RedisText.tagRefusal(tag);
+			if (refusal == null) {
+				if (storable != null) {
+					storable.add(tag);
+				}
+				continue;
+			}
+			if (storable == null) {
+				storable = new ArrayList<>(distinct.subList(0, i));
+			}
+			this.observer.invalidationTagRefused();
+			this.refusals.log(Level.WARN, "refused-tag",
+					"Refused to invalidate the tag " + RedisText.excerpt(tag) + ", which " + refusal
+							+ "; no entry carries it, since caching refuses it too",
+					new IllegalArgumentException(refusal));
+		}
+		return (storable != null) ? storable : distinct;
 	}
 
 	/** Whether invalidations made inside a transaction are written to an outbox. */

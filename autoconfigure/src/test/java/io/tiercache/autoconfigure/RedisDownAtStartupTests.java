@@ -61,6 +61,9 @@ class RedisDownAtStartupTests {
 			await().atMost(Duration.ofSeconds(10)).until(trust::trusted);
 			assertThat(trust.distrusts(DistrustCause.UNSUBSCRIBED)).as("subscription confirmed").isFalse();
 			assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(health.health(true).getDetails()).as("read once Redis answered")
+					.containsKey("redisVersion"));
 			prices.price(1);
 			TieredCache cache = context.getBean(TieredStore.class).caches().get("prices");
 			assertThat(cache.getLocal(1L)).as("in the local tier").isEqualTo(100L);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sequences. Each step is {@code event -> answer}: {@code sub} (answer: is it a
  * re-subscription), {@code base <epoch> <seq>} or {@code base -} (answer: was the
  * baseline established now), {@code msg <epoch> <seq> <epochStart>} (answer: a gap before
- * it), {@code check <epoch> <seq> <start>} (answer: stalled) and
+ * it), {@code check <epoch> <seq> <start> [<highest tag state>]} (answer: stalled) and
  * {@code caught <epoch> <seq>} (answer: caught up with that read of Redis's sequence, so
  * that it confirms the local tier).
  */
@@ -51,6 +51,10 @@ class SequenceTrackerTests {
 					after it, trust is not confirmed unearned      | sub -> no; base e1 5 -> yes; msg e1 1000000 0 -> yes; check e1 5 0 -> no; check e1 5 0 -> yes; sub -> yes; base e1 5 -> yes; caught e1 6 -> no
 					a message ahead of a read's answer is no stall | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; check e1 5 0 -> no; check e1 6 0 -> no; check e1 6 0 -> no
 					Redis reaching the number in time is no stall  | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; msg e1 7 0 -> no; check e1 6 0 -> no; check e1 7 0 -> no
+					a tag state Redis never reaches is a stall     | sub -> no; base e1 5 -> yes; check e1 5 0 1000000 -> no; check e1 6 0 1000000 -> yes
+					a tag state Redis reaches in time is no stall  | sub -> no; base e1 5 -> yes; msg e1 6 0 -> no; check e1 5 0 6 -> no; check e1 6 0 6 -> no; check e1 6 0 6 -> no
+					a tag state of an epoch left is still a stall  | sub -> no; base e1 5 -> yes; msg e2 1000000 0 -> no; check e1 5 0 1000000 -> no; check e1 5 0 1000000 -> yes
+					a tag state left by a real message is a stall  | sub -> no; base e1 5 -> yes; msg e2 1000000 0 -> no; msg e1 6 0 -> no; check e1 6 0 1000000 -> no; check e1 6 0 1000000 -> yes
 					a new epoch in a check, from its start         | sub -> no; base e1 5 -> yes; check e2 100 100 -> no; caught e2 100 -> yes; check e2 102 100 -> no; caught e2 102 -> no; msg e2 101 100 -> no; msg e2 102 100 -> no; caught e2 102 -> yes
 					""")
 	void decides(String description, String steps) {
@@ -63,7 +67,8 @@ class SequenceTrackerTests {
 				case "sub" -> tracker.subscribed();
 				case "base" -> tracker.baseline(event[1].equals("-") ? null : state(event[1], event[2], "0"));
 				case "msg" -> tracker.onMessage(event[1], Long.parseLong(event[2]), Long.parseLong(event[3]));
-				case "check" -> tracker.check(state(event[1], event[2], event[3]));
+				case "check" -> tracker.check(state(event[1], event[2], event[3]),
+						(event.length > 4) ? Long.parseLong(event[4]) : 0);
 				case "caught" -> tracker.caughtUp(state(event[1], event[2], "0"));
 				default -> throw new IllegalArgumentException("Unknown event " + step);
 			};

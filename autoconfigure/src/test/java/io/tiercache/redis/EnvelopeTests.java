@@ -70,6 +70,7 @@ class EnvelopeTests {
 		assertThat(decoded.absent()).isEqualTo(envelope.absent());
 		assertThat(decoded.tags()).isEqualTo(envelope.tags());
 		assertThat(decoded.payload()).isEqualTo(envelope.payload());
+		assertThat(envelope.encodedLength()).as("the length without encoding").isEqualTo(envelope.encode().length);
 	}
 
 }

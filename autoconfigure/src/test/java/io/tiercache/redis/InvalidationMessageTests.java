@@ -1,11 +1,13 @@
 package io.tiercache.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +63,34 @@ class InvalidationMessageTests {
 		String tag = "t".repeat(InvalidationMessage.MAX_BYTES);
 		String body = "{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"" + tag + "\"]}";
 		assertThat(InvalidationMessage.decode(bytes(body))).isNull();
+	}
+
+	@Test
+	void theTagsOfAnInvalidationTooLargeForOneMessageAreSplitInOrderIntoMessagesReceiversRead() {
+		List<String> tags = new ArrayList<>();
+		for (int i = 0; i < 400; i++) {
+			// Control characters and slashes: escaped, they take six and two bytes.
+			tags.add(i + ":" + "\u0001/\u00e9\ud83d\ude00".repeat(500));
+		}
+		List<List<String>> groups = InvalidationMessage.split(tags);
+		assertThat(groups).hasSizeGreaterThan(1);
+		assertThat(groups.stream().flatMap(List::stream).toList()).isEqualTo(tags);
+		for (List<String> group : groups) {
+			String body = "{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":"
+					+ JsonMapper.builder().build().writeValueAsString(group).replace("/", "\\/") + "}";
+			assertThat(bytes(body).length).isLessThanOrEqualTo(InvalidationMessage.MAX_BYTES);
+			assertThat(InvalidationMessage.decode(bytes(body))).extracting(InvalidationMessage::tags).isEqualTo(group);
+		}
+		assertThat(InvalidationMessage.split(tags.subList(0, 3))).as("most invalidations are one message")
+			.containsExactly(tags.subList(0, 3));
+	}
+
+	@Test
+	void noTagIsLongerEscapedThanItsBoundSays() {
+		for (String tag : List.of("", "a", "\"\\/", "\u0000\n\u001f\u007f", "\u00e9\u20ac\ud83d\ude00", "\ud800")) {
+			String json = JsonMapper.builder().build().writeValueAsString(tag).replace("/", "\\/");
+			assertThat(InvalidationMessage.escapedLength(tag)).as(tag).isGreaterThanOrEqualTo(bytes(json).length - 2);
+		}
 	}
 
 	@Test

@@ -240,6 +240,31 @@ class LocalTrustTests {
 		assertThat(this.trust.mark()).isEqualTo(new LocalTrust.SequenceMark("e1", 200));
 	}
 
+	@Test
+	void statesBeyondRedisAreLoweredToItInPlaceKeepingTheirPendingMarksAndEntriesLoadedBeforeStayDead() {
+		TagState forged = this.tags.state("product:1");
+		TagState real = this.tags.state("product:2");
+		this.trust.apply("e1", 40, List.of("product:2"));
+		this.trust.apply("e1", Long.MAX_VALUE / 4, List.of("product:1"));
+		TagState[] marks = this.trust.markPending(List.of("product:1"));
+		assertThat(this.tags.highestInvalidatedSeq()).isEqualTo(Long.MAX_VALUE / 4);
+		LocalEntry before = new LocalEntry("v", 45, new TagState[] { forged }, this.trust.generation(), 1);
+		this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, 50);
+		assertThat(this.trust.trusted()).as("withheld until the subscription is re-established").isFalse();
+		assertThat(this.tags.state("product:1")).as("the same object").isSameAs(forged);
+		assertThat(forged.invalidatedSeq()).isEqualTo(50);
+		assertThat(real.invalidatedSeq()).as("a number Redis reached stays").isEqualTo(40);
+		assertThat(this.tags.highestInvalidatedSeq()).isEqualTo(50);
+		assertThat(this.tags.anyPending(List.of("product:1"))).as("read-your-writes kept").isTrue();
+		assertThat(this.tags.anyInvalidatedAfter(List.of("product:1"), 49)).as("loaded before Redis's number").isTrue();
+		this.tags.resolvePending(marks);
+		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
+		assertThat(before.isServable(this.trust)).as("loaded before the lowering").isFalse();
+		LocalEntry after = new LocalEntry("v", 50, new TagState[] { forged }, this.trust.generation(), 1);
+		assertThat(after.isServable(this.trust)).as("loaded at Redis's number, after the lowering").isTrue();
+		assertThat(this.clears).contains(ClearReason.DISCONNECT);
+	}
+
 	private LocalEntry entry() {
 		return new LocalEntry("v", 5, new TagState[] { this.tags.state("product:1") }, this.trust.generation(), 1);
 	}

@@ -4,6 +4,8 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,8 @@ final class StoreFixture implements AutoCloseable {
 	final FakeTicker ticker = new FakeTicker();
 
 	final CountingObserver events = new CountingObserver();
+
+	final FanoutEvents fanout = new FanoutEvents();
 
 	final @Nullable InvalidationSubscriber subscriber;
 
@@ -101,7 +105,7 @@ final class StoreFixture implements AutoCloseable {
 		this.trust = this.store.trust();
 		this.redis = this.store.redis();
 		this.subscriber = (checkInterval != null) ? new InvalidationSubscriber(this.connectionFactory, this.store,
-				InvalidationSubscriber.Observer.NONE, Duration.ofSeconds(5), checkInterval) : null;
+				this.fanout, Duration.ofSeconds(5), checkInterval) : null;
 		if (this.subscriber != null) {
 			this.subscriber.start();
 		}
@@ -257,6 +261,25 @@ final class StoreFixture implements AutoCloseable {
 
 		final AtomicInteger earlyRefreshes = new AtomicInteger();
 
+		final Map<NotCachedReason, AtomicInteger> notCached = new ConcurrentHashMap<>();
+
+		final AtomicInteger refusedTags = new AtomicInteger();
+
+		int notCachedFor(NotCachedReason reason) {
+			AtomicInteger count = this.notCached.get(reason);
+			return (count != null) ? count.get() : 0;
+		}
+
+		@Override
+		public void notCached(NotCachedReason reason) {
+			this.notCached.computeIfAbsent(reason, (r) -> new AtomicInteger()).incrementAndGet();
+		}
+
+		@Override
+		public void invalidationTagRefused() {
+			this.refusedTags.incrementAndGet();
+		}
+
 		@Override
 		public CacheObserver cache(String cacheName) {
 			return this;
@@ -283,6 +306,32 @@ final class StoreFixture implements AutoCloseable {
 			if (early) {
 				this.earlyRefreshes.incrementAndGet();
 			}
+		}
+
+	}
+
+	/** Counts what the subscriber sees. */
+	static final class FanoutEvents implements InvalidationSubscriber.Observer {
+
+		final AtomicInteger received = new AtomicInteger();
+
+		final AtomicInteger malformed = new AtomicInteger();
+
+		final AtomicInteger stalled = new AtomicInteger();
+
+		@Override
+		public void received(long lagMicros) {
+			this.received.incrementAndGet();
+		}
+
+		@Override
+		public void malformed() {
+			this.malformed.incrementAndGet();
+		}
+
+		@Override
+		public void stalled() {
+			this.stalled.incrementAndGet();
 		}
 
 	}
