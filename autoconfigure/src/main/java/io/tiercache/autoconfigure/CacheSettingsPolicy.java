@@ -1,6 +1,7 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,8 +41,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * Create a policy.
 	 * @param properties the properties
 	 * @param customizers the customizers, asked for each time a cache is resolved
-	 * @throws IllegalStateException naming {@code tiercache.default-jitter} if it is not
-	 * a jitter
+	 * @throws TierCacheConfigurationException naming {@code tiercache.default-jitter} if
+	 * it is not a jitter
 	 */
 	CacheSettingsPolicy(TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
 		this.defaultTtl = properties.getDefaultTtl();
@@ -91,7 +92,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * settings so far.
 	 * @param settings the settings of the annotation, or the defaults
 	 * @return the settings with the properties of that cache applied
-	 * @throws IllegalStateException naming the property if its jitter is not a jitter
+	 * @throws TierCacheConfigurationException naming the property if its jitter is not a
+	 * jitter
 	 */
 	CacheSettings applySpec(CacheSettings settings) {
 		CacheSpec spec = this.specs.get(settings.name());
@@ -127,16 +129,28 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * Spring Cache bridge): the defaults, then the overrides and customizers, validated.
 	 * @param name the cache name
 	 * @return the settings
-	 * @throws IllegalStateException naming the cache if they are invalid
+	 * @throws TierCacheConfigurationException naming the cache if they are invalid
 	 */
 	CacheSettings forProgrammaticCache(String name) {
+		CacheSettings settings = resolveUndeclared(name);
 		try {
-			CacheSettings settings = apply(defaultSettings(name));
 			settings.validate(this.maxTtl);
 			return settings;
 		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			throw new TierCacheConfigurationException("Invalid settings of cache '" + name + "': " + ex.getMessage(),
+					ex.action(originsOfDefaults(name, ex.settings(), true)));
+		}
+	}
+
+	// The defaults, then the cache's properties and the customizers
+	private CacheSettings resolveUndeclared(String name) {
+		try {
+			return apply(defaultSettings(name));
+		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid settings of cache '" + name + "': " + ex.getMessage());
+			throw new TierCacheConfigurationException("Invalid settings of cache '" + name + "': " + ex.getMessage(),
+					"Change the TierCacheCustomizer so that it returns settings of cache '" + name + "', never null.");
 		}
 	}
 
@@ -161,22 +175,36 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * itself: {@code tiercache.caches.<name>.*} or the defaults.
 	 * @param name the cache
 	 * @param settings the settings the check named
-	 * @return such as {@code " (ttl from tiercache.default-ttl, staleWhileRevalidate from
-	 * tiercache.caches.reports.stale-while-revalidate)"}
+	 * @return where each came from, such as {@code tiercache.default-ttl} and
+	 * {@code tiercache.caches.reports.stale-while-revalidate}
 	 */
-	String originsOfDefaults(String name, List<String> settings) {
+	List<String> originsOfDefaults(String name, List<String> settings) {
+		return originsOfDefaults(name, settings, false);
+	}
+
+	private List<String> originsOfDefaults(String name, List<String> settings, boolean withCustomizers) {
 		CacheSpec spec = this.specs.get(name);
-		StringBuilder origins = new StringBuilder();
+		List<String> origins = new ArrayList<>(settings.size());
 		for (String setting : settings) {
 			String property = (spec != null) ? specProperty(spec, setting) : null;
-			String origin = (property != null) ? "tiercache.caches." + name + "." + property : switch (setting) {
-				case CacheSettings.TTL -> "tiercache.default-ttl";
-				case CacheSettings.JITTER -> "tiercache.default-jitter";
-				default -> "the defaults";
-			};
-			origins.append(origins.isEmpty() ? " (" : ", ").append(setting).append(" from ").append(origin);
+			String override = withCustomizers ? overriddenBy(defaultSettings(name), setting)
+					: (property != null) ? "tiercache.caches." + name + "." + property : null;
+			origins.add((override != null) ? override : defaultProperty(setting));
 		}
-		return origins.isEmpty() ? "" : origins.append(')').toString();
+		return origins;
+	}
+
+	/**
+	 * The property that gives a setting of a cache that sets nothing itself.
+	 * @param setting the setting, such as {@link CacheSettings#TTL}
+	 * @return such as {@code tiercache.default-ttl}
+	 */
+	static String defaultProperty(String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL -> "tiercache.default-ttl";
+			case CacheSettings.JITTER -> "tiercache.default-jitter";
+			default -> "the defaults";
+		};
 	}
 
 	private static @Nullable String specProperty(CacheSpec spec, String setting) {
@@ -208,7 +236,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 			return Durations.parseJitter(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
+			throw new TierCacheConfigurationException("Invalid " + property + ": " + ex.getMessage(), "Set " + property
+					+ " to a duration such as 30s, or a percentage of the ttl from 0% to 100%, " + "such as 10%.");
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import io.tiercache.store.CacheSettings;
@@ -10,7 +11,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Checks {@link TierCacheProperties} at startup, so that a wrong value fails with a
- * message naming the property rather than misbehaving later.
+ * {@link TierCacheConfigurationException} naming the property and what to set it to,
+ * rather than misbehaving later.
  */
 final class TierCachePropertiesValidator {
 
@@ -25,25 +27,23 @@ final class TierCachePropertiesValidator {
 	 * @param properties the properties
 	 * @param policy the policy over these properties, which applies
 	 * {@code tiercache.caches.<name>.*} to the defaults
-	 * @throws IllegalStateException naming the first invalid property
+	 * @throws TierCacheConfigurationException naming the first invalid property
 	 */
 	static void validate(TierCacheProperties properties, CacheSettingsPolicy policy) {
 		Duration maxTtl = properties.getMaxTtl();
 		positive("tiercache.max-ttl", maxTtl);
 		notBlank("tiercache.namespace", properties.getNamespace());
-		// The defaults are the settings of a cache that sets nothing itself
-		validateSettings("tiercache.default-ttl and tiercache.default-jitter", policy.defaultSettings("defaults"),
-				maxTtl);
+		validateDefaults(policy, maxTtl);
 		if (properties.getLocal().getMaximumSize() < 0) {
 			throw invalid("tiercache.local.maximum-size", properties.getLocal().getMaximumSize(),
-					"must be zero or more");
+					"must be zero or more", "zero (no entry kept locally) or more");
 		}
 		positive("tiercache.local.max-ttl", properties.getLocal().getMaxTtl());
 		notBlank("tiercache.redis.key-prefix", properties.getRedis().getKeyPrefix());
 		positive("tiercache.redis.command-timeout", properties.getRedis().getCommandTimeout());
 		if (properties.getRedis().getBreaker().getFailureThreshold() < 1) {
 			throw invalid("tiercache.redis.breaker.failure-threshold",
-					properties.getRedis().getBreaker().getFailureThreshold(), "must be at least 1");
+					properties.getRedis().getBreaker().getFailureThreshold(), "must be at least 1", "1 or more");
 		}
 		positive("tiercache.redis.breaker.open-duration", properties.getRedis().getBreaker().getOpenDuration());
 		positive("tiercache.fanout.check-interval", properties.getFanout().getCheckInterval());
@@ -51,32 +51,38 @@ final class TierCachePropertiesValidator {
 		if (properties.getLocal().getMaxUnconfirmed().compareTo(properties.getFanout().getCheckInterval()) <= 0) {
 			// Each check confirms for this long: no longer than the interval, and trust
 			// would lapse between every two checks.
-			throw invalid("tiercache.local.max-unconfirmed", properties.getLocal().getMaxUnconfirmed(),
-					"must be longer than tiercache.fanout.check-interval (" + properties.getFanout().getCheckInterval()
-							+ ")");
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.local.max-unconfirmed: '" + properties.getLocal().getMaxUnconfirmed()
+							+ "' must be longer than tiercache.fanout.check-interval ("
+							+ properties.getFanout().getCheckInterval() + ")",
+					"Set tiercache.local.max-unconfirmed longer than tiercache.fanout.check-interval (twice as long "
+							+ "lets one check be late), or shorten tiercache.fanout.check-interval.");
 		}
 		positive("tiercache.fanout.subscribe-timeout", properties.getFanout().getSubscribeTimeout());
 		if (properties.getRedis().getMaxValueSize().toBytes() < 1) {
-			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(),
-					"must be positive");
+			throw invalid("tiercache.redis.max-value-size", properties.getRedis().getMaxValueSize(), "must be positive",
+					"a positive size, such as 1MB");
 		}
 		validateReplicaAcks(properties.getRedis());
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
 		if (properties.getShutdownTimeout() == null || properties.getShutdownTimeout().isNegative()) {
-			throw invalid("tiercache.shutdown-timeout", properties.getShutdownTimeout(), "must be zero or more");
+			throw invalid("tiercache.shutdown-timeout", properties.getShutdownTimeout(), "must be zero or more",
+					"zero (do not wait) or a positive duration");
 		}
 		if (!(properties.getRefresh().getBeta() >= 0)) {
-			throw invalid("tiercache.refresh.beta", properties.getRefresh().getBeta(),
-					"must be zero (off) or positive");
+			throw invalid("tiercache.refresh.beta", properties.getRefresh().getBeta(), "must be zero (off) or positive",
+					"0 (no early refresh) or a positive number");
 		}
 		if (properties.getRefresh().getThreads() < 1) {
-			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1");
+			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1",
+					"1 or more");
 		}
 		TierCacheProperties.Outbox outbox = properties.getOutbox();
 		if (!TABLE_NAME.matcher(outbox.getTableName()).matches()) {
 			throw invalid("tiercache.outbox.table-name", outbox.getTableName(),
-					"must be an unquoted SQL identifier (letters, digits and '_', not starting with a digit)");
+					"must be an unquoted SQL identifier (letters, digits and '_', not starting with a digit)",
+					"an unquoted SQL identifier such as TIERCACHE_OUTBOX");
 		}
 		positive("tiercache.outbox.relay-delay", outbox.getRelayDelay());
 		positive("tiercache.outbox.poll-interval", outbox.getPollInterval());
@@ -89,9 +95,24 @@ final class TierCachePropertiesValidator {
 				policy.applySpec(policy.defaultSettings(name)).validate(maxTtl);
 			}
 			catch (CacheSettings.InvalidSettingsException ex) {
-				throw new IllegalStateException("Invalid tiercache.caches." + name + ": " + ex.getMessage()
-						+ policy.originsOfDefaults(name, ex.settings()));
+				List<String> origins = policy.originsOfDefaults(name, ex.settings());
+				throw new TierCacheConfigurationException(
+						"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+						ex.action(origins));
 			}
+		}
+	}
+
+	// The defaults are the settings of a cache that sets nothing itself
+	private static void validateDefaults(CacheSettingsPolicy policy, Duration maxTtl) {
+		try {
+			policy.defaultSettings("defaults").validate(maxTtl);
+		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			List<String> origins = ex.settings().stream().map(CacheSettingsPolicy::defaultProperty).toList();
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.default-ttl and tiercache.default-jitter: " + ex.getMessage(),
+					ex.action(origins));
 		}
 	}
 
@@ -106,8 +127,7 @@ final class TierCachePropertiesValidator {
 		Duration timeout = redis.getReplicaAckTimeout();
 		if (timeout == null || timeout.isNegative() || (acks > 0 && timeout.isZero())) {
 			// WAIT with a timeout of 0 blocks until enough replicas answer: a replica
-			// that
-			// is gone would hold up every invalidation for good.
+			// that is gone would hold up every invalidation for good.
 			throw new TierCacheConfigurationException(
 					"Invalid tiercache.redis.replica-ack-timeout: '" + timeout + "' must be positive when "
 							+ "tiercache.redis.replica-acks is " + acks
@@ -117,29 +137,29 @@ final class TierCachePropertiesValidator {
 		}
 	}
 
-	private static void validateSettings(String properties, CacheSettings settings, Duration maxTtl) {
-		try {
-			settings.validate(maxTtl);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + properties + ": " + ex.getMessage());
-		}
-	}
-
 	private static void positive(String property, @Nullable Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			throw invalid(property, value, "must be positive");
+			throw invalid(property, value, "must be positive", "a positive duration, such as 500ms or 5s");
 		}
 	}
 
 	private static void notBlank(String property, @Nullable String value) {
 		if (!StringUtils.hasText(value)) {
-			throw invalid(property, value, "must not be empty");
+			throw invalid(property, value, "must not be empty", "a value that is not blank");
 		}
 	}
 
-	private static IllegalStateException invalid(String property, @Nullable Object value, String problem) {
-		return new IllegalStateException("Invalid " + property + ": '" + value + "' " + problem);
+	/**
+	 * The failure of a property.
+	 * @param property the property
+	 * @param value its value
+	 * @param problem what is wrong with it
+	 * @param valid what it may be set to, such as {@code 1 or more}
+	 */
+	private static TierCacheConfigurationException invalid(String property, @Nullable Object value, String problem,
+			String valid) {
+		return new TierCacheConfigurationException("Invalid " + property + ": '" + value + "' " + problem,
+				"Set " + property + " to " + valid + ", or remove it to use its default.");
 	}
 
 }
