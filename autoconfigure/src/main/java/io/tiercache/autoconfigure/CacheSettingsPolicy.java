@@ -1,6 +1,7 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,60 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 		catch (IllegalArgumentException ex) {
 			throw new TierCacheConfigurationException("Invalid settings of cache '" + name + "': " + ex.getMessage(),
 					"Change the TierCacheCustomizer so that it returns settings of cache '" + name + "', never null.");
+		}
+	}
+
+	/**
+	 * Whether some declaration of a cache could make its {@code tiercache.caches.<name>}
+	 * entry valid: the entry applied over the most lenient one (the shortest ttl the
+	 * entry's jitter allows, no stale window, absent values not cached). An entry that
+	 * fails even so is wrong whatever declares the cache; one that fails over the
+	 * defaults only may suit the annotation of the method declaring the cache, such as a
+	 * jitter of 90m with {@code @Cached(ttl = "2h")} under a default ttl of 1h.
+	 * @param name the cache name
+	 * @return whether such a declaration exists
+	 * @throws TierCacheConfigurationException naming the property if its jitter is not a
+	 * jitter
+	 */
+	boolean suitsSomeDeclaration(String name) {
+		CacheSpec spec = this.specs.get(name);
+		Jitter jitter = (spec != null) ? parseJitter("tiercache.caches." + name + ".jitter", spec.getJitter())
+				: Jitter.NONE;
+		CacheSettings lenient = applySpec(
+				new CacheSettings(name, shortestTtlFor(jitter), Jitter.NONE, null, true, true, Duration.ZERO));
+		try {
+			lenient.validate(this.maxTtl);
+			return true;
+		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			return false;
+		}
+	}
+
+	// A fixed jitter needs a ttl at least as long; any positive ttl suits a percentage
+	private static Duration shortestTtlFor(Jitter jitter) {
+		Duration shortest = Duration.ofNanos(1);
+		return jitter.exceeds(shortest) ? jitter.maxReduction(ChronoUnit.FOREVER.getDuration()) : shortest;
+	}
+
+	/**
+	 * Check the settings of a cache that no annotated method declares, as the
+	 * programmatic API and the Spring Cache bridge would resolve them: the defaults, then
+	 * {@code tiercache.caches.<name>.*}, then the customizers.
+	 * @param name the cache name
+	 * @throws TierCacheConfigurationException naming the cache and where each setting at
+	 * fault came from if they are invalid
+	 */
+	void validateUndeclared(String name) {
+		CacheSettings settings = resolveUndeclared(name);
+		try {
+			settings.validate(this.maxTtl);
+		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			List<String> origins = originsOfDefaults(name, ex.settings(), true);
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+					ex.action(origins));
 		}
 	}
 

@@ -87,18 +87,23 @@ final class TierCachePropertiesValidator {
 		positive("tiercache.outbox.relay-delay", outbox.getRelayDelay());
 		positive("tiercache.outbox.poll-interval", outbox.getPollInterval());
 		positive("tiercache.outbox.retention", outbox.getRetention());
-		// Every entry, whether or not a method of that cache exists yet. Customizers are
-		// left out: their beans are not asked for this early, and caches check what they
-		// return.
+		// Every entry, whether or not a method of that cache exists yet, but only for
+		// what no declaration of the cache could make valid: over the defaults, an entry
+		// may conflict with a default its method's annotation replaces. Each method's
+		// own settings are checked when it is parsed, and those of caches no method
+		// declares once every bean is created (UndeclaredCacheSettingsCheck).
+		// Customizers are left out: their beans are not asked for this early.
 		for (String name : properties.getCaches().keySet()) {
 			try {
 				policy.applySpec(policy.defaultSettings(name)).validate(maxTtl);
 			}
 			catch (CacheSettings.InvalidSettingsException ex) {
-				List<String> origins = policy.originsOfDefaults(name, ex.settings());
-				throw new TierCacheConfigurationException(
-						"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
-						ex.action(origins));
+				if (!policy.suitsSomeDeclaration(name)) {
+					List<String> origins = policy.originsOfDefaults(name, ex.settings());
+					throw new TierCacheConfigurationException(
+							"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+							ex.action(origins));
+				}
 			}
 		}
 	}

@@ -103,6 +103,16 @@ public class TierCacheOperationSource {
 		return found;
 	}
 
+	/**
+	 * The names of the caches that the {@code @Cached} methods parsed so far declare.
+	 * Settings of a cache that no method declares are the defaults', whereas those of a
+	 * declared cache start from its annotation.
+	 * @return the cache names
+	 */
+	public Set<String> cacheNames() {
+		return Set.copyOf(this.operationsByCacheName.keySet());
+	}
+
 	MethodOperations getOperations(Method method, @Nullable Class<?> targetClass) {
 		MethodClassKey key = new MethodClassKey(method, targetClass);
 		MethodOperations operations = this.operationsCache.get(key);
