@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.tiercache.cache.SpringCacheValueCodec;
 import io.tiercache.store.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,9 @@ final class TierCachePropertiesValidator {
 
 	// As the outbox requires it: the name goes into its statements as it is
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+	private static final Pattern PACKAGE_NAME = Pattern.compile(
+			"\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
 	private TierCachePropertiesValidator() {
 	}
@@ -106,6 +110,51 @@ final class TierCachePropertiesValidator {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Check {@code tiercache.spring-cache.trusted-packages}, before a codec is made of
+	 * them.
+	 * @param bridge the properties of the Spring Cache bridge
+	 * @throws TierCacheConfigurationException naming a package that is not a package name
+	 */
+	static void validateTrustedPackages(TierCacheProperties.SpringCache bridge) {
+		for (String trusted : bridge.getTrustedPackages()) {
+			if (!PACKAGE_NAME.matcher(trusted).matches()) {
+				// Such as com.acme.*: a filter pattern that would trust nothing
+				throw new TierCacheConfigurationException(
+						"Invalid tiercache.spring-cache.trusted-packages: '" + trusted + "' is not a package name",
+						"List package names in tiercache.spring-cache.trusted-packages, such as com.acme: each "
+								+ "includes its sub-packages, so no wildcard is needed.");
+			}
+		}
+	}
+
+	/**
+	 * Check {@code tiercache.spring-cache.value-types}: a cache declared to hold values
+	 * of a class the codec refuses would never read one back.
+	 * @param bridge the properties of the Spring Cache bridge
+	 * @param trustedPackages the packages the codec trusts: the configured ones, or the
+	 * application's
+	 * @param codec the codec over them
+	 * @throws TierCacheConfigurationException naming the cache whose value type is not
+	 * trusted
+	 */
+	static void validateValueTypes(TierCacheProperties.SpringCache bridge, List<String> trustedPackages,
+			SpringCacheValueCodec codec) {
+		bridge.getValueTypes().forEach((cache, types) -> {
+			for (Class<?> type : types) {
+				if (!codec.trusts(type)) {
+					String property = "tiercache.spring-cache.value-types." + cache;
+					throw new TierCacheConfigurationException("Invalid " + property + ": " + type.getName()
+							+ " is in none of the trusted packages (java.lang, java.util, java.time, java.math and "
+							+ trustedPackages + "), so every value of it would be refused and the cache would "
+							+ "always miss",
+							"Add " + type.getPackageName() + " to tiercache.spring-cache.trusted-packages, or correct "
+									+ property + ".");
+				}
+			}
+		});
 	}
 
 	// The defaults are the settings of a cache that sets nothing itself

@@ -101,7 +101,18 @@ class StartupFailureAnalysisTests {
 						"tiercache.default-jitter=lots"),
 				failure("a switch that is neither true nor false", QuotesService.class,
 						"Invalid tiercache.enabled: 'maybe' is neither true nor false",
-						"Set tiercache.enabled=true to cache", "tiercache.enabled=maybe"));
+						"Set tiercache.enabled=true to cache", "tiercache.enabled=maybe"),
+				failure("a trusted package of the Spring Cache bridge that is a pattern", QuotesService.class,
+						"Invalid tiercache.spring-cache.trusted-packages: 'com.acme.*' is not a package name",
+						"List package names in tiercache.spring-cache.trusted-packages, such as com.acme",
+						"tiercache.spring-cache.enabled=true", "tiercache.spring-cache.trusted-packages=com.acme.*"),
+				failure("a bridge cache's value type outside the trusted packages", QuotesService.class,
+						"Invalid tiercache.spring-cache.value-types.books: " + Query.class.getName()
+								+ " is in none of the trusted packages",
+						"Add io.tiercache.autoconfigure to tiercache.spring-cache.trusted-packages, or correct "
+								+ "tiercache.spring-cache.value-types.books.",
+						"tiercache.spring-cache.enabled=true", "tiercache.spring-cache.trusted-packages=com.acme",
+						"tiercache.spring-cache.value-types.books=" + Query.class.getName()));
 	}
 
 	private static Arguments failure(String kind, Class<?> source, String description, String action,
