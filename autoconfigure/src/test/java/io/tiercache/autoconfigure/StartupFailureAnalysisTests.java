@@ -112,7 +112,15 @@ class StartupFailureAnalysisTests {
 						"Add io.tiercache.autoconfigure to tiercache.spring-cache.trusted-packages, or correct "
 								+ "tiercache.spring-cache.value-types.books.",
 						"tiercache.spring-cache.enabled=true", "tiercache.spring-cache.trusted-packages=com.acme",
-						"tiercache.spring-cache.value-types.books=" + Query.class.getName()));
+						"tiercache.spring-cache.value-types.books=" + Query.class.getName()),
+				failure("an outbox platform without a script", QuotesService.class,
+						"Invalid tiercache.outbox.platform: tiercache.outbox.initialize-schema says to create the "
+								+ "outbox table, but tiercache has no outbox script for its platform: "
+								+ "classpath:io/tiercache/outbox/schema-oracle.sql",
+						"Set tiercache.outbox.platform to the one of postgresql, mysql, h2 whose script the database "
+								+ "accepts, or set tiercache.outbox.initialize-schema=never",
+						"tiercache.outbox.enabled=true", "tiercache.outbox.platform=oracle",
+						"spring.datasource.url=jdbc:h2:mem:startup-failure-analysis"));
 	}
 
 	private static Arguments failure(String kind, Class<?> source, String description, String action,
