@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.tiercache.annotation.Cached;
+import io.tiercache.interceptor.TierCacheDefaults;
+import io.tiercache.interceptor.TierCacheOperationSource;
+import io.tiercache.store.Jitter;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -26,6 +30,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -82,6 +87,10 @@ class StartupFailureAnalysisTests {
 						"Set tiercache.local.max-ttl to a positive duration, such as 500ms or 5s, or remove it to use "
 								+ "its default.",
 						"tiercache.local.max-ttl=0s"),
+				failure("a property out of range with the application's own operation source",
+						OwnOperationSourceConfiguration.class,
+						"Invalid tiercache.local.max-ttl: 'PT0S' must be positive",
+						"Set tiercache.local.max-ttl to a positive duration", "tiercache.local.max-ttl=0s"),
 				failure("a per-cache property no method could use", QuotesService.class,
 						"Invalid tiercache.caches.prices: ttl PT0S must be greater than zero (ttl from "
 								+ "tiercache.caches.prices.ttl)",
@@ -169,6 +178,18 @@ class StartupFailureAnalysisTests {
 		@Bean
 		TierCacheCustomizer aMonth() {
 			return (settings) -> settings.withTtl(Duration.ofDays(30));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnOperationSourceConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static TierCacheOperationSource tierCacheOperationSource() {
+			return new TierCacheOperationSource(
+					new TierCacheDefaults(Duration.ofMinutes(10), Jitter.NONE, Duration.ofHours(1)));
 		}
 
 	}
