@@ -1,6 +1,8 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,8 +42,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * Create a policy.
 	 * @param properties the properties
 	 * @param customizers the customizers, asked for each time a cache is resolved
-	 * @throws IllegalStateException naming {@code tiercache.default-jitter} if it is not
-	 * a jitter
+	 * @throws TierCacheConfigurationException naming {@code tiercache.default-jitter} if
+	 * it is not a jitter
 	 */
 	CacheSettingsPolicy(TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
 		this.defaultTtl = properties.getDefaultTtl();
@@ -91,7 +93,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * settings so far.
 	 * @param settings the settings of the annotation, or the defaults
 	 * @return the settings with the properties of that cache applied
-	 * @throws IllegalStateException naming the property if its jitter is not a jitter
+	 * @throws TierCacheConfigurationException naming the property if its jitter is not a
+	 * jitter
 	 */
 	CacheSettings applySpec(CacheSettings settings) {
 		CacheSpec spec = this.specs.get(settings.name());
@@ -127,16 +130,82 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * Spring Cache bridge): the defaults, then the overrides and customizers, validated.
 	 * @param name the cache name
 	 * @return the settings
-	 * @throws IllegalStateException naming the cache if they are invalid
+	 * @throws TierCacheConfigurationException naming the cache if they are invalid
 	 */
 	CacheSettings forProgrammaticCache(String name) {
+		CacheSettings settings = resolveUndeclared(name);
 		try {
-			CacheSettings settings = apply(defaultSettings(name));
 			settings.validate(this.maxTtl);
 			return settings;
 		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			throw new TierCacheConfigurationException("Invalid settings of cache '" + name + "': " + ex.getMessage(),
+					ex.action(originsOfDefaults(name, ex.settings(), true)));
+		}
+	}
+
+	// The defaults, then the cache's properties and the customizers
+	private CacheSettings resolveUndeclared(String name) {
+		try {
+			return apply(defaultSettings(name));
+		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid settings of cache '" + name + "': " + ex.getMessage());
+			throw new TierCacheConfigurationException("Invalid settings of cache '" + name + "': " + ex.getMessage(),
+					"Change the TierCacheCustomizer so that it returns settings of cache '" + name + "', never null.");
+		}
+	}
+
+	/**
+	 * Whether some declaration of a cache could make its {@code tiercache.caches.<name>}
+	 * entry valid: the entry applied over the most lenient one (the shortest ttl the
+	 * entry's jitter allows, no stale window, absent values not cached). An entry that
+	 * fails even so is wrong whatever declares the cache; one that fails over the
+	 * defaults only may suit the annotation of the method declaring the cache, such as a
+	 * jitter of 90m with {@code @Cached(ttl = "2h")} under a default ttl of 1h.
+	 * @param name the cache name
+	 * @return whether such a declaration exists
+	 * @throws TierCacheConfigurationException naming the property if its jitter is not a
+	 * jitter
+	 */
+	boolean suitsSomeDeclaration(String name) {
+		CacheSpec spec = this.specs.get(name);
+		Jitter jitter = (spec != null) ? parseJitter("tiercache.caches." + name + ".jitter", spec.getJitter())
+				: Jitter.NONE;
+		CacheSettings lenient = applySpec(
+				new CacheSettings(name, shortestTtlFor(jitter), Jitter.NONE, null, true, true, Duration.ZERO));
+		try {
+			lenient.validate(this.maxTtl);
+			return true;
+		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			return false;
+		}
+	}
+
+	// A fixed jitter needs a ttl at least as long; any positive ttl suits a percentage
+	private static Duration shortestTtlFor(Jitter jitter) {
+		Duration shortest = Duration.ofNanos(1);
+		return jitter.exceeds(shortest) ? jitter.maxReduction(ChronoUnit.FOREVER.getDuration()) : shortest;
+	}
+
+	/**
+	 * Check the settings of a cache that no annotated method declares, as the
+	 * programmatic API and the Spring Cache bridge would resolve them: the defaults, then
+	 * {@code tiercache.caches.<name>.*}, then the customizers.
+	 * @param name the cache name
+	 * @throws TierCacheConfigurationException naming the cache and where each setting at
+	 * fault came from if they are invalid
+	 */
+	void validateUndeclared(String name) {
+		CacheSettings settings = resolveUndeclared(name);
+		try {
+			settings.validate(this.maxTtl);
+		}
+		catch (CacheSettings.InvalidSettingsException ex) {
+			List<String> origins = originsOfDefaults(name, ex.settings(), true);
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+					ex.action(origins));
 		}
 	}
 
@@ -161,22 +230,36 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 * itself: {@code tiercache.caches.<name>.*} or the defaults.
 	 * @param name the cache
 	 * @param settings the settings the check named
-	 * @return such as {@code " (ttl from tiercache.default-ttl, staleWhileRevalidate from
-	 * tiercache.caches.reports.stale-while-revalidate)"}
+	 * @return where each came from, such as {@code tiercache.default-ttl} and
+	 * {@code tiercache.caches.reports.stale-while-revalidate}
 	 */
-	String originsOfDefaults(String name, List<String> settings) {
+	List<String> originsOfDefaults(String name, List<String> settings) {
+		return originsOfDefaults(name, settings, false);
+	}
+
+	private List<String> originsOfDefaults(String name, List<String> settings, boolean withCustomizers) {
 		CacheSpec spec = this.specs.get(name);
-		StringBuilder origins = new StringBuilder();
+		List<String> origins = new ArrayList<>(settings.size());
 		for (String setting : settings) {
 			String property = (spec != null) ? specProperty(spec, setting) : null;
-			String origin = (property != null) ? "tiercache.caches." + name + "." + property : switch (setting) {
-				case CacheSettings.TTL -> "tiercache.default-ttl";
-				case CacheSettings.JITTER -> "tiercache.default-jitter";
-				default -> "the defaults";
-			};
-			origins.append(origins.isEmpty() ? " (" : ", ").append(setting).append(" from ").append(origin);
+			String override = withCustomizers ? overriddenBy(defaultSettings(name), setting)
+					: (property != null) ? "tiercache.caches." + name + "." + property : null;
+			origins.add((override != null) ? override : defaultProperty(setting));
 		}
-		return origins.isEmpty() ? "" : origins.append(')').toString();
+		return origins;
+	}
+
+	/**
+	 * The property that gives a setting of a cache that sets nothing itself.
+	 * @param setting the setting, such as {@link CacheSettings#TTL}
+	 * @return such as {@code tiercache.default-ttl}
+	 */
+	static String defaultProperty(String setting) {
+		return switch (setting) {
+			case CacheSettings.TTL -> "tiercache.default-ttl";
+			case CacheSettings.JITTER -> "tiercache.default-jitter";
+			default -> "the defaults";
+		};
 	}
 
 	private static @Nullable String specProperty(CacheSpec spec, String setting) {
@@ -208,7 +291,8 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 			return Durations.parseJitter(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage(), ex);
+			throw new TierCacheConfigurationException("Invalid " + property + ": " + ex.getMessage(), "Set " + property
+					+ " to a duration such as 30s, or a percentage of the ttl from 0% to 100%, " + "such as 10%.");
 		}
 	}
 

@@ -1,18 +1,19 @@
 package io.tiercache.autoconfigure;
 
 /**
- * tiercache cannot start as configured; {@link TierCacheFailureAnalyzer} reports it as
- * what is wrong and what to do.
+ * tiercache cannot start as configured: what is wrong, naming the property or the cache,
+ * and what to do. {@link TierCacheFailureAnalyzer} reports it as Spring Boot reports its
+ * own failures. An {@link IllegalStateException}, as a configuration Spring cannot use.
  *
  * @since 0.1.0
  */
-public class TierCacheConfigurationException extends RuntimeException {
+public class TierCacheConfigurationException extends IllegalStateException {
 
 	private final String action;
 
 	/**
 	 * Create an exception.
-	 * @param description what is wrong
+	 * @param description what is wrong, naming the property or the cache
 	 * @param action how to fix it
 	 */
 	public TierCacheConfigurationException(String description, String action) {

@@ -1,17 +1,31 @@
 package io.tiercache.autoconfigure;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import io.tiercache.interceptor.InvalidAnnotationException;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
- * Reports a {@link TierCacheConfigurationException} at startup as Boot reports its own
- * failures: what is wrong, and the action that fixes it.
+ * Reports what makes tiercache fail at startup as Boot reports its own failures: what is
+ * wrong, naming the property or the method, and the action that fixes it. It reports a
+ * {@link TierCacheConfigurationException} (properties, customizers, the connection
+ * factory) and an {@link InvalidAnnotationException} (annotations), wherever they are
+ * among the causes.
  */
-class TierCacheFailureAnalyzer extends AbstractFailureAnalyzer<TierCacheConfigurationException> {
+class TierCacheFailureAnalyzer implements FailureAnalyzer {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, TierCacheConfigurationException cause) {
-		return new FailureAnalysis(cause.getMessage(), cause.getAction(), cause);
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TierCacheConfigurationException configuration) {
+				return new FailureAnalysis(configuration.getMessage(), configuration.getAction(), configuration);
+			}
+			if (cause instanceof InvalidAnnotationException annotation) {
+				return new FailureAnalysis(annotation.getMessage(), annotation.getAction(), annotation);
+			}
+		}
+		return null;
 	}
 
 }

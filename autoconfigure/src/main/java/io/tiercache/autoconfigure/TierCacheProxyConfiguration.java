@@ -42,6 +42,17 @@ class TierCacheProxyConfiguration {
 		return new TierCacheOperationSource(policy.defaults());
 	}
 
+	// Static and lazy in what it asks for, as the operation source: it only runs once
+	// every singleton exists
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static UndeclaredCacheSettingsCheck tierCacheUndeclaredCacheSettingsCheck(
+			ObjectProvider<TierCacheProperties> properties, ObjectProvider<TierCacheCustomizer> customizers,
+			ObjectProvider<TierCacheOperationSource> operationSource) {
+		return new UndeclaredCacheSettingsCheck(properties, customizers, operationSource);
+	}
+
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean

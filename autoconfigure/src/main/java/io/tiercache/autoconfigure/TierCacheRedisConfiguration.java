@@ -49,8 +49,12 @@ class TierCacheRedisConfiguration {
 	@ConditionalOnMissingBean
 	TieredStore tierCacheStore(RedisConnectionFactory connectionFactory, TierCacheProperties properties,
 			ValueCodec codec, StoreErrorHandler errorHandler, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<StoreObserver> observer, ObjectProvider<InvalidationOutbox> outbox) {
+			ObjectProvider<StoreObserver> observer, ObjectProvider<InvalidationOutbox> outbox,
+			ObjectProvider<TierCacheCustomizer> customizers) {
 		requireLettuce(connectionFactory);
+		// Checked with the operation source too, but the application may define its own:
+		// the store's options would then fail naming no property
+		TierCachePropertiesValidator.validate(properties, new CacheSettingsPolicy(properties, customizers));
 		return TieredStore.builder(connectionFactory)
 			.options(storeOptions(properties))
 			.mapper(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper))

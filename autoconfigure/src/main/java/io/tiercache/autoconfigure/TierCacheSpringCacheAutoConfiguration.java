@@ -37,9 +37,13 @@ public final class TierCacheSpringCacheAutoConfiguration {
 	@ConditionalOnMissingBean(CacheManager.class)
 	TierCacheCacheManager cacheManager(TierCacheTemplate template, TierCacheProperties properties,
 			BeanFactory beanFactory) {
+		TierCacheProperties.SpringCache bridge = properties.getSpringCache();
+		TierCachePropertiesValidator.validateTrustedPackages(bridge);
+		List<String> trustedPackages = trustedPackages(properties, beanFactory);
 		// Only bridge caches read classes named by their payload, so only they get this
 		// codec.
-		SpringCacheValueCodec codec = new SpringCacheValueCodec(trustedPackages(properties, beanFactory));
+		SpringCacheValueCodec codec = new SpringCacheValueCodec(trustedPackages);
+		TierCachePropertiesValidator.validateValueTypes(bridge, trustedPackages, codec);
 		// Asynchronous retrievals wait for Redis on the manager's own threads, never the
 		// caller's
 		TierCacheCacheManager cacheManager = new TierCacheCacheManager(template, codec,

@@ -74,6 +74,53 @@ public final class SpringCacheValueCodec implements ValueCodec {
 		this.filter = ObjectInputFilter.Config.createFilter(String.join(";", patterns));
 	}
 
+	/**
+	 * Whether values of a class may be read back: the filter allows its class (an array's
+	 * elements' class), for a trusted package or one always trusted. A cache declared to
+	 * hold values of a class this refuses would never read one back.
+	 * @param type the class
+	 * @return whether it is trusted
+	 */
+	public boolean trusts(Class<?> type) {
+		Class<?> element = type;
+		while (element.isArray()) {
+			element = element.getComponentType();
+		}
+		if (element.isPrimitive()) {
+			return true;
+		}
+		Class<?> checked = element;
+		ObjectInputFilter.FilterInfo info = new ObjectInputFilter.FilterInfo() {
+
+			@Override
+			public Class<?> serialClass() {
+				return checked;
+			}
+
+			@Override
+			public long arrayLength() {
+				return -1;
+			}
+
+			@Override
+			public long depth() {
+				return 1;
+			}
+
+			@Override
+			public long references() {
+				return 1;
+			}
+
+			@Override
+			public long streamBytes() {
+				return 0;
+			}
+
+		};
+		return this.filter.checkInput(info) == ObjectInputFilter.Status.ALLOWED;
+	}
+
 	@Override
 	public Bound bind(Type type) {
 		if (type != VALUE_TYPE) {

@@ -44,9 +44,10 @@ import org.springframework.util.StringUtils;
 /**
  * Parses {@link Cached @Cached} and {@link InvalidatesTags @InvalidatesTags} on one
  * method into {@link CachedOperation} and {@link InvalidatesTagsOperation}, and fails on
- * anything invalid with an {@link IllegalStateException} naming the method, such as
- * {@code com.example.ProductService.findProduct(long)}. It caches nothing:
- * {@link TierCacheOperationSource} decides which methods to parse and caches the result.
+ * anything invalid with an {@link InvalidAnnotationException} naming the method, such as
+ * {@code com.example.ProductService.findProduct(long)}, and what to change. It caches
+ * nothing: {@link TierCacheOperationSource} decides which methods to parse and caches the
+ * result.
  */
 final class TierCacheAnnotationParser {
 
@@ -73,7 +74,7 @@ final class TierCacheAnnotationParser {
 	 * @param targetClass the class of the target object
 	 * @return the operations, {@link MethodOperations#NONE} if the method has neither
 	 * annotation
-	 * @throws IllegalStateException if an annotation is invalid
+	 * @throws InvalidAnnotationException if an annotation is invalid
 	 */
 	MethodOperations parseOperations(Method specificMethod, Method method, Class<?> targetClass) {
 		MergedAnnotation<Cached> cached = findAnnotation(specificMethod, method, Cached.class);
@@ -113,12 +114,16 @@ final class TierCacheAnnotationParser {
 		checkInterceptable("@Cached", specificMethod);
 		Class<?> returnType = specificMethod.getReturnType();
 		if (returnType == void.class || returnType == Void.class) {
-			throw invalid(description, "a void method has no result to cache");
+			throw invalid(description, "a void method has no result to cache",
+					"Return the value to cache, or remove @Cached; to drop entries when the method runs, use "
+							+ "@InvalidatesTags.");
 		}
 		boolean async = returnType == CompletableFuture.class;
 		if (!async && isAsynchronous(returnType)) {
-			throw invalid(description, "return type " + returnType.getName()
-					+ " is not supported: declare CompletableFuture<T> to cache an asynchronous result");
+			throw invalid(description,
+					"return type " + returnType.getName()
+							+ " is not supported: declare CompletableFuture<T> to cache an asynchronous result",
+					"Declare the method to return CompletableFuture<T>, or the value itself, or remove @Cached.");
 		}
 		CacheSettings settings = resolveSettings(cached, method, description);
 		Expression key = StringUtils.hasLength(cached.key()) ? parse(description, "key", cached.key(), false, method)
@@ -154,10 +159,11 @@ final class TierCacheAnnotationParser {
 			}
 			catch (IllegalArgumentException ex) {
 				String reference = parameters[i].isNamePresent() ? "#" + parameters[i].getName() : "#p" + i;
+				String fix = "Make its type a record of value types, or say what identifies it with a key expression,"
+						+ " such as key = \"" + reference + ".id\"";
 				throw invalid(description,
-						"parameter " + reference + " cannot be part of a cache key: " + ex.getMessage()
-								+ ". Make its type a record of value types, or say what identifies it with"
-								+ " a key expression, such as key = \"" + reference + ".id\"");
+						"parameter " + reference + " cannot be part of a cache key: " + ex.getMessage() + ". " + fix,
+						fix + ".");
 			}
 		}
 		return (renderers.size() == 1) ? KeyRenderer.single(renderers.get(0)) : KeyRenderer.composite(renderers);
@@ -170,15 +176,20 @@ final class TierCacheAnnotationParser {
 		checkInterceptable("@InvalidatesTags", specificMethod);
 		String[] tags = annotation.synthesize().value();
 		if (tags.length == 0) {
-			throw invalid(description, "no tags are given, so nothing would ever be invalidated");
+			throw invalid(description, "no tags are given, so nothing would ever be invalidated",
+					"Name the tags to invalidate, such as @InvalidatesTags(\"'product:' + #id\"), or remove the "
+							+ "annotation.");
 		}
 		boolean returnsNothing = specificMethod.getReturnType() == void.class;
 		List<Expression> expressions = new ArrayList<>(tags.length);
 		for (String tag : tags) {
 			Expression expression = parse(description, "tag", tag, true, method);
 			if (returnsNothing && referencesResult(expression)) {
-				throw invalid(description, "tag expression '" + tag
-						+ "' uses #result but the method returns void, so the tag would never be invalidated");
+				throw invalid(description,
+						"tag expression '" + tag
+								+ "' uses #result but the method returns void, so the tag would never be invalidated",
+						"Build the tag from the arguments (#p0, or the parameter's name), or return the value "
+								+ "the tag needs.");
 			}
 			expressions.add(expression);
 		}
@@ -191,7 +202,9 @@ final class TierCacheAnnotationParser {
 				: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
 		if (modifier != null) {
 			throw invalid(annotation + " on " + describe(method),
-					"the method is " + modifier + ", so a proxy cannot intercept it");
+					"the method is " + modifier + ", so a proxy cannot intercept it",
+					"Make the method " + (modifier.equals("private") ? "public" : "not " + modifier)
+							+ " and call it through the bean, or remove " + annotation + ".");
 		}
 	}
 
@@ -215,7 +228,9 @@ final class TierCacheAnnotationParser {
 			declared = new CacheSettings(name, ttl, jitter, nullTtl, cached.local(), true, staleWhileRevalidate);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(description, ex.getMessage());
+			throw invalid(description, ex.getMessage(), "Write ttl, nullTtl and staleWhileRevalidate as durations "
+					+ "such as \"10m\", \"30s\" or \"PT1H\", and jitter as such a duration or a percentage such as "
+					+ "\"10%\", none of them negative.");
 		}
 		try {
 			CacheSettings settings = this.defaults.overrides().apply(declared);
@@ -224,20 +239,24 @@ final class TierCacheAnnotationParser {
 		}
 		catch (CacheSettings.InvalidSettingsException ex) {
 			// Named: the settings may come from tiercache.caches.<name>.* or a customizer
-			throw invalid(description + " of cache '" + name + "'",
-					ex.getMessage() + origins(cached, declared, ex.settings()));
+			List<String> origins = origins(cached, declared, ex.settings());
+			throw invalid(description + " of cache '" + name + "'", ex.getMessage() + ex.origins(origins),
+					ex.action(origins));
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(description + " of cache '" + name + "'", ex.getMessage());
+			// The overrides failed: a customizer returned null or renamed the cache
+			throw invalid(description + " of cache '" + name + "'", ex.getMessage(),
+					"Change what overrides the settings of cache '" + name
+							+ "' (a TierCacheCustomizer) so that it returns settings of that cache, never null.");
 		}
 	}
 
 	/**
 	 * Where each setting a failed check names came from, such as
-	 * {@code " (jitter from tiercache.caches.products.jitter, ttl from @Cached(ttl = "10m"))"},
-	 * so that the message names what to change.
+	 * {@code tiercache.caches.products.jitter} and {@code @Cached(ttl = "10m")}, so that
+	 * the message names what to change.
 	 */
-	private String origins(Cached cached, CacheSettings declared, List<String> names) {
+	private List<String> origins(Cached cached, CacheSettings declared, List<String> names) {
 		CacheSettings settings = this.defaults.overrides().apply(declared);
 		List<String> origins = new ArrayList<>(names.size());
 		for (String setting : names) {
@@ -248,9 +267,9 @@ final class TierCacheAnnotationParser {
 			else if (!Objects.equals(value(declared, setting), value(settings, setting))) {
 				origin = "the per-cache overrides";
 			}
-			origins.add(setting + " from " + ((origin != null) ? origin : declaredOrigin(cached, setting)));
+			origins.add((origin != null) ? origin : declaredOrigin(cached, setting));
 		}
-		return origins.isEmpty() ? "" : " (" + String.join(", ", origins) + ")";
+		return origins;
 	}
 
 	private static @Nullable Object value(CacheSettings settings, String setting) {
@@ -297,9 +316,12 @@ final class TierCacheAnnotationParser {
 			.collect(Collectors.joining(",", "(", ")"));
 		if (this.defaults.overrides() instanceof SettingOrigins origins && origins.configures(plain)) {
 			// Those properties would silently apply to no cache of these methods
-			throw invalid(description, "tiercache.caches." + plain + " is set, but overloaded methods of " + plain
-					+ " each have a cache of their own, named with their parameter types, this one '" + name
-					+ "': set tiercache.caches[" + name + "].* instead, or name the cache with @Cached(name = ...)");
+			String fix = "set tiercache.caches[" + name + "].* instead, or name the cache with @Cached(name = ...)";
+			throw invalid(description,
+					"tiercache.caches." + plain + " is set, but overloaded methods of " + plain
+							+ " each have a cache of their own, named with their parameter types, this one '" + name
+							+ "': " + fix,
+					StringUtils.capitalize(fix) + ".");
 		}
 		return name;
 	}
@@ -319,18 +341,23 @@ final class TierCacheAnnotationParser {
 
 	private Expression parse(String description, String attribute, String text, boolean resultAllowed, Method method) {
 		if (!StringUtils.hasText(text)) {
-			throw invalid(description, attribute + " expression must not be empty");
+			throw invalid(description, attribute + " expression must not be empty",
+					"Write the " + attribute + " expression, or leave the attribute out.");
 		}
 		Expression expression;
 		try {
 			expression = this.parser.parseExpression(text);
 		}
 		catch (ParseException ex) {
-			throw invalid(description, attribute + " expression '" + text + "' cannot be parsed: " + ex.getMessage());
+			throw invalid(description, attribute + " expression '" + text + "' cannot be parsed: " + ex.getMessage(),
+					"Correct the " + attribute + " expression: it is SpEL over the arguments, such as "
+							+ "\"'product:' + #id\".");
 		}
 		if (!resultAllowed && referencesResult(expression)) {
-			throw invalid(description, attribute + " expression '" + text
-					+ "' must not use #result: it is evaluated before the method runs");
+			throw invalid(description,
+					attribute + " expression '" + text
+							+ "' must not use #result: it is evaluated before the method runs",
+					"Build the " + attribute + " from the arguments only; decide on the result with unless.");
 		}
 		if (expression instanceof SpelExpression spel) {
 			checkVariables(description, attribute, text, spel.getAST(), method);
@@ -349,13 +376,18 @@ final class TierCacheAnnotationParser {
 			String name = node.toStringAST().substring(1);
 			if (!isDefined(name, method)) {
 				String[] names = parameterNames.getParameterNames(method);
-				String problem = (names == null)
+				String parameters = (names != null)
+						? Arrays.stream(names).map((n) -> "#" + n).collect(Collectors.joining(", ")) : null;
+				String problem = (parameters == null)
 						? "parameter names are not available: compile with -parameters (as Spring Boot's build plugins"
 								+ " do) or refer to arguments as #p0, #p1, ..."
-						: "no parameter of the method is called " + name + "; its parameters are "
-								+ Arrays.stream(names).map((n) -> "#" + n).collect(Collectors.joining(", "))
+						: "no parameter of the method is called " + name + "; its parameters are " + parameters
 								+ " (or #p0, #p1, ...)";
-				throw invalid(description, attribute + " expression '" + text + "' uses #" + name + ", but " + problem);
+				String action = (parameters == null)
+						? "Compile with -parameters, or refer to the arguments as #p0, #p1, ... in the expression."
+						: "Refer to an argument as one of " + parameters + ", or as #p0, #p1, ...";
+				throw invalid(description, attribute + " expression '" + text + "' uses #" + name + ", but " + problem,
+						action);
 			}
 		}
 		for (int i = 0; i < node.getChildCount(); i++) {
@@ -396,10 +428,11 @@ final class TierCacheAnnotationParser {
 	 * @param description the annotation and the method, such as
 	 * {@code @Cached on com.example.ProductService.findProduct(long)}
 	 * @param problem what is wrong
+	 * @param action what to change
 	 * @return the exception to throw
 	 */
-	static IllegalStateException invalid(String description, @Nullable String problem) {
-		return new IllegalStateException("Invalid " + description + ": " + problem);
+	static InvalidAnnotationException invalid(String description, @Nullable String problem, String action) {
+		return new InvalidAnnotationException(description, String.valueOf(problem), action);
 	}
 
 	/**

@@ -25,8 +25,8 @@ import org.springframework.util.ReflectionUtils;
  * Annotations are looked up on the most specific method and, failing that, on the invoked
  * method, searching superclasses and interfaces: annotations on repository interface
  * methods are found although Spring Data repositories are JDK proxies. Every problem is
- * reported as an {@link IllegalStateException} naming the method, such as
- * {@code com.example.ProductService.findProduct(long)}.
+ * reported as an {@link InvalidAnnotationException} naming the method, such as
+ * {@code com.example.ProductService.findProduct(long)}, and what to change.
  *
  * @since 0.1.0
  */
@@ -54,7 +54,7 @@ public class TierCacheOperationSource {
 	 * @param targetClass the class of the target object, or {@code null} for the
 	 * declaring class
 	 * @return the operation, or {@code null} if the method is not annotated
-	 * @throws IllegalStateException if the annotation is invalid
+	 * @throws InvalidAnnotationException if the annotation is invalid
 	 */
 	public @Nullable CachedOperation getCachedOperation(Method method, @Nullable Class<?> targetClass) {
 		return getOperations(method, targetClass).cached();
@@ -66,7 +66,7 @@ public class TierCacheOperationSource {
 	 * @param targetClass the class of the target object, or {@code null} for the
 	 * declaring class
 	 * @return the operation, or {@code null} if the method is not annotated
-	 * @throws IllegalStateException if the annotation is invalid
+	 * @throws InvalidAnnotationException if the annotation is invalid
 	 */
 	public @Nullable InvalidatesTagsOperation getInvalidatesTagsOperation(Method method,
 			@Nullable Class<?> targetClass) {
@@ -79,7 +79,7 @@ public class TierCacheOperationSource {
 	 * @param targetClass the class of the target object, or {@code null} for the
 	 * declaring class
 	 * @return whether the method is annotated
-	 * @throws IllegalStateException if an annotation is invalid
+	 * @throws InvalidAnnotationException if an annotation is invalid
 	 */
 	public boolean hasOperations(Method method, @Nullable Class<?> targetClass) {
 		return getOperations(method, targetClass) != MethodOperations.NONE;
@@ -92,7 +92,7 @@ public class TierCacheOperationSource {
 	 * class.
 	 * @param targetClass the class of a bean
 	 * @return whether any of its methods is annotated
-	 * @throws IllegalStateException if an annotation is invalid
+	 * @throws InvalidAnnotationException if an annotation is invalid
 	 */
 	public boolean hasOperations(Class<?> targetClass) {
 		Boolean found = this.classCache.get(targetClass);
@@ -101,6 +101,16 @@ public class TierCacheOperationSource {
 			this.classCache.put(targetClass, found);
 		}
 		return found;
+	}
+
+	/**
+	 * The names of the caches that the {@code @Cached} methods parsed so far declare.
+	 * Settings of a cache that no method declares are the defaults', whereas those of a
+	 * declared cache start from its annotation.
+	 * @return the cache names
+	 */
+	public Set<String> cacheNames() {
+		return Set.copyOf(this.operationsByCacheName.keySet());
 	}
 
 	MethodOperations getOperations(Method method, @Nullable Class<?> targetClass) {
@@ -201,17 +211,22 @@ public class TierCacheOperationSource {
 		if (existing != null && !existing.valueType().equals(operation.valueType())) {
 			String method = TierCacheAnnotationParser.describe(operation.method());
 			String other = TierCacheAnnotationParser.describe(existing.method());
-			throw TierCacheAnnotationParser.invalid("@Cached on " + method, "cache '" + name + "' returns "
-					+ operation.valueType().getTypeName() + " but " + other + " returns "
-					+ existing.valueType().getTypeName()
-					+ " from the same cache; methods sharing a cache share its entries, so give them distinct names");
+			throw TierCacheAnnotationParser.invalid("@Cached on " + method,
+					"cache '" + name + "' returns " + operation.valueType().getTypeName() + " but " + other
+							+ " returns " + existing.valueType().getTypeName()
+							+ " from the same cache; methods sharing a cache share its entries, so give them distinct"
+							+ " names",
+					"Give the two methods distinct cache names with @Cached(name = ...), or make them return the "
+							+ "same type.");
 		}
 		if (existing != null && !existing.keyRenderer().equals(operation.keyRenderer())) {
 			String method = TierCacheAnnotationParser.describe(operation.method());
 			String other = TierCacheAnnotationParser.describe(existing.method());
 			throw TierCacheAnnotationParser.invalid("@Cached on " + method,
 					"cache '" + name + "' is keyed by other parameter types than " + other
-							+ "; methods sharing a cache share its entries, so their keys must be of the same types");
+							+ "; methods sharing a cache share its entries, so their keys must be of the same types",
+					"Give the two methods distinct cache names with @Cached(name = ...), or make their parameters "
+							+ "(or key expressions) of the same types.");
 		}
 	}
 

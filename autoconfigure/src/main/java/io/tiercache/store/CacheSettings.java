@@ -1,6 +1,7 @@
 package io.tiercache.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -84,49 +85,62 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 	 * {@code "ttl PT2H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT2H"}
 	 */
 	public void validate(Duration maxTtl) {
+		String withinMaxTtl = " is at most tiercache.max-ttl (" + maxTtl + ")";
 		if (this.ttl.isZero() || this.ttl.isNegative()) {
-			throw invalid("ttl " + this.ttl + " must be greater than zero", TTL);
+			throw invalid("ttl " + this.ttl + " must be greater than zero", "ttl is positive", false, TTL);
 		}
 		if (this.ttl.compareTo(maxTtl) > 0) {
-			throw invalid("ttl " + this.ttl + " exceeds tiercache.max-ttl " + maxTtl, TTL);
+			throw invalid("ttl " + this.ttl + " exceeds tiercache.max-ttl " + maxTtl, "ttl" + withinMaxTtl, true, TTL);
 		}
 		if (this.staleWhileRevalidate.isNegative()) {
 			throw invalid("staleWhileRevalidate " + this.staleWhileRevalidate + " must not be negative",
-					STALE_WHILE_REVALIDATE);
+					"staleWhileRevalidate is zero (none) or positive", false, STALE_WHILE_REVALIDATE);
 		}
 		// An entry may be served until then, and invalidated tags are remembered for
 		// maxTtl only
 		if (this.ttl.plus(this.staleWhileRevalidate).compareTo(maxTtl) > 0) {
-			throw invalid("ttl " + this.ttl + " plus staleWhileRevalidate " + this.staleWhileRevalidate
-					+ " exceeds tiercache.max-ttl " + maxTtl, TTL, STALE_WHILE_REVALIDATE);
+			throw invalid(
+					"ttl " + this.ttl + " plus staleWhileRevalidate " + this.staleWhileRevalidate
+							+ " exceeds tiercache.max-ttl " + maxTtl,
+					"ttl plus staleWhileRevalidate" + withinMaxTtl, true, TTL, STALE_WHILE_REVALIDATE);
 		}
 		Duration nullTtl = this.nullTtl;
 		if (nullTtl != null && nullTtl.isNegative()) {
-			throw invalid("nullTtl " + nullTtl + " must not be negative", NULL_TTL);
+			throw invalid("nullTtl " + nullTtl + " must not be negative", "nullTtl is not negative", false, NULL_TTL);
 		}
 		if (nullTtl != null && nullTtl.compareTo(maxTtl) > 0) {
-			throw invalid("nullTtl " + nullTtl + " exceeds tiercache.max-ttl " + maxTtl, NULL_TTL);
+			throw invalid("nullTtl " + nullTtl + " exceeds tiercache.max-ttl " + maxTtl, "nullTtl" + withinMaxTtl, true,
+					NULL_TTL);
 		}
 		if (this.jitter.exceeds(this.ttl)) {
-			throw invalid("jitter " + this.jitter + " exceeds its ttl " + this.ttl, JITTER, TTL);
+			throw invalid("jitter " + this.jitter + " exceeds its ttl " + this.ttl,
+					"jitter is at most ttl (a percentage, such as 10%, always is)", false, JITTER, TTL);
 		}
 	}
 
-	private static InvalidSettingsException invalid(String message, String... settings) {
-		return new InvalidSettingsException(message, List.of(settings));
+	private static InvalidSettingsException invalid(String message, String requirement, boolean boundedByMaxTtl,
+			String... settings) {
+		return new InvalidSettingsException(message, requirement, boundedByMaxTtl, List.of(settings));
 	}
 
 	/**
 	 * Settings that {@link CacheSettings#validate} refused, with the names of the
 	 * settings involved ({@link #TTL}, {@link #JITTER}, ...), so that the caller can say
-	 * where each came from: an annotation attribute, a property or a customizer.
+	 * where each came from (an annotation attribute, a property or a customizer) and what
+	 * to change.
 	 */
 	public static final class InvalidSettingsException extends IllegalArgumentException {
 
+		private final String requirement;
+
+		private final boolean boundedByMaxTtl;
+
 		private final List<String> settings;
 
-		InvalidSettingsException(String message, List<String> settings) {
+		InvalidSettingsException(String message, String requirement, boolean boundedByMaxTtl, List<String> settings) {
 			super(message);
+			this.requirement = requirement;
+			this.boundedByMaxTtl = boundedByMaxTtl;
 			this.settings = settings;
 		}
 
@@ -136,6 +150,41 @@ public record CacheSettings(String name, Duration ttl, Jitter jitter, @Nullable 
 		 */
 		public List<String> settings() {
 			return this.settings;
+		}
+
+		/**
+		 * Where each setting came from, to follow the message.
+		 * @param origins where each of {@link #settings()} came from, in their order,
+		 * such as {@code tiercache.caches.quotes.jitter}
+		 * @return such as
+		 * {@code " (jitter from tiercache.caches.quotes.jitter, ttl from @Cached(ttl = "10m"))"}
+		 */
+		public String origins(List<String> origins) {
+			List<String> named = new ArrayList<>(this.settings.size());
+			for (int i = 0; i < this.settings.size(); i++) {
+				named.add(this.settings.get(i) + " from " + origins.get(i));
+			}
+			return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
+		}
+
+		/**
+		 * What to change so that the rule holds.
+		 * @param origins where each of {@link #settings()} came from, in their order
+		 * @return such as
+		 * {@code Change jitter (from tiercache.caches.quotes.jitter) or ttl
+		 * (from @Cached(ttl = "10m")) so that jitter is at most ttl ...}
+		 */
+		public String action(List<String> origins) {
+			List<String> changes = new ArrayList<>(this.settings.size() + 1);
+			for (int i = 0; i < this.settings.size(); i++) {
+				changes.add(this.settings.get(i) + " (from " + origins.get(i) + ")");
+			}
+			if (this.boundedByMaxTtl) {
+				changes.add("tiercache.max-ttl");
+			}
+			String last = changes.remove(changes.size() - 1);
+			String all = changes.isEmpty() ? last : String.join(", ", changes) + " or " + last;
+			return "Change " + all + " so that " + this.requirement + ".";
 		}
 
 	}

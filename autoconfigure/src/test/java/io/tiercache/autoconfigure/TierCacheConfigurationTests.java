@@ -10,6 +10,7 @@ import io.tiercache.annotation.Cached;
 import io.tiercache.cache.TierCacheOperations;
 import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.store.CacheSettings;
+import io.tiercache.store.Jitter;
 import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerExtension;
@@ -118,6 +119,44 @@ class TierCacheConfigurationTests {
 					"Invalid @Cached on " + QuotesService.class.getName() + ".quote(long) of cache 'quotes': "
 							+ "jitter PT20M exceeds its ttl PT10M (jitter from tiercache.caches.quotes.jitter, "
 							+ "ttl from @Cached(ttl = \"10m\"))"));
+	}
+
+	@Test
+	void aPerCacheJitterAboveTheDefaultTtlStartsWhenTheMethodsOwnTtlAllowsIt() {
+		// 90m exceeds the default ttl (1h), not the method's own 2h
+		this.contextRunner.withUserConfiguration(ForecastsConfiguration.class)
+			.withPropertyValues("tiercache.caches.forecasts.jitter=90m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ForecastsService service = context.getBean(ForecastsService.class);
+				assertThat(service.forecast(1)).isEqualTo(1);
+				CacheSettings settings = context.getBean(TieredStore.class).caches().get("forecasts").settings();
+				assertThat(settings.ttl()).isEqualTo(Duration.ofHours(2));
+				assertThat(settings.jitter()).isEqualTo(Jitter.of(Duration.ofMinutes(90)));
+			});
+	}
+
+	@Test
+	void aPerCacheJitterAboveTheMethodsOwnTtlStillFailsNamingTheMethodAndTheProperty() {
+		this.contextRunner.withBean(ShortForecastsService.class)
+			.withPropertyValues("tiercache.caches.forecasts.jitter=90m")
+			.run((context) -> assertFailureMentions(context,
+					"Invalid @Cached on " + ShortForecastsService.class.getName() + ".forecast(long) of cache "
+							+ "'forecasts': jitter PT1H30M exceeds its ttl PT1H (jitter from "
+							+ "tiercache.caches.forecasts.jitter, ttl from @Cached(ttl = \"1h\"))"));
+	}
+
+	@Test
+	void theOwnTtlOfALazyBeansMethodCountsForItsCacheAtStartup() {
+		// Not created at startup: its cache is still declared by its method, not the
+		// defaults
+		this.contextRunner
+			.withBean(ForecastsService.class, ForecastsService::new, (definition) -> definition.setLazyInit(true))
+			.withPropertyValues("tiercache.caches.forecasts.jitter=90m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ForecastsService.class).forecast(1)).isEqualTo(1);
+			});
 	}
 
 	@Test
@@ -290,6 +329,34 @@ class TierCacheConfigurationTests {
 		@Bean
 		QuotesService quotesService() {
 			return new QuotesService();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ForecastsConfiguration {
+
+		@Bean
+		ForecastsService forecastsService() {
+			return new ForecastsService();
+		}
+
+	}
+
+	public static class ForecastsService {
+
+		@Cached(name = "forecasts", ttl = "2h")
+		public long forecast(long id) {
+			return id;
+		}
+
+	}
+
+	public static class ShortForecastsService {
+
+		@Cached(name = "forecasts", ttl = "1h")
+		public long forecast(long id) {
+			return id;
 		}
 
 	}

@@ -35,14 +35,37 @@ class TierCachePropertiesValidatorTests {
 	}
 
 	@Test
-	void eachCacheEntryIsCheckedOverTheDefaults() {
+	void aCacheEntryThatNoDeclarationCouldSuitFailsAtOnce() {
 		this.properties.setMaxTtl(Duration.ofHours(1));
-		spec("reports").setStaleWhileRevalidate(Duration.ofMinutes(30));
+		// Whatever ttl an annotation sets, it plus an hour exceeds tiercache.max-ttl
+		spec("reports").setStaleWhileRevalidate(Duration.ofHours(1));
 		assertThatIllegalStateException().isThrownBy(this::validate)
 			.withMessage("Invalid tiercache.caches.reports: "
-					+ "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H"
+					+ "ttl PT1H plus staleWhileRevalidate PT1H exceeds tiercache.max-ttl PT1H"
 					+ " (ttl from tiercache.default-ttl, staleWhileRevalidate from"
 					+ " tiercache.caches.reports.stale-while-revalidate)");
+	}
+
+	@Test
+	void aCacheEntryInConflictWithTheDefaultsOnlyIsLeftToTheSettingsOfItsCache() {
+		this.properties.setMaxTtl(Duration.ofHours(3));
+		// Over the default ttl (1h) both fail; @Cached(ttl = "20m") would suit the
+		// first, @Cached(ttl = "2h") the second. Each method's own settings, and those of
+		// a cache that no method declares, are checked later.
+		spec("reports").setStaleWhileRevalidate(Duration.ofMinutes(150));
+		spec("forecasts").setJitter("90m");
+		assertThatNoException().isThrownBy(this::validate);
+	}
+
+	@Test
+	void aCacheEntryWhoseFixedJitterLeavesNoRoomForItsStaleWindowFailsAtOnce() {
+		this.properties.setMaxTtl(Duration.ofHours(3));
+		// The ttl must be at least the jitter, 2h, and plus the window exceed 3h
+		spec("forecasts").setJitter("2h");
+		spec("forecasts").setStaleWhileRevalidate(Duration.ofMinutes(90));
+		assertThatIllegalStateException().isThrownBy(this::validate)
+			.withMessage("Invalid tiercache.caches.forecasts: jitter PT2H exceeds its ttl PT1H"
+					+ " (jitter from tiercache.caches.forecasts.jitter, ttl from tiercache.default-ttl)");
 	}
 
 	@Test
