@@ -46,7 +46,7 @@ final class RedisUnderTest implements AutoCloseable {
 
 	private final RedisClient client;
 
-	private RedisURI connectedTo;
+	private String connectedTo;
 
 	private StatefulRedisConnection<String, String> connection;
 
@@ -55,7 +55,7 @@ final class RedisUnderTest implements AutoCloseable {
 	private RedisUnderTest(Deployment deployment) {
 		this.deployment = deployment;
 		this.client = RedisClient.create();
-		connect(deployment.master());
+		connect(deployment.master(), deployment.address());
 	}
 
 	/**
@@ -101,12 +101,12 @@ final class RedisUnderTest implements AutoCloseable {
 		}
 	}
 
-	private void connect(RedisURI uri) {
+	private void connect(RedisURI uri, String address) {
 		uri.setTimeout(Duration.ofSeconds(5));
 		StatefulRedisConnection<String, String> previous = this.connection;
 		this.connection = this.client.connect(uri);
 		this.commands = this.connection.sync();
-		this.connectedTo = uri;
+		this.connectedTo = address;
 		if (previous != null) {
 			previous.closeAsync();
 		}
@@ -114,9 +114,10 @@ final class RedisUnderTest implements AutoCloseable {
 
 	/** Admin commands on the current master, following a failover. */
 	private RedisCommands<String, String> commands() {
-		RedisURI master = this.deployment.master();
-		if (!master.equals(this.connectedTo)) {
-			connect(master);
+		// By address, read on every command: building a URI each time is far too slow.
+		String address = this.deployment.address();
+		if (!address.equals(this.connectedTo)) {
+			connect(this.deployment.master(), address);
 		}
 		return this.commands;
 	}
@@ -231,7 +232,10 @@ final class RedisUnderTest implements AutoCloseable {
 	}
 
 	private void writeJunk(Duration hold) {
-		String junk = "x".repeat(8192);
+		// Large values, so that even a slow server takes in far more than the 2 MB of
+		// room
+		// within the hold, a few dozen commands being enough.
+		String junk = "x".repeat(64 * 1024);
 		long deadline = System.nanoTime() + hold.toNanos();
 		long n = 0;
 		while (System.nanoTime() < deadline) {
@@ -285,6 +289,9 @@ final class RedisUnderTest implements AutoCloseable {
 		/** The current master. */
 		RedisURI master();
 
+		/** The current master's address, {@code host:port}, cheap to read. */
+		String address();
+
 		Map<String, Object> springProperties();
 
 		String restart(RedisUnderTest redis);
@@ -309,6 +316,11 @@ final class RedisUnderTest implements AutoCloseable {
 		@Override
 		public RedisURI master() {
 			return RedisURI.create(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public String address() {
+			return this.server.host() + ":" + this.server.port();
 		}
 
 		@Override
@@ -338,6 +350,11 @@ final class RedisUnderTest implements AutoCloseable {
 		}
 
 		@Override
+		public String address() {
+			return this.url;
+		}
+
+		@Override
 		public Map<String, Object> springProperties() {
 			Map<String, Object> properties = new LinkedHashMap<>();
 			properties.put("spring.data.redis.url", this.url);
@@ -364,6 +381,11 @@ final class RedisUnderTest implements AutoCloseable {
 		@Override
 		public RedisURI master() {
 			return RedisURI.create(this.server.host(), this.server.port());
+		}
+
+		@Override
+		public String address() {
+			return this.server.host() + ":" + this.server.port();
 		}
 
 		@Override
@@ -404,6 +426,12 @@ final class RedisUnderTest implements AutoCloseable {
 		public RedisURI master() {
 			RedisProcess master = this.group.currentMaster();
 			return RedisURI.create(master.host(), master.port());
+		}
+
+		@Override
+		public String address() {
+			RedisProcess master = this.group.currentMaster();
+			return master.host() + ":" + master.port();
 		}
 
 		@Override

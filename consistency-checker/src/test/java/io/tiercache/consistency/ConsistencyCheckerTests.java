@@ -19,8 +19,11 @@ class ConsistencyCheckerTests {
 	private static final CheckerOptions SHORT_RUN = new CheckerOptions(3, 3, Duration.ofSeconds(4), 50, 0.1, List.of(),
 			Duration.ofMillis(1200), false);
 
-	/** Far below what a healthy run does (tens of thousands), far above a dead one. */
-	private static final long MINIMUM_READS = 2_000;
+	/**
+	 * Far below what a healthy run does (thousands to tens of thousands), far above a
+	 * dead one; three Redis restarts in 4 s leave about 1,800 on two busy cores.
+	 */
+	private static final long MINIMUM_READS = 1_000;
 
 	private static final long MINIMUM_WRITES = 100;
 
