@@ -46,6 +46,7 @@ final class RedisUnderTest implements AutoCloseable {
 
 	private final RedisClient client;
 
+	/** The URI of the admin connection's server: the master's when it was made. */
 	private String connectedTo;
 
 	private StatefulRedisConnection<String, String> connection;
@@ -55,7 +56,7 @@ final class RedisUnderTest implements AutoCloseable {
 	private RedisUnderTest(Deployment deployment) {
 		this.deployment = deployment;
 		this.client = RedisClient.create();
-		connect(deployment.master(), deployment.address());
+		connect(deployment.uri());
 	}
 
 	/**
@@ -101,12 +102,13 @@ final class RedisUnderTest implements AutoCloseable {
 		}
 	}
 
-	private void connect(RedisURI uri, String address) {
-		uri.setTimeout(Duration.ofSeconds(5));
+	private void connect(String uri) {
+		RedisURI redisUri = RedisURI.create(uri);
+		redisUri.setTimeout(Duration.ofSeconds(5));
 		StatefulRedisConnection<String, String> previous = this.connection;
-		this.connection = this.client.connect(uri);
+		this.connection = this.client.connect(redisUri);
 		this.commands = this.connection.sync();
-		this.connectedTo = address;
+		this.connectedTo = uri;
 		if (previous != null) {
 			previous.closeAsync();
 		}
@@ -114,10 +116,9 @@ final class RedisUnderTest implements AutoCloseable {
 
 	/** Admin commands on the current master, following a failover. */
 	private RedisCommands<String, String> commands() {
-		// By address, read on every command: building a URI each time is far too slow.
-		String address = this.deployment.address();
-		if (!address.equals(this.connectedTo)) {
-			connect(this.deployment.master(), address);
+		String uri = this.deployment.uri();
+		if (!uri.equals(this.connectedTo)) {
+			connect(uri);
 		}
 		return this.commands;
 	}
@@ -125,10 +126,6 @@ final class RedisUnderTest implements AutoCloseable {
 	/** Spring properties that point an instance at this server. */
 	Map<String, Object> springProperties() {
 		return this.deployment.springProperties();
-	}
-
-	boolean isEmbedded() {
-		return !(this.deployment instanceof External);
 	}
 
 	/** {@code CLIENT KILL TYPE pubsub}: every subscription drops. */
@@ -286,11 +283,8 @@ final class RedisUnderTest implements AutoCloseable {
 	/** Where the servers are, and what can be done to them beyond commands. */
 	private interface Deployment {
 
-		/** The current master. */
-		RedisURI master();
-
-		/** The current master's address, {@code host:port}, cheap to read. */
-		String address();
+		/** The current master's Redis URI. */
+		String uri();
 
 		Map<String, Object> springProperties();
 
@@ -314,13 +308,8 @@ final class RedisUnderTest implements AutoCloseable {
 	private record Embedded(EmbeddedRedis server) implements Deployment {
 
 		@Override
-		public RedisURI master() {
-			return RedisURI.create(this.server.host(), this.server.port());
-		}
-
-		@Override
-		public String address() {
-			return this.server.host() + ":" + this.server.port();
+		public String uri() {
+			return this.server.uri();
 		}
 
 		@Override
@@ -345,12 +334,7 @@ final class RedisUnderTest implements AutoCloseable {
 	private record External(String url) implements Deployment {
 
 		@Override
-		public RedisURI master() {
-			return RedisURI.create(this.url);
-		}
-
-		@Override
-		public String address() {
+		public String uri() {
 			return this.url;
 		}
 
@@ -379,13 +363,8 @@ final class RedisUnderTest implements AutoCloseable {
 	private record AppendOnly(RedisProcess server) implements Deployment {
 
 		@Override
-		public RedisURI master() {
-			return RedisURI.create(this.server.host(), this.server.port());
-		}
-
-		@Override
-		public String address() {
-			return this.server.host() + ":" + this.server.port();
+		public String uri() {
+			return this.server.uri();
 		}
 
 		@Override
@@ -423,15 +402,8 @@ final class RedisUnderTest implements AutoCloseable {
 	private record Sentinel(EmbeddedSentinelGroup group) implements Deployment {
 
 		@Override
-		public RedisURI master() {
-			RedisProcess master = this.group.currentMaster();
-			return RedisURI.create(master.host(), master.port());
-		}
-
-		@Override
-		public String address() {
-			RedisProcess master = this.group.currentMaster();
-			return master.host() + ":" + master.port();
+		public String uri() {
+			return this.group.currentMaster().uri();
 		}
 
 		@Override
