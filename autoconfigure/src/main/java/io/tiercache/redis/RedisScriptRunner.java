@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -30,6 +31,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * @since 0.1.0
  */
 public final class RedisScriptRunner {
+
+	/**
+	 * The operation of a {@link RedisUnavailableException} for an acknowledged script
+	 * that Redis ran but too few replicas acknowledged in time, or whose {@code WAIT}
+	 * Redis refused: Redis answered, and the breaker counted it as a success.
+	 */
+	public static final String REPLICA_ACK = "replica-ack";
 
 	/** A Lua script loaded from the classpath, with its SHA-1 digest. */
 	public record Script(String name, byte[] source, String sha) {
@@ -193,6 +201,17 @@ public final class RedisScriptRunner {
 			}
 			this.breaker.recordSuccess();
 		}
+		catch (CommandRefusedException ex) {
+			// Redis answered, and refused WAIT or CLIENT INFO (an ACL without them, a
+			// proxy that does not pass them): not a reason to open the breaker and bypass
+			// the local tier, but not done either.
+			this.breaker.recordSuccess();
+			throw new RedisUnavailableException(REPLICA_ACK,
+					"Redis refused " + ex.command + " after " + operation + ": " + ex.reply
+							+ ". tiercache.redis.replica-acks needs the rights +wait and +client|info "
+							+ "(docs/SECURITY.md); " + operation + " is retried",
+					ex.getCause());
+		}
 		catch (RedisUnavailableException ex) {
 			this.breaker.recordFailure();
 			throw new RedisUnavailableException(operation, ex.getMessage(), ex.getCause());
@@ -203,11 +222,11 @@ public final class RedisScriptRunner {
 		}
 		// Redis answered: not a reason to open the breaker, but not done either.
 		if (!result.sameConnection()) {
-			throw new RedisUnavailableException("replica-ack", "The connection of " + operation
+			throw new RedisUnavailableException(REPLICA_ACK, "The connection of " + operation
 					+ " was re-established before replicas acknowledged it: it is retried");
 		}
 		if (result.replicas() < this.replicaAcks) {
-			throw new RedisUnavailableException("replica-ack",
+			throw new RedisUnavailableException(REPLICA_ACK,
 					operation + " reached Redis but only " + result.replicas() + " of " + this.replicaAcks
 							+ " replicas acknowledged it within " + this.replicaAckTimeout.toMillis()
 							+ "ms (tiercache.redis.replica-acks, tiercache.redis.replica-ack-timeout): it is "
@@ -224,10 +243,27 @@ public final class RedisScriptRunner {
 				: commands.eval(source, ScriptOutputType.MULTI, keys, args);
 		Future<Long> replicas = commands.waitForReplication(this.replicaAcks, this.replicaAckTimeout.toMillis());
 		Future<String> after = commands.clientInfo();
-		String first = await(before);
+		String first = answer("CLIENT INFO", before, this.timeoutNanos);
 		Object result = await(reply);
-		long acknowledged = await(replicas, this.timeoutNanos + this.replicaAckTimeout.toNanos());
-		return new Acknowledged(result, acknowledged, connection(first).equals(connection(await(after))));
+		long acknowledged = answer("WAIT", replicas, this.timeoutNanos + this.replicaAckTimeout.toNanos());
+		String last = answer("CLIENT INFO", after, this.timeoutNanos);
+		return new Acknowledged(result, acknowledged, connection(first).equals(connection(last)));
+	}
+
+	/**
+	 * The answer to one of the commands around an acknowledged script.
+	 * @throws CommandRefusedException if Redis answered with an error
+	 */
+	private <T> T answer(String command, Future<T> future, long timeoutNanos) {
+		try {
+			return await(future, timeoutNanos);
+		}
+		catch (RedisUnavailableException ex) {
+			if (ex.getCause() instanceof RedisCommandExecutionException refusal) {
+				throw new CommandRefusedException(command, refusal);
+			}
+			throw ex;
+		}
 	}
 
 	/** The id and both addresses of a connection, from {@code CLIENT INFO}. */
@@ -399,6 +435,21 @@ public final class RedisScriptRunner {
 	private interface Command {
 
 		@Nullable Object run(RedisConnection connection);
+
+	}
+
+	/** Redis answered a command with an error, such as {@code NOPERM}. */
+	private static final class CommandRefusedException extends RuntimeException {
+
+		private final String command;
+
+		private final String reply;
+
+		CommandRefusedException(String command, RedisCommandExecutionException cause) {
+			super(command + " refused", cause, false, false);
+			this.command = command;
+			this.reply = String.valueOf(cause.getMessage());
+		}
 
 	}
 

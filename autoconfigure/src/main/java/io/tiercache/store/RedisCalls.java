@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.tiercache.redis.Envelope;
 import io.tiercache.redis.RedisKeys;
+import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,8 @@ final class RedisCalls {
 	private final StoreErrorHandler errorHandler;
 
 	private final StoreObserver observer;
+
+	private volatile boolean retryAnswered;
 
 	RedisCalls(RedisTier redis, StoreErrorHandler errorHandler, StoreObserver observer) {
 		this.redis = redis;
@@ -74,12 +77,24 @@ final class RedisCalls {
 	/** {@link RedisTier#retryInvalidation}, or {@code null} without Redis. */
 	RedisTier.@Nullable Sequence retryInvalidation(List<String> tags) {
 		try {
-			return this.redis.retryInvalidation(tags);
+			RedisTier.Sequence sequence = this.redis.retryInvalidation(tags);
+			this.retryAnswered = false;
+			return sequence;
 		}
 		catch (RedisUnavailableException ex) {
+			this.retryAnswered = RedisScriptRunner.REPLICA_ACK.equals(ex.operation());
 			failed(ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Whether the last {@link #retryInvalidation} failed although Redis answered it: it
+	 * ran, but too few replicas acknowledged it. Only the store's retry calls
+	 * {@code retryInvalidation}, one at a time.
+	 */
+	boolean retryWasAnswered() {
+		return this.retryAnswered;
 	}
 
 	/** {@link RedisTier#restartEpoch}, or {@code null} without Redis. */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.tiercache.redis.RedisTier;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +26,14 @@ import org.slf4j.LoggerFactory;
  * value once the call returns.
  * <p>
  * An invalidation that cannot reach Redis keeps its marks and is retried with exponential
- * backoff (100 ms doubling to 10 s), and at once when any call to Redis succeeds again:
- * until it reaches Redis, Redis still holds what it invalidates. {@link #close} drains
- * what is still queued, for a bounded time, and reports every invalidation it could not
- * publish: none is dropped silently. An invalidation written to the
- * {@link InvalidationOutbox} is told when it reached Redis, so that the outbox's relay
- * publishes it only if this process never could.
+ * backoff (100 ms doubling to 250 ms), and at once when any call to Redis succeeds again:
+ * until it reaches Redis, Redis still holds what it invalidates. One that Redis took but
+ * too few replicas acknowledged backs off up to 5 s instead, and is not woken by other
+ * calls' successes: other processes have it already. {@link #close} drains what is still
+ * queued, for a bounded time, and reports every invalidation it could not publish: none
+ * is dropped silently. An invalidation written to the {@link InvalidationOutbox} is told
+ * when it reached Redis, so that the outbox's relay publishes it only if this process
+ * never could.
  */
 final class TagInvalidations {
 
@@ -43,6 +46,14 @@ final class TagInvalidations {
 	 * outage, each failing fast or within the command timeout.
 	 */
 	private static final long MAX_DELAY_MILLIS = 250;
+
+	/**
+	 * The longest delay after a retry that Redis answered but did not complete (too few
+	 * replicas acknowledged it, or Redis refused {@code WAIT}). Every other process has
+	 * already heard of that invalidation; only its survival of a failover is at stake, so
+	 * sending it again several times a second, to every process, would buy nothing.
+	 */
+	private static final long ANSWERED_MAX_DELAY_MILLIS = 5_000;
 
 	private static final long CLOSE_PAUSE_MILLIS = 50;
 
@@ -65,6 +76,8 @@ final class TagInvalidations {
 	private final Publisher publisher;
 
 	private final Publisher retryPublisher;
+
+	private final BooleanSupplier retryAnswered;
 
 	private final LocalTrust trust;
 
@@ -93,28 +106,35 @@ final class TagInvalidations {
 	// rather than after its backoff.
 	private volatile boolean wakeRequested;
 
+	// The last retry failed although Redis answered it: Redis answering other calls is
+	// no news then, and does not cut the backoff short.
+	private volatile boolean answeredButNotDone;
+
 	/** Whether closing has given up on what is still queued; guarded by this. */
 	private boolean drained;
 
 	TagInvalidations(RedisCalls redis, LocalTrust trust, StoreObserver observer) {
-		this(redis::invalidate, redis::retryInvalidation, trust, observer, 100);
+		this(redis::invalidate, redis::retryInvalidation, redis::retryWasAnswered, trust, observer, 100);
 	}
 
 	TagInvalidations(Publisher publisher, LocalTrust trust, StoreObserver observer, long initialDelayMillis) {
-		this(publisher, publisher, trust, observer, initialDelayMillis);
+		this(publisher, publisher, () -> false, trust, observer, initialDelayMillis);
 	}
 
 	/**
 	 * @param publisher sends an invalidation on the caller's thread
 	 * @param retryPublisher sends one again from the retry, as the breaker's probe
+	 * @param retryAnswered whether the retry publisher's last failure was answered by
+	 * Redis, which then did not complete it (replicas did not acknowledge it)
 	 * @param trust the local validity model
 	 * @param observer told of failures, retries and drops
 	 * @param initialDelayMillis the retry's first delay
 	 */
-	TagInvalidations(Publisher publisher, Publisher retryPublisher, LocalTrust trust, StoreObserver observer,
-			long initialDelayMillis) {
+	TagInvalidations(Publisher publisher, Publisher retryPublisher, BooleanSupplier retryAnswered, LocalTrust trust,
+			StoreObserver observer, long initialDelayMillis) {
 		this.publisher = publisher;
 		this.retryPublisher = retryPublisher;
+		this.retryAnswered = retryAnswered;
 		this.trust = trust;
 		this.observer = observer;
 		this.initialDelayMillis = initialDelayMillis;
@@ -204,7 +224,7 @@ final class TagInvalidations {
 	/** Redis answered again: retry now rather than at the end of the backoff. */
 	void retrySoon() {
 		Thread retrying = this.retrying;
-		if (retrying == Thread.currentThread()) {
+		if (retrying == Thread.currentThread() || this.answeredButNotDone) {
 			return;
 		}
 		if (retrying != null) {
@@ -276,13 +296,15 @@ final class TagInvalidations {
 			this.queue.poll();
 			this.observer.invalidationRetried();
 		}
+		boolean answered = failed && this.retryAnswered.getAsBoolean();
 		synchronized (this) {
 			this.scheduled = null;
+			this.answeredButNotDone = answered;
 			if (!failed && this.queue.isEmpty()) {
 				this.delayMillis = this.initialDelayMillis;
 				return true;
 			}
-			this.delayMillis = Math.min(this.delayMillis * 2, MAX_DELAY_MILLIS);
+			this.delayMillis = Math.min(this.delayMillis * 2, answered ? ANSWERED_MAX_DELAY_MILLIS : MAX_DELAY_MILLIS);
 			return false;
 		}
 	}

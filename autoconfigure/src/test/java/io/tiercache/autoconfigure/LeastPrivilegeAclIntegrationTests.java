@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.actuate.TierCacheHealthIndicator;
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
+import io.tiercache.store.TieredStore;
+import io.tiercache.test.RedisProcess;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,12 @@ class LeastPrivilegeAclIntegrationTests {
 	static final List<String> COMMANDS = List.of("+del", "+eval", "+evalsha", "+get", "+hincrby", "+hmget", "+hset",
 			"+info", "+pexpire", "+ping", "+pttl", "+publish", "+set", "+strlen", "+subscribe", "+time", "+unlink",
 			"+unsubscribe");
+
+	/** What tiercache.redis.replica-acks adds: WAIT, and CLIENT INFO around it. */
+	static final List<String> REPLICA_ACK_COMMANDS = List.of("+wait", "+client|info");
+
+	private static final String[] REPLICA_ACKS = { "tiercache.redis.replica-acks=1",
+			"tiercache.redis.replica-ack-timeout=1s", "tiercache.redis.command-timeout=2s" };
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
@@ -110,8 +119,71 @@ class LeastPrivilegeAclIntegrationTests {
 		});
 	}
 
+	@Test
+	void replicaAcksWorkWithWaitAndClientInfoGranted() {
+		List<String> withWait = new ArrayList<>(COMMANDS);
+		withWait.addAll(REPLICA_ACK_COMMANDS);
+		setUser(withWait);
+		try (RedisProcess replica = replica()) {
+			this.contextRunner.withPropertyValues(REPLICA_ACKS).run((context) -> {
+				assertThat(context).hasNotFailed();
+				PricesService service = context.getBean(PricesService.class);
+				assertThat(service.price(1)).isEqualTo(100);
+				service.change(1);
+				TieredStore store = context.getBean(TieredStore.class);
+				assertThat(store.pendingInvalidations()).as("acknowledged by the replica").isZero();
+				assertThat(replica.command("GET", "tc:v1:t:price:1"))
+					.isEqualTo(redis.command("GET", "tc:v1:t:price:1"));
+				assertThat(context.getBean(MeterRegistry.class).find("tiercache.redis.errors").counters())
+					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+			});
+		}
+	}
+
+	@Test
+	void replicaAcksWithoutWaitStartAnswerKeepTheLocalTierAndSaySo() {
+		List<String> withoutWait = new ArrayList<>(COMMANDS);
+		withoutWait.add("+client|info");
+		setUser(withoutWait);
+		try (RedisProcess replica = replica()) {
+			this.contextRunner.withPropertyValues(REPLICA_ACKS).run((context) -> {
+				assertThat(context).hasNotFailed();
+				PricesService service = context.getBean(PricesService.class);
+				assertThat(service.price(1)).isEqualTo(100);
+				service.change(1);
+				TieredStore store = context.getBean(TieredStore.class);
+				assertThat(store.pendingInvalidations()).as("WAIT refused: not acknowledged").isOne();
+				Health health = context.getBean(TierCacheHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("invalidations");
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				Counter refusals = meters.counter("tiercache.redis.errors", "operation", "replica-ack");
+				assertThat(refusals.count()).isPositive();
+				// Redis answered every call: the breaker stays closed, the local tier
+				// serves, and the application's successful calls do not make the retry
+				// send the invalidation again and again.
+				int before = service.invocations();
+				long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+				while (System.nanoTime() - end < 0) {
+					assertThat(service.price(2)).isEqualTo(200);
+				}
+				assertThat(service.invocations() - before).as("served from the local tier").isOne();
+				assertThat(refusals.count()).as("sent again with a backoff only").isLessThan(8);
+				assertThat(meters.counter("tiercache.redis.errors", "operation", "read").count()).isZero();
+			});
+		}
+	}
+
 	private static Status health(org.springframework.context.ApplicationContext context) {
 		return context.getBean(TierCacheHealthIndicator.class).health(true).getStatus();
+	}
+
+	/** A replica of the test's server, in sync. */
+	private static RedisProcess replica() {
+		RedisProcess replica = RedisProcess.start("replicaof " + redis.host() + " " + redis.port());
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "up".equals(replica.info("replication", "master_link_status")));
+		return replica;
 	}
 
 	private static void setUser(List<String> commands) {

@@ -104,6 +104,28 @@ class TagInvalidationsTests {
 	}
 
 	@Test
+	void aRetryRedisAnsweredButDidNotCompleteIsNotWokenByOtherCallsSuccesses() throws Exception {
+		// Redis runs it but no replica acknowledges it, again and again, while the
+		// application's other calls keep succeeding.
+		Duration busy = Duration.ofSeconds(1);
+		TagInvalidations invalidations = new TagInvalidations((tags) -> null, (tags) -> {
+			this.attempts.incrementAndGet();
+			return null;
+		}, () -> true, this.trust, this.observer, 100);
+		invalidations.invalidate(List.of("product:1"));
+		long end = System.nanoTime() + busy.toNanos();
+		while (System.nanoTime() - end < 0) {
+			invalidations.retrySoon();
+			TimeUnit.MILLISECONDS.sleep(2);
+		}
+		// The backoff alone: 100, 200, 400 ms... Woken by every success, it would have
+		// sent it again to every process hundreds of times.
+		assertThat(this.attempts.get()).isBetween(1, 4);
+		assertThat(invalidations.size()).as("still pending").isOne();
+		invalidations.close(Duration.ZERO);
+	}
+
+	@Test
 	void closingPublishesWhatIsQueuedOnceRedisAnswers() throws Exception {
 		TagInvalidations invalidations = new TagInvalidations(this::publish, this.trust, this.observer, 10_000);
 		invalidations.invalidate(List.of("product:1"));
