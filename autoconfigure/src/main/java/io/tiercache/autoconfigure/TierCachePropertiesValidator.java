@@ -36,14 +36,14 @@ final class TierCachePropertiesValidator {
 	static void validate(TierCacheProperties properties, CacheSettingsPolicy policy) {
 		Duration maxTtl = properties.getMaxTtl();
 		positive("tiercache.max-ttl", maxTtl);
-		notBlank("tiercache.namespace", properties.getNamespace());
+		keyPart("tiercache.namespace", properties.getNamespace());
 		validateDefaults(policy, maxTtl);
 		if (properties.getLocal().getMaximumSize() < 0) {
 			throw invalid("tiercache.local.maximum-size", properties.getLocal().getMaximumSize(),
 					"must be zero or more", "zero (no entry kept locally) or more");
 		}
 		positive("tiercache.local.max-ttl", properties.getLocal().getMaxTtl());
-		notBlank("tiercache.redis.key-prefix", properties.getRedis().getKeyPrefix());
+		keyPart("tiercache.redis.key-prefix", properties.getRedis().getKeyPrefix());
 		positive("tiercache.redis.command-timeout", properties.getRedis().getCommandTimeout());
 		if (properties.getRedis().getBreaker().getFailureThreshold() < 1) {
 			throw invalid("tiercache.redis.breaker.failure-threshold",
@@ -194,6 +194,19 @@ final class TierCachePropertiesValidator {
 	private static void positive(String property, @Nullable Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
 			throw invalid(property, value, "must be positive", "a positive duration, such as 500ms or 5s");
+		}
+	}
+
+	/**
+	 * A part of the hash tag every key starts with: not blank, and without braces, which
+	 * would end the tag early and scatter a namespace's keys over Redis Cluster slots.
+	 */
+	private static void keyPart(String property, @Nullable String value) {
+		notBlank(property, value);
+		if (value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
+			throw invalid(property, value,
+					"must not contain '{' or '}' (the keys' Redis Cluster hash tag is made of it)",
+					"a value without braces, such as tc");
 		}
 	}
 

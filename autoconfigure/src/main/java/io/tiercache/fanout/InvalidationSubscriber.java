@@ -1,6 +1,5 @@
 package io.tiercache.fanout;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tiercache.redis.InvalidationMessage;
 import io.tiercache.redis.RedisTier;
@@ -36,15 +36,14 @@ import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * This process's subscription to the invalidation channel, on a listener container that
- * tiercache owns (not the application's {@code redisMessageListenerContainer}, if any).
- * It keeps the store's {@link LocalTrust} up to date; the gap, stall and epoch decisions
- * are taken by a {@link SequenceTracker}, and this class keeps the lifecycle, the
- * container, the probe and re-subscription.
+ * This process's subscription to the invalidation channel: classic pub/sub on a listener
+ * container that tiercache owns (not the application's
+ * {@code redisMessageListenerContainer}, if any), or sharded pub/sub on Redis Cluster
+ * ({@link ChannelSubscription}). It keeps the store's {@link LocalTrust} up to date; the
+ * gap, stall and epoch decisions are taken by a {@link SequenceTracker}, and this class
+ * keeps the lifecycle, the subscription, the probe and re-subscription.
  *
  * <h2>When the local tier is trusted</h2> Only while the subscription is confirmed and no
  * loss is suspected ([I10] in {@code docs/correctness.md}):
@@ -120,7 +119,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final RedisConnectionFactory connectionFactory;
 
-	private final RedisMessageListenerContainer container;
+	/** Created when started: on Redis Cluster, it needs the factory's client. */
+	private volatile @Nullable ChannelSubscription subscription;
 
 	private final Observer observer;
 
@@ -209,18 +209,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.versionCheck = new ServerVersionCheck(this.redis);
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
-		this.container = new RedisMessageListenerContainer();
-		this.container.setConnectionFactory(connectionFactory);
-		// Messages are applied on the connection's own I/O thread, in the order Redis
-		// sent them (gap detection depends on it; the container's default starts a thread
-		// per message), and without a hand-off to another thread, which on a busy host
-		// costs more than the delivery itself. Nothing done there waits on Redis: the
-		// baseline is read on the check thread.
+		// Messages are applied on the connection's I/O thread, in the order Redis sent
+		// them; nothing done there waits on Redis: the baseline is read on the check
+		// thread.
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
-		this.container.setTaskExecutor(Runnable::run);
-		this.container.setBeanName("tiercacheInvalidationListenerContainer");
-		this.container.addMessageListener(this,
-				new ChannelTopic(new String(this.redis.keys().channel(), StandardCharsets.UTF_8)));
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
 		this.trust.requireConfirmation();
 	}
@@ -251,7 +243,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 				this.lettuceClient.addListener(this.connectionListener);
 			}
 		}
-		this.container.afterPropertiesSet();
+		this.subscription = createSubscription();
 		// On the check thread, like every later attempt: a Redis that does not answer
 		// holds up startup for the subscribe timeout at most, not for the connect
 		// timeout.
@@ -282,7 +274,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.stopping = true;
 		this.scheduler.shutdownNow();
 		try {
-			// A check that is subscribing must be done before the container stops, or it
+			// A check that is subscribing must be done before the subscription stops, or
+			// it
 			// would subscribe again behind our back.
 			this.scheduler.awaitTermination(this.subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -292,13 +285,26 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (this.lettuceClient != null) {
 			this.lettuceClient.removeListener(this.connectionListener);
 		}
-		this.container.stop();
-		try {
-			this.container.destroy();
+		ChannelSubscription subscription = this.subscription;
+		if (subscription != null) {
+			subscription.close();
 		}
-		catch (Exception ex) {
-			logger.debug("Error stopping the invalidation listener container", ex);
+	}
+
+	/**
+	 * Sharded pub/sub on Redis Cluster, where the invalidate script publishes with
+	 * {@code SPUBLISH}; classic pub/sub otherwise.
+	 */
+	private ChannelSubscription createSubscription() {
+		byte[] channel = this.redis.keys().channel();
+		if (this.redis.sharded()) {
+			if (!(this.lettuceClient instanceof RedisClusterClient client)) {
+				throw new IllegalStateException(
+						"Sharded invalidations need Lettuce's RedisClusterClient, not " + this.lettuceClient);
+			}
+			return new ShardedSubscription(client, channel, this, this, this.subscribeTimeout);
 		}
+		return new ContainerSubscription(this.connectionFactory, channel, this);
 	}
 
 	@Override
@@ -322,23 +328,21 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	/**
-	 * Start the listener container, on the check thread. If Redis cannot be reached, the
-	 * container is left stopped, so that the next check starts it again.
+	 * Subscribe, on the check thread. If Redis cannot be reached, the subscription is
+	 * left stopped, so that the next check tries again.
 	 */
 	private void subscribe() {
 		if (this.stopping) {
 			return;
 		}
 		try {
-			this.container.start();
+			this.subscription.start();
 			if (this.subscribeFailing) {
 				logger.info("Subscribed to the invalidation channel");
 			}
 			this.subscribeFailing = false;
 		}
 		catch (RuntimeException ex) {
-			// The container counts itself started even when it could not subscribe.
-			stopContainer();
 			if (!this.subscribeFailing) {
 				logger.warn("Could not subscribe to the invalidation channel ({}): the local tier is bypassed, "
 						+ "and subscribing is tried again every {}", ex.getMessage(), this.checkInterval);
@@ -470,10 +474,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		if (this.stopping) {
 			return;
 		}
-		if (!this.container.isListening()) {
+		if (!this.subscription.isListening()) {
 			// Not subscribed, and nobody is at it: Redis was unreachable when we last
-			// tried. (A subscription that existed is re-established by Lettuce, and the
-			// container keeps listening meanwhile.)
+			// tried, or (Redis Cluster) the channel's node is gone or gave up the slot.
 			subscribe();
 			return;
 		}
@@ -586,18 +589,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	private void resubscribe() {
-		stopContainer();
+		this.subscription.stop();
 		// If Redis cannot be reached, the next checks try again.
 		subscribe();
-	}
-
-	private void stopContainer() {
-		try {
-			this.container.stop();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Error stopping the invalidation listener container", ex);
-		}
 	}
 
 	/**

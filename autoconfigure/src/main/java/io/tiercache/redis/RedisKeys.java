@@ -3,9 +3,14 @@ package io.tiercache.redis;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Layout of tiercache's keys in Redis. Every key starts with
- * {@code {prefix}:{namespace}:}, so bumping the namespace cuts over to a fresh keyspace
- * without a flush.
+ * Layout of tiercache's keys in Redis. Every key starts with the base
+ * <code>{&lt;prefix&gt;:&lt;namespace&gt;}:</code>, such as <code>{tc:v1}:</code>, so
+ * bumping the namespace cuts over to a fresh keyspace without a flush.
+ * <p>
+ * The braces are a Redis Cluster hash tag: only what they enclose decides a key's slot,
+ * so every key of a namespace lives in one slot, on one node, and each script touches
+ * keys of one slot only, as Redis Cluster requires. Braces in a cache name, a key or a
+ * tag come after tiercache's own and cannot move a key elsewhere.
  *
  * <pre>
  * {base}seq               hash: epoch, n (the global invalidation sequence)
@@ -28,13 +33,13 @@ public final class RedisKeys {
 	private final byte[] channel;
 
 	public RedisKeys(String prefix, String namespace) {
-		this.base = prefix + ":" + namespace + ":";
+		this.base = "{" + prefix + ":" + namespace + "}:";
 		this.seq = bytes(this.base + "seq");
 		this.tagPrefix = this.base + "t:";
 		this.channel = bytes(this.base + "invalidations");
 	}
 
-	/** Prefix shared by all keys, such as {@code tc:v1:}. */
+	/** Prefix shared by all keys, such as <code>{tc:v1}:</code>. */
 	public String base() {
 		return this.base;
 	}

@@ -7,15 +7,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Runs tiercache's Lua scripts on the application's {@link RedisConnectionFactory},
@@ -38,6 +45,8 @@ public final class RedisScriptRunner {
 	 * Redis refused: Redis answered, and the breaker counted it as a success.
 	 */
 	public static final String REPLICA_ACK = "replica-ack";
+
+	private static final long TOPOLOGY_REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/** A Lua script loaded from the classpath, with its SHA-1 digest. */
 	public record Script(String name, byte[] source, String sha) {
@@ -101,6 +110,14 @@ public final class RedisScriptRunner {
 	 * first use; guarded by this.
 	 */
 	private @Nullable RedisConnection dedicated;
+
+	/**
+	 * On Redis Cluster, the cluster connection of our own that acknowledged scripts run
+	 * on, on the connection to the node serving their keys' slot; guarded by this.
+	 */
+	private @Nullable StatefulRedisClusterConnection<byte[], byte[]> dedicatedCluster;
+
+	private final AtomicLong lastTopologyRefresh = new AtomicLong(System.nanoTime() - TOPOLOGY_REFRESH_INTERVAL_NANOS);
 
 	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout,
 			CircuitBreaker breaker) {
@@ -192,7 +209,7 @@ public final class RedisScriptRunner {
 		}
 		Acknowledged result;
 		try {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = dedicatedCommands();
+			RedisClusterAsyncCommands<byte[], byte[]> commands = dedicatedCommands(keys[0]);
 			try {
 				result = acknowledged(commands, script.sha(), null, keys, args);
 			}
@@ -213,11 +230,11 @@ public final class RedisScriptRunner {
 					ex.getCause());
 		}
 		catch (RedisUnavailableException ex) {
-			this.breaker.recordFailure();
+			failed();
 			throw new RedisUnavailableException(operation, ex.getMessage(), ex.getCause());
 		}
 		catch (RuntimeException ex) {
-			this.breaker.recordFailure();
+			failed();
 			throw new RedisUnavailableException(operation, "Redis " + operation + " failed: " + ex, ex);
 		}
 		// Redis answered: not a reason to open the breaker, but not done either.
@@ -285,7 +302,10 @@ public final class RedisScriptRunner {
 	 * asynchronous API is used, so nothing is ever queued in the pipeline itself. Lettuce
 	 * reconnects it as it does any connection (through the Sentinels, after a failover).
 	 */
-	private synchronized RedisClusterAsyncCommands<byte[], byte[]> dedicatedCommands() {
+	private synchronized RedisClusterAsyncCommands<byte[], byte[]> dedicatedCommands(byte[] key) {
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
+			return clusterNodeCommands(lettuce, key);
+		}
 		if (this.dedicated == null || this.dedicated.isClosed()) {
 			RedisConnection connection = this.connectionFactory.getConnection();
 			try {
@@ -307,8 +327,51 @@ public final class RedisScriptRunner {
 		return asyncCommands(this.dedicated);
 	}
 
+	/**
+	 * On Redis Cluster: {@code WAIT} has no key to route by and waits for the writes of
+	 * the connection it is sent on, so script and {@code WAIT} go on the connection to
+	 * the node that serves the key's slot, taken from a cluster connection of our own (a
+	 * shared one would block every command to that node meanwhile).
+	 */
+	private RedisClusterAsyncCommands<byte[], byte[]> clusterNodeCommands(LettuceConnectionFactory lettuce,
+			byte[] key) {
+		if (this.dedicatedCluster == null || !this.dedicatedCluster.isOpen()) {
+			if (!(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
+				throw new IllegalStateException("A cluster connection factory without a RedisClusterClient");
+			}
+			this.dedicatedCluster = client.connect(ByteArrayCodec.INSTANCE);
+		}
+		RedisClusterNode node = this.dedicatedCluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+		if (node == null) {
+			throw new RedisUnavailableException("", "No Redis Cluster node serves slot " + SlotHash.getSlot(key));
+		}
+		return this.dedicatedCluster.async().getConnection(node.getNodeId());
+	}
+
+	/**
+	 * A call failed: the breaker counts it and, on Redis Cluster, the topology is read
+	 * again (at most once a second), since the slot may have moved to another node (a
+	 * failover, a migration). Lettuce updates every connection of the client with it, the
+	 * application's too, whether or not its adaptive topology refresh is on.
+	 */
+	private void failed() {
+		this.breaker.recordFailure();
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()
+				&& lettuce.getNativeClient() instanceof RedisClusterClient client) {
+			long now = System.nanoTime();
+			long last = this.lastTopologyRefresh.get();
+			if (now - last >= TOPOLOGY_REFRESH_INTERVAL_NANOS && this.lastTopologyRefresh.compareAndSet(last, now)) {
+				client.refreshPartitionsAsync();
+			}
+		}
+	}
+
 	/** Close the connection kept for acknowledged scripts, if one was opened. */
 	public synchronized void close() {
+		if (this.dedicatedCluster != null) {
+			this.dedicatedCluster.close();
+			this.dedicatedCluster = null;
+		}
 		if (this.dedicated != null) {
 			try {
 				this.dedicated.closePipeline();
@@ -359,11 +422,11 @@ public final class RedisScriptRunner {
 			return result;
 		}
 		catch (RedisUnavailableException ex) {
-			this.breaker.recordFailure();
+			failed();
 			throw new RedisUnavailableException(operation, ex.getMessage(), ex.getCause());
 		}
 		catch (RuntimeException ex) {
-			this.breaker.recordFailure();
+			failed();
 			throw new RedisUnavailableException(operation, "Redis " + operation + " failed: " + ex, ex);
 		}
 	}

@@ -56,6 +56,10 @@ public final class RedisTier {
 
 	private final byte[] maxEntryBytes;
 
+	private final byte[] publishCommand;
+
+	private final boolean sharded;
+
 	/**
 	 * Create the tier.
 	 * @param runner runs the scripts
@@ -67,12 +71,38 @@ public final class RedisTier {
 	 * stored under a larger limit) is a miss and is removed, unread
 	 */
 	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId, long maxEntryBytes) {
+		this(runner, keys, maxTtl, instanceId, maxEntryBytes, false);
+	}
+
+	/**
+	 * Create the tier.
+	 * @param runner runs the scripts
+	 * @param keys the key layout
+	 * @param maxTtl the longest time to live of any entry; invalidated tags are
+	 * remembered that long
+	 * @param instanceId id of this process, carried by its invalidation messages
+	 * @param maxEntryBytes the largest entry a read returns: a larger one (planted, or
+	 * stored under a larger limit) is a miss and is removed, unread
+	 * @param sharded whether to publish with {@code SPUBLISH} (Redis Cluster, where a
+	 * {@code PUBLISH} is copied to every node of the cluster) rather than {@code PUBLISH}
+	 */
+	public RedisTier(RedisScriptRunner runner, RedisKeys keys, Duration maxTtl, String instanceId, long maxEntryBytes,
+			boolean sharded) {
 		this.runner = runner;
 		this.keys = keys;
 		this.tagPrefix = keys.tagPrefix().getBytes(StandardCharsets.UTF_8);
 		this.maxTtlMillis = maxTtl.toMillis();
 		this.instanceId = instanceId;
 		this.maxEntryBytes = bytes(Long.toString(maxEntryBytes));
+		this.publishCommand = bytes(sharded ? "SPUBLISH" : "PUBLISH");
+		this.sharded = sharded;
+	}
+
+	/**
+	 * Whether invalidations go out by {@code SPUBLISH}, to be read by {@code SSUBSCRIBE}.
+	 */
+	public boolean sharded() {
+		return this.sharded;
 	}
 
 	public RedisKeys keys() {
@@ -201,16 +231,17 @@ public final class RedisTier {
 
 	private Sequence invalidateOnce(List<String> tags, boolean probe) {
 		byte[][] keys = new byte[1 + tags.size()][];
-		byte[][] args = new byte[5 + tags.size()][];
+		byte[][] args = new byte[6 + tags.size()][];
 		keys[0] = this.keys.seq();
 		args[0] = bytes(newEpoch());
 		args[1] = bytes(Long.toString(this.maxTtlMillis));
 		args[2] = this.keys.channel();
 		args[3] = bytes(this.instanceId);
 		args[4] = bytes(Long.toString(nowMicros()));
+		args[5] = this.publishCommand;
 		for (int i = 0; i < tags.size(); i++) {
 			keys[1 + i] = this.keys.tag(tags.get(i));
-			args[5 + i] = bytes(tags.get(i));
+			args[6 + i] = bytes(tags.get(i));
 		}
 		// With replicas to wait for, not done until they have it ([I12]).
 		List<?> reply = reply("invalidate", this.runner.runAcknowledged("invalidate", INVALIDATE, keys, args, probe));
@@ -261,8 +292,8 @@ public final class RedisTier {
 	 * @throws RedisUnavailableException if Redis cannot be used
 	 */
 	public void probe(String nonce) {
-		this.runner.run("probe", PROBE, new byte[0][],
-				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)) });
+		this.runner.run("probe", PROBE, new byte[][] { this.keys.seq() },
+				new byte[][] { this.keys.channel(), bytes(InvalidationMessage.probe(nonce)), this.publishCommand });
 	}
 
 	/**

@@ -132,8 +132,8 @@ class LeastPrivilegeAclIntegrationTests {
 				service.change(1);
 				TieredStore store = context.getBean(TieredStore.class);
 				assertThat(store.pendingInvalidations()).as("acknowledged by the replica").isZero();
-				assertThat(replica.command("GET", "tc:v1:t:price:1"))
-					.isEqualTo(redis.command("GET", "tc:v1:t:price:1"));
+				assertThat(replica.command("GET", "{tc:v1}:t:price:1"))
+					.isEqualTo(redis.command("GET", "{tc:v1}:t:price:1"));
 				assertThat(context.getBean(MeterRegistry.class).find("tiercache.redis.errors").counters())
 					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 			});
@@ -189,7 +189,7 @@ class LeastPrivilegeAclIntegrationTests {
 	private static void setUser(List<String> commands) {
 		redis.command("ACL", "DELUSER", "tiercache");
 		List<String> args = new ArrayList<>(List.of("ACL", "SETUSER", "tiercache", "on", ">tc-password", "resetkeys",
-				"~tc:v1:*", "resetchannels", "&tc:v1:invalidations", "-@all"));
+				"~{tc:v1}:*", "resetchannels", "&{tc:v1}:invalidations", "-@all"));
 		args.addAll(commands);
 		redis.command(args.toArray(String[]::new));
 	}

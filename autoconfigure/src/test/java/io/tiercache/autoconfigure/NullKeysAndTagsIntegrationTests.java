@@ -57,8 +57,8 @@ class NullKeysAndTagsIntegrationTests {
 			assertThat(service.bySku(null)).isEqualTo("sku null");
 			assertThat(service.bySku("null")).isEqualTo("sku 'null'");
 			assertThat(service.invocations()).isEqualTo(2);
-			assertThat((List<Object>) redis.command("KEYS", "tc:v1:e:skus:*"))
-				.containsExactlyInAnyOrder("tc:v1:e:skus:~null", "tc:v1:e:skus:null");
+			assertThat((List<Object>) redis.command("KEYS", "{tc:v1}:e:skus:*"))
+				.containsExactlyInAnyOrder("{tc:v1}:e:skus:~null", "{tc:v1}:e:skus:null");
 			assertThat(this.errors.reports).isEmpty();
 		});
 	}
@@ -71,7 +71,7 @@ class NullKeysAndTagsIntegrationTests {
 			assertThat(service.byQuery(new Query(null, "desk"))).as("never the entry of another query")
 				.isEqualTo("query desk");
 			assertThat(service.invocations()).isEqualTo(2);
-			assertThat((List<?>) redis.command("KEYS", "tc:v1:e:queries:*")).isEmpty();
+			assertThat((List<?>) redis.command("KEYS", "{tc:v1}:e:queries:*")).isEmpty();
 			assertThat(this.errors.reports).containsOnly("@Cached key #query.id NULL_KEY");
 		});
 	}

@@ -69,7 +69,7 @@ class RecursiveLoadIntegrationTests {
 			// The outer result is what the cache holds, in both tiers
 			assertThat(service.node(7)).isEqualTo("node 7 (inner node 7)");
 			assertThat(service.invocations()).isEqualTo(2);
-			assertThat(redis.command("GET", "tc:v1:e:nodes:7")).isNotNull();
+			assertThat(redis.command("GET", "{tc:v1}:e:nodes:7")).isNotNull();
 		});
 	}
 

@@ -78,12 +78,12 @@ class TierCacheActuatorAutoConfigurationTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.invalidate(tooMany))
 				.withMessageContaining("At most 1000 tags");
-			assertThat((List<?>) redis.command("KEYS", "tc:v1:t:*")).isEmpty();
+			assertThat((List<?>) redis.command("KEYS", "{tc:v1}:t:*")).isEmpty();
 			String atTheLimit = IntStream.range(0, TierCacheEndpoint.MAX_TAGS)
 				.mapToObj((i) -> "t" + i)
 				.collect(Collectors.joining(", ,"));
 			assertThat(endpoint.invalidate(atTheLimit).invalidated()).hasSize(TierCacheEndpoint.MAX_TAGS);
-			assertThat((List<?>) redis.command("KEYS", "tc:v1:t:*")).hasSize(TierCacheEndpoint.MAX_TAGS);
+			assertThat((List<?>) redis.command("KEYS", "{tc:v1}:t:*")).hasSize(TierCacheEndpoint.MAX_TAGS);
 		});
 	}
 

@@ -100,7 +100,7 @@ class TierCacheAutoConfigurationTests {
 			// The container confirms the subscription to our listener on another thread
 			LocalTrust trust = context.getBean(TieredStore.class).trust();
 			await().atMost(Duration.ofSeconds(5)).until(trust::trusted);
-			assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("tc:v1:");
+			assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("{tc:v1}:");
 			TierCacheProperties properties = context.getBean(TierCacheProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.getNamespace()).isEqualTo("v1");
@@ -154,7 +154,7 @@ class TierCacheAutoConfigurationTests {
 				assertThat(products.getNullTtl()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(products.getLocal()).isFalse();
 				assertThat(products.getEnabled()).isFalse();
-				assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("app:v2:");
+				assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("{app:v2}:");
 				// tiercache.caches.products.* wins over @Cached(name = "products", ttl =
 				// "10m")
 				assertThat(settings(context, ProductsService.class, "find", long.class)).isEqualTo(new CacheSettings(

@@ -224,6 +224,8 @@ class TierCacheConfigurationTests {
 					tiercache.local.maximum-size=-1                    | tiercache.local.maximum-size
 					tiercache.local.max-ttl=0s                         | tiercache.local.max-ttl
 					tiercache.redis.key-prefix=                        | tiercache.redis.key-prefix
+					tiercache.redis.key-prefix=tc}x                    | tiercache.redis.key-prefix: 'tc}x' must not contain '{' or '}'
+					tiercache.namespace={v2                            | tiercache.namespace: '{v2' must not contain '{' or '}'
 					tiercache.redis.command-timeout=0ms                | tiercache.redis.command-timeout
 					tiercache.redis.breaker.failure-threshold=0        | tiercache.redis.breaker.failure-threshold
 					tiercache.redis.breaker.open-duration=-1s          | tiercache.redis.breaker.open-duration

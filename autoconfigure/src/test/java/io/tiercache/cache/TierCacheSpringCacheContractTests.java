@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
  * Where the bridge deliberately differs from Spring Data Redis's {@code RedisCache}, the
  * expectation is adapted, as the README's "Spring Cache bridge" section says:
  * <ul>
- * <li>Entries live under tiercache's layout ({@code tc:v1:e:<cache>:<key>}) in an
+ * <li>Entries live under tiercache's layout ({@code {tc:v1}:e:<cache>:<key>}) in an
  * envelope with their tags, not as bare serialized values under {@code <cache>::<key>}:
  * expectations that wrote Redis directly store through the other instance instead, and
  * those that read the raw bytes read the value through the other instance (the
@@ -287,14 +287,14 @@ class TierCacheSpringCacheContractTests {
 		@Test
 		void putAddsAnEntryToRedis() {
 			writer().put("key-1", new Person("calmity", LocalDate.of(2017, 1, 1)));
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(new Person("calmity", LocalDate.of(2017, 1, 1)));
 		}
 
 		@Test
 		void putOfNullAddsAnEntryForTheNullValue() {
 			writer().put("key-1", null);
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
 			assertThat(reader().get("key-1")).isNotNull().extracting(ValueWrapper::get).isNull();
 		}
 
@@ -302,7 +302,7 @@ class TierCacheSpringCacheContractTests {
 		void putIfAbsentAddsAnEntryIfThereIsNone() {
 			Person sample = sample();
 			assertThat(writer().putIfAbsent("key-1", sample)).isNull();
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(sample);
 		}
 
@@ -375,7 +375,7 @@ class TierCacheSpringCacheContractTests {
 		void getWithLoaderOfAMissingKeyStoresTheValueInRedis() {
 			Person sample = sample();
 			assertThat(writer().get("key-1", () -> sample)).isEqualTo(sample);
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(sample);
 		}
 
@@ -397,7 +397,7 @@ class TierCacheSpringCacheContractTests {
 			eventually(() -> assertThat(reader().get("key-1")).isNull());
 			assertThat(reader().get("other").get()).isEqualTo("value");
 			// Dead since the eviction; the read that found it so removed it from Redis.
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(0L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(0L);
 		}
 
 		@Test
@@ -558,7 +558,7 @@ class TierCacheSpringCacheContractTests {
 		void retrieveWithLoaderStoresTheLoadedValue() throws Exception {
 			Person jon = new Person("Jon", LocalDate.of(2000, 1, 1));
 			writer().retrieve("key-1", () -> CompletableFuture.completedFuture(jon)).get(5, TimeUnit.SECONDS);
-			assertThat(redis.command("EXISTS", "tc:v1:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
 			CompletableFuture<Person> again = reader().retrieve("key-1", () -> {
 				throw new IllegalStateException("Should not have been invoked");
 			});

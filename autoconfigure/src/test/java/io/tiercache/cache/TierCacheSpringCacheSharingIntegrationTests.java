@@ -174,7 +174,7 @@ class TierCacheSpringCacheSharingIntegrationTests {
 	@Test
 	void lookupInFlightTakesNoLeaseSoAnotherInstanceLoadsWithoutWaiting() throws Exception {
 		Caller<@Nullable ValueWrapper> lookup = lookupInFlight();
-		assertThat(redis.command("EXISTS", "tc:v1:l:books:k")).as("the lookup's lease").isEqualTo(0L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:l:books:k")).as("the lookup's lease").isEqualTo(0L);
 		assertThat(other().<Object>get("k", () -> "loaded")).isEqualTo("loaded");
 		assertThat(this.secondEvents.leaseWaits).as("the load waited on a lease").hasValue(0);
 		lookup.release();

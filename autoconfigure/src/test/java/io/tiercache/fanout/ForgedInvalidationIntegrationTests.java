@@ -72,7 +72,7 @@ class ForgedInvalidationIntegrationTests {
 		assertThat(readerB.read()).isEqualTo(1L);
 		assertThat(readerB.read()).isEqualTo(1L);
 		assertThat(this.b.localHits()).as("served from B's local tier").isEqualTo(1);
-		String epoch = (String) redis.command("HGET", "tc:v1:seq", "epoch");
+		String epoch = (String) redis.command("HGET", "{tc:v1}:seq", "epoch");
 		forge(epoch, tag);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
 		assertThat(readerB.read()).as("not from B's local tier while the forged number holds").isEqualTo(1L);
@@ -124,7 +124,7 @@ class ForgedInvalidationIntegrationTests {
 	}
 
 	private static void forge(String epoch, String tag) {
-		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"" + epoch + "\",\"s\":\"" + FAR_FUTURE
+		redis.command("PUBLISH", "{tc:v1}:invalidations", "{\"v\":1,\"e\":\"" + epoch + "\",\"s\":\"" + FAR_FUTURE
 				+ "\",\"o\":\"forger\",\"t\":\"0\",\"g\":[\"" + tag + "\"]}");
 	}
 

@@ -84,7 +84,7 @@ class InvalidationFanoutIntegrationTests {
 		read(cacheB, version, loads);
 		long generation = this.b.trust.generation();
 		// An invalidation whose message is lost: bump the sequence without publishing.
-		redis.command("HINCRBY", "tc:v1:seq", "n", "1");
+		redis.command("HINCRBY", "{tc:v1}:seq", "n", "1");
 		this.a.store.invalidate(List.of("unrelated"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
 		assertThat(this.b.trust.generation()).isGreaterThan(generation);
@@ -141,10 +141,10 @@ class InvalidationFanoutIntegrationTests {
 		TieredCache cacheB = this.b.cache();
 		this.a.store.invalidate(List.of("warm-up"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
-		String epoch = (String) redis.command("HGET", "tc:v1:seq", "epoch");
+		String epoch = (String) redis.command("HGET", "{tc:v1}:seq", "epoch");
 		// Anyone who can publish on the channel: a well-formed message whose number Redis
 		// will not reach for a long time.
-		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"" + epoch
+		redis.command("PUBLISH", "{tc:v1}:invalidations", "{\"v\":1,\"e\":\"" + epoch
 				+ "\",\"s\":\"900000000000000000\",\"o\":\"forger\",\"t\":\"0\",\"g\":[\"unrelated\"]}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
 		// Noticed within two checks: followed by Redis's number again, and trusted again.
@@ -168,7 +168,7 @@ class InvalidationFanoutIntegrationTests {
 		AtomicInteger loads = new AtomicInteger();
 		TieredCache cacheB = this.b.cache();
 		read(cacheB, version, loads);
-		redis.command("HSET", "tc:v1:seq", "epoch", "a-new-epoch", "n", "1");
+		redis.command("HSET", "{tc:v1}:seq", "epoch", "a-new-epoch", "n", "1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
 		assertThat(this.b.trust.epoch()).isEqualTo("a-new-epoch");
 	}
@@ -239,7 +239,7 @@ class InvalidationFanoutIntegrationTests {
 		AtomicInteger loads = new AtomicInteger();
 		AtomicLong nanos = new AtomicLong();
 		try (Instance c = new Instance(nanos::get, Duration.ofMinutes(1), Duration.ofMinutes(2))) {
-			assertThat(redis.command("EXISTS", "tc:v1:seq")).isEqualTo(0L);
+			assertThat(redis.command("EXISTS", "{tc:v1}:seq")).isEqualTo(0L);
 			nanos.addAndGet(Duration.ofMinutes(2).plusSeconds(1).toNanos());
 			assertThat(c.trust.trusted()).isFalse();
 			c.subscriber.check();
@@ -262,8 +262,8 @@ class InvalidationFanoutIntegrationTests {
 
 	@Test
 	void aMalformedMessageIsDroppedAndCounted() {
-		redis.command("PUBLISH", "tc:v1:invalidations", "{not json");
-		redis.command("PUBLISH", "tc:v1:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
+		redis.command("PUBLISH", "{tc:v1}:invalidations", "{not json");
+		redis.command("PUBLISH", "{tc:v1}:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.malformed.get() == 2);
 		assertThat(this.b.trust.trusted()).isTrue();
 	}

@@ -280,7 +280,7 @@ class OutboxRelayIntegrationTests {
 	}
 
 	private static long redisSequence() {
-		return Long.parseLong((String) redis.command("HGET", "tc:v1:seq", "n"));
+		return Long.parseLong((String) redis.command("HGET", "{tc:v1}:seq", "n"));
 	}
 
 	static final class RecordingObserver implements OutboxRelay.Observer {

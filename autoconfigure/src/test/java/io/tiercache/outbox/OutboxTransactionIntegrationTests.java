@@ -172,7 +172,7 @@ class OutboxTransactionIntegrationTests {
 	}
 
 	static long redisSequence() {
-		Object n = redis.command("HGET", "tc:v1:seq", "n");
+		Object n = redis.command("HGET", "{tc:v1}:seq", "n");
 		return (n != null) ? Long.parseLong((String) n) : 0;
 	}
 

@@ -237,7 +237,7 @@ class HostileKeysAndTagsIntegrationTests {
 		}
 		assertThat(loads).hasValue(2);
 		assertThat(small.events.notCachedFor(CacheObserver.NotCachedReason.TOO_LARGE)).isEqualTo(2);
-		assertThat(redis.command("EXISTS", "tc:v1:e:tagged:1")).isEqualTo(0L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:tagged:1")).isEqualTo(0L);
 	}
 
 	private void assertRedisAndBothProcessesAreFine() {

@@ -23,7 +23,7 @@ class HostileRedisContentIntegrationTests {
 	@RegisterExtension
 	static RedisServerExtension redis = RedisServerExtension.embedded();
 
-	private static final String ENTRY = "tc:v1:e:products:1";
+	private static final String ENTRY = "{tc:v1}:e:products:1";
 
 	private final List<StoreFixture> fixtures = new ArrayList<>();
 
@@ -49,11 +49,11 @@ class HostileRedisContentIntegrationTests {
 	@Test
 	void anEntryWhoseTagLengthsLieIsAMissAndRedisKeepsAnswering() throws Throwable {
 		assertThat(read(2)).isEqualTo("product 2");
-		String epoch = (String) redis.command("HGET", "tc:v1:seq", "epoch");
+		String epoch = (String) redis.command("HGET", "{tc:v1}:seq", "epoch");
 		// A billion tags of length -3: parsed as written, each one steps back onto
 		// itself, and
 		// the planted record of the empty tag keeps the loop going
-		redis.command("SET", "tc:v1:t:", "0");
+		redis.command("SET", "{tc:v1}:t:", "0");
 		redis.command("SET", ENTRY, "1\n" + epoch + "\n1\n0\n0\n0\n0\n1000000000\n-3\n");
 		assertThat(read(1)).isEqualTo("product 1");
 		assertThat(this.loads).hasValue(2);
@@ -70,7 +70,7 @@ class HostileRedisContentIntegrationTests {
 		assertThat(read(1)).isEqualTo("product 1");
 		assertThat(read(2)).isEqualTo("product 2");
 		for (int i = 0; i < 5; i++) {
-			redis.command("SET", "tc:v1:t:product:1", "not a number");
+			redis.command("SET", "{tc:v1}:t:product:1", "not a number");
 			this.store.store.clearLocal();
 			assertThat(read(2)).isEqualTo("product 2");
 			assertThat(read(1)).isEqualTo("product 1");
@@ -84,12 +84,12 @@ class HostileRedisContentIntegrationTests {
 	@Test
 	void aSequenceThatIsNotANumberStartsANewEpochInsteadOfFailing() throws Throwable {
 		assertThat(read(1)).isEqualTo("product 1");
-		redis.command("HSET", "tc:v1:seq", "n", "not a number");
+		redis.command("HSET", "{tc:v1}:seq", "n", "not a number");
 		this.store.store.clearLocal();
 		assertThat(read(1)).isEqualTo("product 1");
 		this.store.store.invalidate(List.of("product:1"));
 		assertThat(this.store.store.pendingInvalidations()).isZero();
-		assertThat((String) redis.command("HGET", "tc:v1:seq", "n")).containsOnlyDigits();
+		assertThat((String) redis.command("HGET", "{tc:v1}:seq", "n")).containsOnlyDigits();
 		assertThat(this.store.redis.currentSequence()).isNotNull();
 		assertThat(this.store.redis.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}

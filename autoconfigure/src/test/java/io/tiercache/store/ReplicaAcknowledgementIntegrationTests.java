@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ReplicaAcknowledgementIntegrationTests {
 
-	private static final String TAG = "tc:v1:t:product:1";
+	private static final String TAG = "{tc:v1}:t:product:1";
 
 	// A second, not the default 100 ms, and commands given 2 s: the build machine's two
 	// cores are shared, and a replica or a server not scheduled in time is not what these

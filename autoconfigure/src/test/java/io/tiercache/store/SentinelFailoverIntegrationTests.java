@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SentinelFailoverIntegrationTests {
 
-	private static final String TAG = "tc:v1:t:product:1";
+	private static final String TAG = "{tc:v1}:t:product:1";
 
 	private EmbeddedSentinelGroup group;
 

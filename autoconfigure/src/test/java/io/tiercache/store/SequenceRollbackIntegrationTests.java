@@ -29,9 +29,9 @@ class SequenceRollbackIntegrationTests {
 	@RegisterExtension
 	static RedisServerExtension redis = RedisServerExtension.embedded();
 
-	private static final String SEQ = "tc:v1:seq";
+	private static final String SEQ = "{tc:v1}:seq";
 
-	private static final String TAG = "tc:v1:t:product:1";
+	private static final String TAG = "{tc:v1}:t:product:1";
 
 	private final List<StoreFixture> fixtures = new ArrayList<>();
 

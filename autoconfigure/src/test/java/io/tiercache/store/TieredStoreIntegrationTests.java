@@ -189,7 +189,7 @@ class TieredStoreIntegrationTests {
 		release.countDown();
 		assertThat(load.get(10, TimeUnit.SECONDS)).isEqualTo(new Product(1, 1));
 		assertThat(cache.getLocal(1L)).as("older generation: kept out").isSameAs(TieredCache.MISS);
-		assertThat(redis.command("EXISTS", "tc:v1:e:products:1")).as("valid in Redis").isEqualTo(1L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:products:1")).as("valid in Redis").isEqualTo(1L);
 	}
 
 	@Test
@@ -198,7 +198,7 @@ class TieredStoreIntegrationTests {
 		// The tag has a record in Redis (else any invalidation during the load would keep
 		// the entry out of Redis too: a tag first met in a result counts as invalidated
 		// now).
-		redis.command("SET", "tc:v1:t:category:even", "1", "PX", "600000");
+		redis.command("SET", "{tc:v1}:t:category:even", "1", "PX", "600000");
 		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		CompletableFuture<Object> load = CompletableFuture.supplyAsync(() -> {
@@ -232,7 +232,7 @@ class TieredStoreIntegrationTests {
 	void aMissingTagRecordMakesTheEntryMiss() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
-		redis.command("DEL", "tc:v1:t:product:1");
+		redis.command("DEL", "{tc:v1}:t:product:1");
 		this.a.store.clearLocal();
 		read(cache, 1);
 		assertThat(this.loads).as("evicted tag record: reloaded, not served").hasValue(2);
@@ -242,7 +242,7 @@ class TieredStoreIntegrationTests {
 	void aLostSequenceHashStartsANewEpochThatInvalidatesOlderEntries() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
-		redis.command("DEL", "tc:v1:seq");
+		redis.command("DEL", "{tc:v1}:seq");
 		read(this.a.cache("products", Product.class), 2);
 		read(cache, 1);
 		assertThat(this.loads).as("the new epoch cleared the local tier and the old entry is dead").hasValue(3);
@@ -310,7 +310,7 @@ class TieredStoreIntegrationTests {
 		for (long id = 0; id < 40; id++) {
 			long key = id;
 			cache.get(key, StoreFixture.load(() -> new Product(key, 1)));
-			ttls.add((Long) redis.command("PTTL", "tc:v1:e:jittered:" + id));
+			ttls.add((Long) redis.command("PTTL", "{tc:v1}:e:jittered:" + id));
 		}
 		assertThat(ttls).allSatisfy((ttl) -> assertThat(ttl).isBetween(50_000L - 1_000, 100_000L));
 		assertThat(ttls.stream().mapToLong(Long::longValue).max().getAsLong()
@@ -351,7 +351,7 @@ class TieredStoreIntegrationTests {
 			negative.get(9L, StoreFixture.load(this::absent));
 		}
 		assertThat(this.loads).as("once for the negative cache, twice for the plain one").hasValue(3);
-		assertThat((Long) redis.command("PTTL", "tc:v1:e:negative:9")).isBetween(1L, 30_000L);
+		assertThat((Long) redis.command("PTTL", "{tc:v1}:e:negative:9")).isBetween(1L, 30_000L);
 		this.a.store.clearLocal();
 		assertThat(negative.get(9L, StoreFixture.load(this::absent))).isNull();
 		assertThat(this.loads).as("the absent value comes from Redis").hasValue(3);
@@ -367,7 +367,7 @@ class TieredStoreIntegrationTests {
 			}))).hasMessage("database down");
 		}
 		assertThat(this.loads).hasValue(2);
-		assertThat(redis.command("EXISTS", "tc:v1:e:products:1")).isEqualTo(0L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:products:1")).isEqualTo(0L);
 	}
 
 	@Test
@@ -381,7 +381,7 @@ class TieredStoreIntegrationTests {
 			}))).isSameAs(opaque);
 		}
 		assertThat(this.loads).hasValue(2);
-		assertThat(redis.command("EXISTS", "tc:v1:e:opaque:1")).isEqualTo(0L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:opaque:1")).isEqualTo(0L);
 	}
 
 	@Test
@@ -397,16 +397,16 @@ class TieredStoreIntegrationTests {
 			}))).isEqualTo(large);
 		}
 		assertThat(this.loads).hasValue(2);
-		assertThat(redis.command("EXISTS", "tc:v1:e:large:1")).isEqualTo(0L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:large:1")).isEqualTo(0L);
 		assertThat(cache.get(2L, StoreFixture.load(() -> "small"))).isEqualTo("small");
-		assertThat(redis.command("EXISTS", "tc:v1:e:large:2")).isEqualTo(1L);
+		assertThat(redis.command("EXISTS", "{tc:v1}:e:large:2")).isEqualTo(1L);
 	}
 
 	@Test
 	void anUndecodableEntryIsRemovedAndTheMethodCalled() throws Throwable {
 		TieredCache cache = this.a.cache("products", Product.class);
 		read(cache, 1);
-		String key = "tc:v1:e:products:1";
+		String key = "{tc:v1}:e:products:1";
 		String stored = String.valueOf(redis.command("GET", key));
 		redis.command("SET", key, stored.replace("{", "[not json"));
 		this.a.store.clearLocal();
@@ -456,7 +456,7 @@ class TieredStoreIntegrationTests {
 			// Other processes may serve what the queued invalidation kills until it
 			// lands: it is the breaker's probe, so it lands within its retry delay.
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(redis.command("EXISTS", "tc:v1:t:product:1")).isEqualTo(1L));
+				.untilAsserted(() -> assertThat(redis.command("EXISTS", "{tc:v1}:t:product:1")).isEqualTo(1L));
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> writer.store.redis().breaker().state() == CircuitBreaker.State.CLOSED);
 			assertThat(writer.store.pendingInvalidations()).isZero();
@@ -483,7 +483,7 @@ class TieredStoreIntegrationTests {
 		finally {
 			closing.shutdownNow();
 		}
-		assertThat(redis.command("EXISTS", "tc:v1:t:product:1")).as("the tag's record, written by the invalidation")
+		assertThat(redis.command("EXISTS", "{tc:v1}:t:product:1")).as("the tag's record, written by the invalidation")
 			.isEqualTo(1L);
 	}
 

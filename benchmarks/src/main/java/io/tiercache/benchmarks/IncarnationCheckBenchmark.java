@@ -86,13 +86,13 @@ public class IncarnationCheckBenchmark {
 		this.client = RedisClient.create(this.redis.uri());
 		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		this.commands = this.connection.sync();
-		List<byte[]> entries = this.commands.keys("tc:v1:e:*");
+		List<byte[]> entries = this.commands.keys("{tc:v1}:e:*");
 		if (entries.size() != 1) {
 			throw new IllegalStateException("Expected one entry, found " + entries.size());
 		}
 		// As RedisTier.read sends them: no lease, no argument tags.
-		this.keys = new byte[][] { bytes("tc:v1:seq"), entries.get(0), bytes("tc:v1:l:bench") };
-		this.args = new byte[][] { bytes("e0"), bytes("3600000"), bytes("tc:v1:t:"), bytes("0"), bytes("token"),
+		this.keys = new byte[][] { bytes("{tc:v1}:seq"), entries.get(0), bytes("{tc:v1}:l:bench") };
+		this.args = new byte[][] { bytes("e0"), bytes("3600000"), bytes("{tc:v1}:t:"), bytes("0"), bytes("token"),
 				bytes("0"), bytes("10000000") };
 		RedisScriptRunner.Script read = RedisScriptRunner.Script.load("read", "common");
 		String source = new String(read.source(), StandardCharsets.UTF_8);

@@ -76,11 +76,11 @@ class ProductRepositoryCachingIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static final String ENTRY_PREFIX = "tc:v1:e:";
+	private static final String ENTRY_PREFIX = "{tc:v1}:e:";
 
-	private static final String TAG_PREFIX = "tc:v1:t:";
+	private static final String TAG_PREFIX = "{tc:v1}:t:";
 
-	private static final String SEQ = "tc:v1:seq";
+	private static final String SEQ = "{tc:v1}:seq";
 
 	@RegisterExtension
 	static final RedisServerExtension sharedRedis = new RedisServerExtension();
