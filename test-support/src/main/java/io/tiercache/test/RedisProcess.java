@@ -63,6 +63,8 @@ public final class RedisProcess implements AutoCloseable {
 
 	private Process process;
 
+	private boolean suspended;
+
 	private boolean closed;
 
 	private RedisProcess(String name, int port, Path directory, boolean sentinel) {
@@ -170,6 +172,11 @@ public final class RedisProcess implements AutoCloseable {
 		return this.process != null && this.process.isAlive();
 	}
 
+	/** Whether the process is stopped by {@link #suspend()}. */
+	public synchronized boolean isSuspended() {
+		return this.suspended;
+	}
+
 	/**
 	 * Run a command on a short-lived connection, as {@link RedisServerHandle#command}
 	 * does.
@@ -204,6 +211,7 @@ public final class RedisProcess implements AutoCloseable {
 			this.process.destroyForcibly();
 			awaitExit(this.process);
 			this.process = null;
+			this.suspended = false;
 		}
 	}
 
@@ -212,12 +220,60 @@ public final class RedisProcess implements AutoCloseable {
 	 */
 	public synchronized void stop() {
 		if (this.process != null) {
+			// A stopped process would only act on SIGTERM once continued.
+			if (this.suspended) {
+				resume();
+			}
 			this.process.destroy();
 			if (!awaitExit(this.process)) {
 				this.process.destroyForcibly();
 				awaitExit(this.process);
 			}
 			this.process = null;
+		}
+	}
+
+	/**
+	 * Stop the process with {@code SIGSTOP}, as a frozen host or a long stall would: its
+	 * connections stay open, but it answers nothing, clients, replication and cluster bus
+	 * alike, until {@link #resume()}. A command sent to it meanwhile waits for its
+	 * timeout.
+	 * @throws IllegalStateException if it is not running
+	 */
+	public synchronized void suspend() {
+		signal("STOP");
+		this.suspended = true;
+	}
+
+	/**
+	 * Let a {@link #suspend() suspended} process go on with {@code SIGCONT}: it then
+	 * reads what its peers sent meanwhile, and finds its links closed if they gave up.
+	 * @throws IllegalStateException if it is not running
+	 */
+	public synchronized void resume() {
+		signal("CONT");
+		this.suspended = false;
+	}
+
+	private void signal(String signal) {
+		if (this.process == null) {
+			throw new IllegalStateException(this + " is not running");
+		}
+		long pid = this.process.pid();
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+				.start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + pid + " failed: "
+						+ new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run kill -" + signal, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling " + this, ex);
 		}
 	}
 

@@ -1,10 +1,19 @@
 package io.tiercache.test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class RedisProcessTests {
@@ -35,6 +44,38 @@ class RedisProcessTests {
 			redis.startAgain();
 			assertThat(redis.command("GET", "kept")).isEqualTo("1");
 			assertThat(redis.command("GET", "lost")).isNull();
+		}
+	}
+
+	@Test
+	void aSuspendedServerAnswersOnlyOnceResumed() throws IOException {
+		try (RedisProcess redis = RedisProcess.start(); Socket socket = new Socket()) {
+			redis.suspend();
+			assertThat(redis.isSuspended()).isTrue();
+			assertThat(redis.isRunning()).isTrue();
+			// the kernel still accepts connections and takes the command in
+			socket.connect(new InetSocketAddress(redis.host(), redis.port()), 2000);
+			socket.setSoTimeout(300);
+			socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			BufferedReader reader = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(reader::readLine);
+			redis.resume();
+			assertThat(redis.isSuspended()).isFalse();
+			socket.setSoTimeout(10000);
+			assertThat(reader.readLine()).isEqualTo("+PONG");
+		}
+	}
+
+	@Test
+	void aSuspendedServerStopsAtOnce() {
+		try (RedisProcess redis = RedisProcess.start()) {
+			redis.suspend();
+			long started = System.nanoTime();
+			redis.stop();
+			assertThat(redis.isRunning()).isFalse();
+			assertThat(redis.isSuspended()).isFalse();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 		}
 	}
 

@@ -1,0 +1,151 @@
+package io.tiercache.test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One cluster for the whole class: each test leaves it ok, every master with a replica in
+ * sync, whatever roles it swapped.
+ */
+class EmbeddedRedisClusterTests {
+
+	private static EmbeddedRedisCluster cluster;
+
+	private static RedisClusterClient client;
+
+	private static StatefulRedisClusterConnection<String, String> connection;
+
+	@BeforeAll
+	static void startCluster() {
+		long started = System.nanoTime();
+		cluster = EmbeddedRedisCluster.start();
+		System.out.println("Cluster of 6 started in " + millisSince(started) + " ms");
+		client = clusterClient(cluster);
+		connection = client.connect();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		try {
+			if (client != null) {
+				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+		finally {
+			if (cluster != null) {
+				cluster.close();
+			}
+		}
+	}
+
+	@Test
+	void threeMastersShareTheSlotsEachWithAReplicaInSync() {
+		assertThat(cluster.nodes()).hasSize(6);
+		assertThat(cluster.nodesProperty().split(",")).hasSize(6).allMatch((node) -> node.startsWith("127.0.0.1:"));
+		List<RedisProcess> masters = cluster.masters();
+		assertThat(masters).hasSize(3);
+		assertThat(cluster.replicas()).hasSize(3);
+		assertThat(cluster.masterOf(0)).isSameAs(masters.get(0));
+		assertThat(cluster.masterOf(16383)).isSameAs(masters.get(2));
+		for (RedisProcess master : masters) {
+			assertThat(master.command("CLUSTER", "INFO")).asString().contains("cluster_state:ok");
+			assertThat(master.command("CLUSTER", "MYID")).isEqualTo(cluster.nodeId(master));
+			RedisProcess replica = cluster.replicaOf(master);
+			assertThat(replica.info("replication", "role")).isEqualTo("slave");
+			assertThat(replica.info("replication", "master_port")).isEqualTo(Integer.toString(master.port()));
+			assertThat(replica.info("replication", "master_link_status")).isEqualTo("up");
+		}
+		assertThat(cluster.slotOf("{user:1}.name")).isEqualTo(cluster.slotOf("{user:1}.mail"))
+			.isEqualTo(cluster.slotOf("user:1"));
+	}
+
+	@Test
+	void keysOfEveryMasterAreWrittenAndReadThroughAClusterClient() {
+		RedisAdvancedClusterCommands<String, String> commands = connection.sync();
+		for (RedisProcess master : cluster.masters()) {
+			String key = keyOn(master, "everyMaster");
+			assertThat(commands.set(key, "on " + master.port())).isEqualTo("OK");
+			assertThat(commands.get(key)).isEqualTo("on " + master.port());
+			// the key lives on that master, and nowhere else
+			assertThat(master.command("GET", key)).isEqualTo("on " + master.port());
+			assertThat(cluster.command(key, "GET", key)).isEqualTo("on " + master.port());
+		}
+	}
+
+	@Test
+	void shardedPubSubDeliversThroughTheCluster() throws InterruptedException {
+		BlockingQueue<String> received = new LinkedBlockingQueue<>();
+		try (StatefulRedisClusterPubSubConnection<String, String> pubSub = client.connectPubSub()) {
+			pubSub.addListener(new RedisPubSubAdapter<>() {
+
+				@Override
+				public void smessage(String channel, String message) {
+					received.add(channel + ":" + message);
+				}
+
+			});
+			pubSub.sync().ssubscribe("{news}.cluster");
+			assertThat(connection.sync().spublish("{news}.cluster", "hello")).isEqualTo(1);
+			assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("{news}.cluster:hello");
+		}
+	}
+
+	@Test
+	void aClusterOfOneMasterWithoutReplicasServesEverySlot() {
+		try (EmbeddedRedisCluster single = EmbeddedRedisCluster.start(1, 0)) {
+			assertThat(single.nodes()).hasSize(1);
+			assertThat(single.masters()).hasSize(1);
+			assertThat(single.replicas()).isEmpty();
+			assertThat(single.masterOf(0)).isSameAs(single.masterOf(16383));
+			RedisClusterClient singleClient = clusterClient(single);
+			try (StatefulRedisClusterConnection<String, String> singleConnection = singleClient.connect()) {
+				singleConnection.sync().set("a", "1");
+				singleConnection.sync().set("b", "2");
+				assertThat(singleConnection.sync().mget("a", "b")).hasSize(2);
+				single.flushAll();
+				assertThat(singleConnection.sync().dbsize()).isZero();
+			}
+			finally {
+				singleClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+	}
+
+	/** A key of the test's own that the given master owns. */
+	private static String keyOn(RedisProcess master, String prefix) {
+		for (int i = 0;; i++) {
+			String key = prefix + ":" + i;
+			if (cluster.masterOf(cluster.slotOf(key)) == master) {
+				return key;
+			}
+		}
+	}
+
+	private static RedisClusterClient clusterClient(EmbeddedRedisCluster cluster) {
+		List<RedisURI> seeds = Arrays.stream(cluster.nodesProperty().split(","))
+			.map((node) -> RedisURI.create("redis://" + node))
+			.toList();
+		return RedisClusterClient.create(seeds);
+	}
+
+	private static long millisSince(long nanos) {
+		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+	}
+
+}
