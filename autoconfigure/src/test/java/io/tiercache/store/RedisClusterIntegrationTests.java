@@ -1,0 +1,147 @@
+package io.tiercache.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.tiercache.test.EmbeddedRedisCluster;
+import io.tiercache.test.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * tiercache on a real Redis Cluster of three masters and three replicas
+ * ({@code docs/cluster.md}): several instances cache and invalidate each other over a
+ * shard channel, and keep doing so across a master's death, a failover that lost an
+ * invalidation, a slot migration and killed subscriptions.
+ */
+class RedisClusterIntegrationTests {
+
+	private static final String SEQ = "{tc:v1}:seq";
+
+	private static final String CHANNEL = "{tc:v1}:invalidations";
+
+	private static final String TAG = "{tc:v1}:t:product:1";
+
+	// Commands given 2 s: six servers share the build machine's two cores.
+	private static final UnaryOperator<StoreOptions.Builder> SLOW = (options) -> options
+		.commandTimeout(Duration.ofSeconds(2));
+
+	private EmbeddedRedisCluster cluster;
+
+	private int slot;
+
+	private final List<StoreFixture> fixtures = new ArrayList<>();
+
+	/** The "database": product id to version. */
+	private final Map<Long, Long> database = new ConcurrentHashMap<>();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	@BeforeEach
+	void startCluster() {
+		this.cluster = EmbeddedRedisCluster.start();
+		this.slot = this.cluster.slotOf(SEQ);
+		this.database.put(1L, 1L);
+	}
+
+	@AfterEach
+	void stopCluster() {
+		this.fixtures.forEach(StoreFixture::close);
+		this.cluster.close();
+	}
+
+	@Test
+	void instancesCacheAndInvalidateEachOtherOverAShardChannel() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		StoreFixture b = fixture(SLOW);
+		assertThat(read(a, 1)).isEqualTo(version(1, 1));
+		assertThat(read(b, 1)).isEqualTo(version(1, 1));
+		assertThat(this.loads).as("the second read Redis").hasValue(1);
+		RedisProcess master = this.cluster.masterOf(this.slot);
+		// Both subscribed at the channel's shard, none by classic pub/sub anywhere
+		assertThat(master.command("PUBSUB", "SHARDNUMSUB", CHANNEL)).isEqualTo(List.of(CHANNEL, 2L));
+		for (RedisProcess node : this.cluster.masters()) {
+			assertThat(node.command("PUBSUB", "NUMSUB", CHANNEL)).isEqualTo(List.of(CHANNEL, 0L));
+		}
+		this.database.put(1L, 2L);
+		a.store.invalidate(List.of("product:1"));
+		// b's local entry is dropped by the message
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(b, 1)).isEqualTo(version(1, 2)));
+	}
+
+	@Test
+	void replicaAcksWaitOnTheNodeThatRanTheInvalidation() throws Throwable {
+		StoreFixture writer = fixture((options) -> SLOW.apply(options).replicaAcks(1, Duration.ofSeconds(1)));
+		read(writer, 1);
+		writer.store.invalidate(List.of("product:1"));
+		assertThat(writer.store.pendingInvalidations()).as("acknowledged").isZero();
+		RedisProcess master = this.cluster.masterOf(this.slot);
+		assertThat(readOnReplica(this.cluster.replicaOf(master), TAG)).isEqualTo(master.command("GET", TAG));
+	}
+
+	@Test
+	void killedShardSubscriptionsAreEstablishedAgain() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		StoreFixture b = fixture(SLOW);
+		read(a, 1);
+		read(b, 1);
+		RedisProcess master = this.cluster.masterOf(this.slot);
+		assertThat((Long) master.command("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(2L);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(
+					() -> assertThat(master.command("PUBSUB", "SHARDNUMSUB", CHANNEL)).isEqualTo(List.of(CHANNEL, 2L)));
+		this.database.put(1L, 2L);
+		a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(read(b, 1)).isEqualTo(version(1, 2)));
+	}
+
+	/** A replica answers reads once the connection has said READONLY. */
+	private static Object readOnReplica(RedisProcess replica, String key) {
+		RedisClient client = RedisClient.create(replica.uri());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			connection.sync().readOnly();
+			return connection.sync().get(key);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private StoreFixture fixture(UnaryOperator<StoreOptions.Builder> options) {
+		RedisClusterConfiguration configuration = new RedisClusterConfiguration(
+				List.of(this.cluster.nodesProperty().split(",")));
+		StoreFixture fixture = new StoreFixture(configuration, options, true);
+		this.fixtures.add(fixture);
+		return fixture;
+	}
+
+	private Object read(StoreFixture fixture, long id) throws Throwable {
+		TieredCache cache = fixture.cache("products", String.class);
+		Object local = cache.getLocal(id);
+		if (local != TieredCache.MISS) {
+			return local;
+		}
+		return cache.get(id, StoreFixture.load(() -> {
+			this.loads.incrementAndGet();
+			return version(id, this.database.get(id));
+		}, "product:" + id));
+	}
+
+	private static String version(long id, long version) {
+		return "product " + id + " v" + version;
+	}
+
+}
