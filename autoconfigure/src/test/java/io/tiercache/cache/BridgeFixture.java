@@ -12,9 +12,9 @@ import io.tiercache.store.LocalTrust;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredStore;
+import io.tiercache.store.TestRedisConfigurations;
 import io.tiercache.test.RedisServerHandle;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -38,8 +38,7 @@ public final class BridgeFixture implements AutoCloseable {
 	private final ExecutorService executor = Executors.newCachedThreadPool();
 
 	public BridgeFixture(RedisServerHandle server, StoreObserver observer, boolean allowNullValues) {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(server.host(), server.port()));
+		this.connectionFactory = new LettuceConnectionFactory(TestRedisConfigurations.of(server));
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.store = TieredStore.builder(this.connectionFactory)

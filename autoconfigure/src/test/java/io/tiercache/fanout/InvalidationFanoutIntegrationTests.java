@@ -18,6 +18,7 @@ import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.StoreOptions;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
+import io.tiercache.store.TestRedisConfigurations;
 import io.tiercache.test.RedisServerExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,7 +144,7 @@ class InvalidationFanoutIntegrationTests {
 		String epoch = (String) redis.command("HGET", "{tc:v1}:seq", "epoch");
 		// Anyone who can publish on the channel: a well-formed message whose number Redis
 		// will not reach for a long time.
-		redis.command("PUBLISH", "{tc:v1}:invalidations", "{\"v\":1,\"e\":\"" + epoch
+		publish("{\"v\":1,\"e\":\"" + epoch
 				+ "\",\"s\":\"900000000000000000\",\"o\":\"forger\",\"t\":\"0\",\"g\":[\"unrelated\"]}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
 		// Noticed within two checks: followed by Redis's number again, and trusted again.
@@ -262,8 +262,8 @@ class InvalidationFanoutIntegrationTests {
 
 	@Test
 	void aMalformedMessageIsDroppedAndCounted() {
-		redis.command("PUBLISH", "{tc:v1}:invalidations", "{not json");
-		redis.command("PUBLISH", "{tc:v1}:invalidations", "{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
+		publish("{not json");
+		publish("{\"v\":1,\"e\":\"x\",\"s\":\"12\"}");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.malformed.get() == 2);
 		assertThat(this.b.trust.trusted()).isTrue();
 	}
@@ -313,6 +313,14 @@ class InvalidationFanoutIntegrationTests {
 		}
 	}
 
+	/**
+	 * Publish on the invalidation channel as someone else would: on a Redis Cluster by
+	 * {@code SPUBLISH}, which is what tiercache's instances subscribe to there.
+	 */
+	private static void publish(String message) {
+		redis.command(redis.clusterNodes().isEmpty() ? "PUBLISH" : "SPUBLISH", "{tc:v1}:invalidations", message);
+	}
+
 	/** One process's worth of tiercache, with its own subscription. */
 	static final class Instance implements AutoCloseable, InvalidationSubscriber.Observer {
 
@@ -345,8 +353,7 @@ class InvalidationFanoutIntegrationTests {
 		 * @param maxUnconfirmed how long a confirmation holds
 		 */
 		Instance(Ticker ticker, Duration checkInterval, Duration maxUnconfirmed) {
-			this.connectionFactory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(redis.host(), redis.port()));
+			this.connectionFactory = new LettuceConnectionFactory(TestRedisConfigurations.of(redis));
 			this.connectionFactory.afterPropertiesSet();
 			this.connectionFactory.start();
 			this.store = TieredStore.builder(this.connectionFactory)

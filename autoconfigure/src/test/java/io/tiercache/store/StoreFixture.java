@@ -19,7 +19,6 @@ import io.tiercache.test.RedisServerHandle;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConfiguration;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -65,7 +64,7 @@ final class StoreFixture implements AutoCloseable {
 	 * @param subscribe whether to subscribe to invalidations
 	 */
 	StoreFixture(RedisServerHandle server, UnaryOperator<StoreOptions.Builder> options, boolean subscribe) {
-		this(new RedisStandaloneConfiguration(server.host(), server.port()), options, subscribe);
+		this(TestRedisConfigurations.of(server), options, subscribe);
 	}
 
 	/**

@@ -35,7 +35,7 @@ import io.lettuce.core.protocol.ProtocolVersion;
  * RESP2 connection each, so they never share state with the connections under test and
  * replies stay plain strings, numbers and lists.
  */
-final class DefaultRedisServerHandle implements RedisServerHandle, AutoCloseable {
+final class DefaultRedisServerHandle implements OwnedRedisServer {
 
 	private static final String EXTERNAL_MESSAGE = "REDIS_URL points to an external server; "
 			+ "this test needs the embedded one";
@@ -233,7 +233,8 @@ final class DefaultRedisServerHandle implements RedisServerHandle, AutoCloseable
 		}
 	}
 
-	boolean isEmbedded() {
+	@Override
+	public boolean isEmbedded() {
 		return this.embedded != null;
 	}
 

@@ -1,6 +1,7 @@
 package io.tiercache.test;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -36,9 +37,20 @@ public class RedisServerExtension
 	 */
 	public static final String REDIS_URL = "REDIS_URL";
 
+	/**
+	 * System property that, set to {@value #CLUSTER}, makes every extension not bound to
+	 * {@code REDIS_URL} start a Redis Cluster of three masters with a replica each
+	 * instead of one server, so that a suite written for one server runs against a
+	 * cluster unchanged.
+	 */
+	public static final String REDIS_PROPERTY = "tiercache.test.redis";
+
+	/** The value of {@link #REDIS_PROPERTY} that asks for a cluster. */
+	public static final String CLUSTER = "cluster";
+
 	private final String redisUrl;
 
-	private volatile DefaultRedisServerHandle handle;
+	private volatile OwnedRedisServer handle;
 
 	private String owner;
 
@@ -67,14 +79,15 @@ public class RedisServerExtension
 	public synchronized void beforeAll(ExtensionContext context) {
 		if (this.handle == null) {
 			this.handle = (this.redisUrl != null) ? DefaultRedisServerHandle.external(this.redisUrl)
-					: DefaultRedisServerHandle.embedded();
+					: CLUSTER.equals(System.getProperty(REDIS_PROPERTY)) ? ClusterServerHandle.startCluster()
+							: DefaultRedisServerHandle.embedded();
 			this.owner = context.getUniqueId();
 		}
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		DefaultRedisServerHandle handle = this.handle;
+		OwnedRedisServer handle = this.handle;
 		if (handle != null && handle.isEmbedded() && !handle.isRunning()) {
 			handle.start();
 		}
@@ -173,8 +186,13 @@ public class RedisServerExtension
 		return handle().command(args);
 	}
 
+	@Override
+	public List<String> clusterNodes() {
+		return handle().clusterNodes();
+	}
+
 	private RedisServerHandle handle() {
-		DefaultRedisServerHandle handle = this.handle;
+		OwnedRedisServer handle = this.handle;
 		if (handle == null) {
 			throw new IllegalStateException(notStartedMessage());
 		}

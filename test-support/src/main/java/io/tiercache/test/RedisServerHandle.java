@@ -1,6 +1,7 @@
 package io.tiercache.test;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Control over the real Redis server a test runs against, so a test can provoke the
@@ -40,6 +41,15 @@ public interface RedisServerHandle {
 	 * @return {@code spring.data.redis.*} properties in {@code name=value} form
 	 */
 	String[] springProperties();
+
+	/**
+	 * Return the seed nodes of a Redis Cluster, for {@code RedisClusterConfiguration};
+	 * empty for one server.
+	 * @return {@code host:port} of every node, or an empty list
+	 */
+	default List<String> clusterNodes() {
+		return List.of();
+	}
 
 	/**
 	 * Return whether the server is up: the embedded process is alive, or the external

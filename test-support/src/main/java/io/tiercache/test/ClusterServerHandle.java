@@ -1,0 +1,169 @@
+package io.tiercache.test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import io.lettuce.core.cluster.SlotHash;
+
+/**
+ * A {@link RedisServerHandle} over an {@link EmbeddedRedisCluster}, so that a test
+ * written for one server runs against a Redis Cluster unchanged
+ * ({@code -Dtiercache.test.redis=cluster}). "The server" is the master that serves the
+ * slot of tiercache's default namespace, {@code {tc:v1}}, where every one of its keys
+ * lives: commands, pauses and sleeps go there. Stopping stops the whole cluster, and
+ * starting starts every node again, empty, keeping the cluster's layout; flushing and
+ * killing clients apply to every node.
+ */
+final class ClusterServerHandle implements OwnedRedisServer {
+
+	/** The slot of {@code {tc:v1}}, tiercache's keys under its default settings. */
+	static final int TIERCACHE_SLOT = SlotHash.getSlot("{tc:v1}:seq");
+
+	private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+	private final EmbeddedRedisCluster cluster;
+
+	private ClusterServerHandle(EmbeddedRedisCluster cluster) {
+		this.cluster = cluster;
+	}
+
+	static ClusterServerHandle startCluster() {
+		return new ClusterServerHandle(EmbeddedRedisCluster.start());
+	}
+
+	/** The cluster, for tests that inject cluster faults. */
+	EmbeddedRedisCluster cluster() {
+		return this.cluster;
+	}
+
+	private RedisProcess master() {
+		return this.cluster.masterOf(TIERCACHE_SLOT);
+	}
+
+	@Override
+	public String host() {
+		return master().host();
+	}
+
+	@Override
+	public int port() {
+		return master().port();
+	}
+
+	@Override
+	public String uri() {
+		return master().uri();
+	}
+
+	@Override
+	public String[] springProperties() {
+		return new String[] { "spring.data.redis.cluster.nodes=" + this.cluster.nodesProperty() };
+	}
+
+	@Override
+	public List<String> clusterNodes() {
+		return Arrays.asList(this.cluster.nodesProperty().split(","));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.cluster.nodes().stream().allMatch(RedisProcess::isRunning);
+	}
+
+	@Override
+	public void stop() {
+		this.cluster.nodes().forEach(RedisProcess::stop);
+	}
+
+	@Override
+	public void start() {
+		if (isRunning()) {
+			return;
+		}
+		for (RedisProcess node : this.cluster.nodes()) {
+			if (!node.isRunning()) {
+				node.startAgain();
+			}
+		}
+		awaitClusterOk();
+	}
+
+	@Override
+	public void restart() {
+		stop();
+		start();
+	}
+
+	private void awaitClusterOk() {
+		long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+		while (!clusterOk()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("The cluster did not come back within " + SETTLE_TIMEOUT);
+			}
+			RedisProcess.pause(Duration.ofMillis(50));
+		}
+		this.cluster.awaitReplicasInSync();
+	}
+
+	private boolean clusterOk() {
+		try {
+			for (RedisProcess node : this.cluster.nodes()) {
+				if (!((String) node.command("CLUSTER", "INFO")).contains("cluster_state:ok")) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void pause(Duration duration) {
+		master().command("CLIENT", "PAUSE", Long.toString(Math.max(1, duration.toMillis())), "ALL");
+	}
+
+	@Override
+	public void debugSleep(Duration duration) {
+		try (DefaultRedisServerHandle master = DefaultRedisServerHandle.commandsOnly(uri())) {
+			master.debugSleep(duration);
+		}
+	}
+
+	@Override
+	public void flushAll() {
+		this.cluster.flushAll();
+	}
+
+	@Override
+	public long killClients(String type) {
+		long killed = 0;
+		for (RedisProcess node : this.cluster.nodes()) {
+			killed += (Long) node.command("CLIENT", "KILL", "TYPE", type);
+		}
+		return killed;
+	}
+
+	@Override
+	public Object command(String... args) {
+		return master().command(args);
+	}
+
+	@Override
+	public boolean isEmbedded() {
+		return true;
+	}
+
+	@Override
+	public void close() {
+		this.cluster.close();
+	}
+
+	@Override
+	public String toString() {
+		return "the master of slot " + TIERCACHE_SLOT + " in " + this.cluster;
+	}
+
+}
