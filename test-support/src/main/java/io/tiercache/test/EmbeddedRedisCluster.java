@@ -253,7 +253,8 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	/**
 	 * Kill the master owning a slot with {@code SIGKILL}, as a crash would, once its
 	 * replicas have received all it acknowledged, and wait until one of them has taken
-	 * its slots over. The killed node stays down until {@link #rejoin(RedisProcess)}.
+	 * its slots over. The killed node stays down until {@link #rejoin(RedisProcess)}. For
+	 * a failover that loses acknowledged writes, see {@link #failOverLosingWrites}.
 	 * @param slot a slot of the master
 	 * @return the promoted replica, the master of the slot now
 	 * @throws IllegalStateException if the master has no replica, or none is promoted
@@ -272,6 +273,41 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 		this.nodes.awaitSettled("a replica to take slot " + slot + " over",
 				(topology) -> ids.contains(topology.ownerOf(slot)));
 		return masterOf(slot);
+	}
+
+	/**
+	 * Kill the master owning a slot after it has acknowledged writes that none of its
+	 * replicas received, and wait until a replica has taken its slots over without them:
+	 * the failover that loses acknowledged writes, which Redis Cluster admits, made
+	 * deterministic. The replicas are suspended ({@code SIGSTOP}), the master drops its
+	 * links to them ({@code CLIENT KILL TYPE replica}), the caller writes to the master,
+	 * the master is killed ({@code SIGKILL}), and the replicas are resumed to elect one
+	 * of them. If {@code writes} throws, the replicas are resumed and the master is left
+	 * running. The killed node stays down until {@link #rejoin(RedisProcess)}.
+	 * @param slot a slot of the master
+	 * @param writes what to write to the master, which acknowledges it; brief, as the
+	 * replicas are stopped meanwhile
+	 * @return the promoted replica, the master of the slot now
+	 * @throws IllegalStateException if the master has no replica, or none is promoted
+	 * within 30 seconds
+	 */
+	public RedisProcess failOverLosingWrites(int slot, Runnable writes) {
+		RedisProcess master = masterOf(slot);
+		List<RedisProcess> replicas = replicasOf(master);
+		// What was written before is kept: only the caller's writes are lost.
+		replicas.forEach((replica) -> this.nodes.awaitInSync(replica, master));
+		replicas.forEach(RedisProcess::suspend);
+		try {
+			// A stopped replica cannot reconnect: from now on the master's writes reach
+			// its backlog only.
+			master.command("CLIENT", "KILL", "TYPE", "replica");
+			writes.run();
+			master.kill();
+		}
+		finally {
+			replicas.forEach(RedisProcess::resume);
+		}
+		return awaitPromotion(slot, replicas);
 	}
 
 	/**

@@ -162,6 +162,31 @@ class EmbeddedRedisClusterTests {
 	}
 
 	@Test
+	void failOverLosingWritesPromotesAReplicaWithoutThem() {
+		String kept = "{lost}.kept";
+		String lost = "{lost}.acknowledged";
+		int slot = cluster.slotOf(kept);
+		connection.sync().set(kept, "replicated");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		long started = System.nanoTime();
+		RedisProcess promoted = cluster.failOverLosingWrites(slot, () -> {
+			assertThat(replica.isSuspended()).isTrue();
+			assertThat(connection.sync().set(lost, "acknowledged")).isEqualTo("OK");
+			assertThat(master.command("GET", lost)).isEqualTo("acknowledged");
+		});
+		System.out.println("failOverLosingWrites: replica promoted in " + millisSince(started) + " ms");
+		assertThat(promoted).isSameAs(replica).isSameAs(cluster.masterOf(slot));
+		assertThat(replica.isSuspended()).isFalse();
+		assertThat(master.isRunning()).isFalse();
+		assertThat(promoted.command("GET", kept)).isEqualTo("replicated");
+		assertThat(promoted.command("GET", lost)).isNull();
+		client.refreshPartitions();
+		assertThat(connection.sync().get(lost)).isNull();
+		cluster.rejoin(master);
+	}
+
+	@Test
 	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
 		String key = "{rejoin}.kept";
 		int slot = cluster.slotOf(key);
