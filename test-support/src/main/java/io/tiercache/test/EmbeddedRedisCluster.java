@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.cluster.SlotHash;
@@ -17,35 +13,35 @@ import io.lettuce.core.cluster.SlotHash;
 /**
  * A Redis Cluster of the bundled {@code redis-server} binary on free loopback ports:
  * three masters sharing the 16384 slots evenly and a replica each, formed with cluster
- * commands alone (no {@code redis-cli}), so that tests can run against a cluster. A node
- * holds a silent peer as failing after {@link #NODE_TIMEOUT}. <pre class="code">
+ * commands alone (no {@code redis-cli}), so that tests can run against a cluster and
+ * break it for real. A node holds a silent peer as failing after {@link #NODE_TIMEOUT},
+ * so a failover takes a few seconds. <pre class="code">
  * try (EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start()) {
  *     // spring.data.redis.cluster.nodes=cluster.nodesProperty()
- *     RedisProcess master = cluster.masterOf(cluster.slotOf("{user:1}"));
+ *     int slot = cluster.slotOf("{user:1}");
+ *     RedisProcess old = cluster.masterOf(slot);
+ *     RedisProcess promoted = cluster.killMaster(slot);
+ *     cluster.rejoin(old);        // back as a replica of the promoted one
  * }
  * </pre> Roles are read from the cluster each time, so {@link #masters()},
- * {@link #masterOf(int)} and {@link #replicaOf(RedisProcess)} stay right when they
- * change. Plain Java; {@link #close()} kills every process and deletes their directories.
+ * {@link #masterOf(int)} and {@link #replicaOf(RedisProcess)} are right after failovers
+ * and migrations. Each fault returns once every running node reports
+ * {@code cluster_state:ok}, all of them agree on the roles and on who owns which slot,
+ * and every replica is in sync. A failover needs the votes of a majority of the masters,
+ * so the faults that kill a master need three masters or more. Plain Java;
+ * {@link #close()} kills every process and deletes their directories.
  */
 public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	/** How long a node waits for a peer before holding it as failing. */
 	public static final Duration NODE_TIMEOUT = Duration.ofMillis(1500);
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
 	private static final int START_ATTEMPTS = 5;
 
-	private final List<RedisProcess> nodes;
+	private final ClusterNodes nodes;
 
-	private final Map<RedisProcess, String> ids;
-
-	private EmbeddedRedisCluster(List<RedisProcess> nodes) {
+	private EmbeddedRedisCluster(ClusterNodes nodes) {
 		this.nodes = nodes;
-		this.ids = new LinkedHashMap<>();
-		for (RedisProcess node : nodes) {
-			this.ids.put(node, (String) node.command("CLUSTER", "MYID"));
-		}
 	}
 
 	/**
@@ -90,11 +86,10 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 		List<RedisProcess> started = new ArrayList<>();
 		try {
 			Set<Integer> ports = new HashSet<>();
-			int seedBusPort = 0;
-			for (int i = 0; i < masterCount * (1 + replicasPerMaster); i++) {
-				int busPort = freePort(ports);
-				started.add(startNode((i < masterCount) ? "master" : "replica", freePort(ports), busPort));
-				seedBusPort = (i == 0) ? busPort : seedBusPort;
+			int seedBusPort = freePort(ports);
+			started.add(startNode("master", freePort(ports), seedBusPort));
+			for (int i = 1; i < masterCount * (1 + replicasPerMaster); i++) {
+				started.add(startNode((i < masterCount) ? "master" : "replica", freePort(ports), freePort(ports)));
 			}
 			for (int i = 0; i < masterCount; i++) {
 				started.get(i)
@@ -106,16 +101,16 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 				node.command("CLUSTER", "MEET", seed.host(), Integer.toString(seed.port()),
 						Integer.toString(seedBusPort));
 			}
-			EmbeddedRedisCluster cluster = new EmbeddedRedisCluster(List.copyOf(started));
+			ClusterNodes nodes = new ClusterNodes(started);
 			// A replica can only follow a master it knows as one.
-			cluster.awaitCondition("every node to know every other", () -> cluster.settled((topology) -> true, false));
+			nodes.awaitAgreement("every node to know every other", false, (topology) -> true);
 			for (int i = masterCount; i < started.size(); i++) {
 				RedisProcess master = started.get((i - masterCount) % masterCount);
-				started.get(i).command("CLUSTER", "REPLICATE", cluster.nodeId(master));
+				started.get(i).command("CLUSTER", "REPLICATE", nodes.id(master));
 			}
-			cluster.awaitSettled("the replicas to join their masters",
-					(topology) -> cluster.replicas(topology).size() == started.size() - masterCount);
-			return cluster;
+			nodes.awaitSettled("the replicas to follow their masters",
+					(topology) -> nodes.replicas(topology).size() == started.size() - masterCount);
+			return new EmbeddedRedisCluster(nodes);
 		}
 		catch (RuntimeException ex) {
 			started.forEach(RedisProcess::close);
@@ -126,16 +121,15 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	private static RedisProcess startNode(String name, int port, int busPort) {
 		return RedisProcess.start(name, port, List.of("cluster-enabled yes",
-				// relative to its directory, kept across restarts: a restarted node keeps
-				// its
-				// id, epoch and role
+				// In its directory, kept across restarts: a restarted node keeps its id,
+				// epoch and role.
 				"cluster-config-file nodes.conf",
-				// the default, port + 10000, may be taken or past 65535
+				// The default, the port plus 10000, may be taken or past 65535.
 				"cluster-port " + busPort, "cluster-node-timeout " + NODE_TIMEOUT.toMillis(),
-				// a replica cut from its master long ago may still be promoted
+				// A replica cut from its master however long ago may still be promoted.
 				"cluster-replica-validity-factor 0",
-				// roles change only through the faults below, never by replicas moving to
-				// orphaned masters
+				// Roles change through the faults below only, never by a replica moving
+				// to an orphaned master.
 				"cluster-allow-replica-migration no"), false);
 	}
 
@@ -149,15 +143,16 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	/** Every node, in the order started: the masters first, then their replicas. */
 	public List<RedisProcess> nodes() {
-		return this.nodes;
+		return this.nodes.all();
 	}
 
 	/**
 	 * The running nodes in the master's role now, in the order of the slots they own.
 	 */
 	public List<RedisProcess> masters() {
-		ClusterTopology topology = topology();
-		return running().stream()
+		ClusterTopology topology = this.nodes.topology();
+		return this.nodes.running()
+			.stream()
 			.filter((node) -> topology.node(nodeId(node)).isMaster())
 			.sorted(Comparator.comparingInt((node) -> topology.firstSlotOf(nodeId(node))))
 			.toList();
@@ -165,11 +160,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	/** The running nodes in the replica's role now, in the order started. */
 	public List<RedisProcess> replicas() {
-		return replicas(topology());
-	}
-
-	private List<RedisProcess> replicas(ClusterTopology topology) {
-		return running().stream().filter((node) -> topology.node(nodeId(node)).isReplica()).toList();
+		return this.nodes.replicas(this.nodes.topology());
 	}
 
 	/**
@@ -177,7 +168,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	 * {@code host:port,host:port,...}.
 	 */
 	public String nodesProperty() {
-		return this.nodes.stream().map((node) -> node.host() + ":" + node.port()).collect(Collectors.joining(","));
+		return nodes().stream().map((node) -> node.host() + ":" + node.port()).collect(Collectors.joining(","));
 	}
 
 	/**
@@ -197,11 +188,11 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if no master owns it
 	 */
 	public RedisProcess masterOf(int slot) {
-		String owner = topology().ownerOf(slot);
+		String owner = this.nodes.topology().ownerOf(slot);
 		if (owner == null) {
 			throw new IllegalStateException("No master owns slot " + slot);
 		}
-		return node(owner);
+		return this.nodes.node(owner);
 	}
 
 	/**
@@ -211,12 +202,20 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	 * @throws IllegalStateException if it has none
 	 */
 	public RedisProcess replicaOf(RedisProcess master) {
+		return replicasOf(master).get(0);
+	}
+
+	private List<RedisProcess> replicasOf(RedisProcess master) {
 		String id = nodeId(master);
-		ClusterTopology topology = topology();
-		return running().stream()
+		ClusterTopology topology = this.nodes.topology();
+		List<RedisProcess> replicas = this.nodes.running()
+			.stream()
 			.filter((node) -> id.equals(topology.node(nodeId(node)).masterId()))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException(master + " has no replica running"));
+			.toList();
+		if (replicas.isEmpty()) {
+			throw new IllegalStateException(master + " has no replica running");
+		}
+		return replicas;
 	}
 
 	/**
@@ -225,11 +224,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	 * @return its 40 character id
 	 */
 	public String nodeId(RedisProcess node) {
-		String id = this.ids.get(node);
-		if (id == null) {
-			throw new IllegalArgumentException(node + " is not a node of " + this);
-		}
-		return id;
+		return this.nodes.id(node);
 	}
 
 	/** Delete every key, on every master, and so on their replicas. */
@@ -249,145 +244,100 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	/**
 	 * Wait until every running replica has received what its master had written when this
-	 * was called: its offset in the replication stream has reached the master's. Not by
-	 * reading a marker key on the replica: a replica answers reads with {@code MOVED}
-	 * unless the connection sent {@code READONLY} first, and each command here has a
-	 * connection of its own.
+	 * was called.
 	 */
 	public void awaitReplicasInSync() {
-		ClusterTopology topology = topology();
-		for (RedisProcess replica : replicas(topology)) {
-			awaitInSync(replica, node(topology.node(nodeId(replica)).masterId()));
-		}
-	}
-
-	private void awaitInSync(RedisProcess replica, RedisProcess master) {
-		long offset = Long.parseLong(master.info("replication", "master_repl_offset"));
-		String port = Integer.toString(master.port());
-		awaitCondition(replica + " to catch up with " + master,
-				() -> "up".equals(replica.info("replication", "master_link_status"))
-						&& port.equals(replica.info("replication", "master_port"))
-						&& Long.parseLong(replica.info("replication", "slave_repl_offset")) >= offset);
+		this.nodes.awaitReplicasInSync();
 	}
 
 	/**
-	 * Whether every running node reports the cluster ok, knows every node, holds the
-	 * other running nodes as reachable, and sees the same layout, one the caller expects.
+	 * Kill the master owning a slot with {@code SIGKILL}, as a crash would, once its
+	 * replicas have received all it acknowledged, and wait until one of them has taken
+	 * its slots over. The killed node stays down until {@link #rejoin(RedisProcess)}. For
+	 * a failover that loses acknowledged writes, see {@link #failOverLosingWrites}.
+	 * @param slot a slot of the master
+	 * @return the promoted replica, the master of the slot now
+	 * @throws IllegalStateException if the master has no replica, or none is promoted
+	 * within 30 seconds
 	 */
-	private boolean settled(Predicate<ClusterTopology> expected, boolean ok) {
-		List<RedisProcess> live = running().stream().filter((node) -> !node.isSuspended()).toList();
-		String layout = null;
-		for (RedisProcess node : live) {
-			if (ok && !"ok".equals(field((String) node.command("CLUSTER", "INFO"), "cluster_state"))) {
-				return false;
-			}
-			ClusterTopology topology = topology(node);
-			if (topology.nodes().size() != this.nodes.size() || !expected.test(topology)) {
-				return false;
-			}
-			for (RedisProcess other : live) {
-				ClusterTopology.Node seen = topology.node(nodeId(other));
-				if (seen == null || !seen.isHealthy()) {
-					return false;
-				}
-			}
-			if (layout != null && !layout.equals(topology.layout())) {
-				return false;
-			}
-			layout = topology.layout();
+	public RedisProcess killMaster(int slot) {
+		RedisProcess master = masterOf(slot);
+		List<RedisProcess> replicas = replicasOf(master);
+		replicas.forEach((replica) -> this.nodes.awaitInSync(replica, master));
+		master.kill();
+		return awaitPromotion(slot, replicas);
+	}
+
+	private RedisProcess awaitPromotion(int slot, List<RedisProcess> candidates) {
+		Set<String> ids = candidates.stream().map(this::nodeId).collect(Collectors.toSet());
+		this.nodes.awaitSettled("a replica to take slot " + slot + " over",
+				(topology) -> ids.contains(topology.ownerOf(slot)));
+		return masterOf(slot);
+	}
+
+	/**
+	 * Kill the master owning a slot after it has acknowledged writes that none of its
+	 * replicas received, and wait until a replica has taken its slots over without them:
+	 * the failover that loses acknowledged writes, which Redis Cluster admits, made
+	 * deterministic. The replicas are suspended ({@code SIGSTOP}), the master drops its
+	 * links to them ({@code CLIENT KILL TYPE replica}), the caller writes to the master,
+	 * the master is killed ({@code SIGKILL}), and the replicas are resumed to elect one
+	 * of them. If {@code writes} throws, the replicas are resumed and the master is left
+	 * running. The killed node stays down until {@link #rejoin(RedisProcess)}.
+	 * @param slot a slot of the master
+	 * @param writes what to write to the master, which acknowledges it; brief, as the
+	 * replicas are stopped meanwhile
+	 * @return the promoted replica, the master of the slot now
+	 * @throws IllegalStateException if the master has no replica, or none is promoted
+	 * within 30 seconds
+	 */
+	public RedisProcess failOverLosingWrites(int slot, Runnable writes) {
+		RedisProcess master = masterOf(slot);
+		List<RedisProcess> replicas = replicasOf(master);
+		// What was written before is kept: only the caller's writes are lost.
+		replicas.forEach((replica) -> this.nodes.awaitInSync(replica, master));
+		replicas.forEach(RedisProcess::suspend);
+		try {
+			// A stopped replica cannot reconnect: from now on the master's writes reach
+			// its backlog only.
+			master.command("CLIENT", "KILL", "TYPE", "replica");
+			writes.run();
+			master.kill();
 		}
-		return true;
-	}
-
-	private void awaitSettled(String what, Predicate<ClusterTopology> expected) {
-		awaitCondition(what, () -> settled(expected, true));
-		awaitReplicasInSync();
-	}
-
-	/** The topology as the first running node sees it. */
-	private ClusterTopology topology() {
-		for (RedisProcess node : running()) {
-			if (!node.isSuspended()) {
-				return topology(node);
-			}
+		finally {
+			replicas.forEach(RedisProcess::resume);
 		}
-		throw new IllegalStateException("No node of " + this + " is running");
+		return awaitPromotion(slot, replicas);
 	}
 
-	private static ClusterTopology topology(RedisProcess node) {
-		return ClusterTopology.parse((String) node.command("CLUSTER", "NODES"));
-	}
-
-	private List<RedisProcess> running() {
-		return this.nodes.stream().filter(RedisProcess::isRunning).toList();
-	}
-
-	private RedisProcess node(String id) {
-		for (Map.Entry<RedisProcess, String> entry : this.ids.entrySet()) {
-			if (entry.getValue().equals(id)) {
-				return entry.getKey();
-			}
+	/**
+	 * Start a node killed by a failover again, and wait until it has rejoined as a
+	 * replica and is in sync. Redis Cluster does that by itself: the node comes back with
+	 * its old {@code nodes.conf} claiming its old slots, learns that a node of a later
+	 * epoch owns them, and follows it.
+	 * @param killed a node that is down, such as the master {@link #killMaster(int)}
+	 * killed
+	 * @throws IllegalStateException if it is running, or does not rejoin within 30
+	 * seconds
+	 */
+	public void rejoin(RedisProcess killed) {
+		String id = nodeId(killed);
+		if (killed.isRunning()) {
+			throw new IllegalStateException(killed + " is running: only a node that is down rejoins");
 		}
-		throw new IllegalStateException("No node of " + this + " has the id " + id);
-	}
-
-	private static String field(String text, String name) {
-		for (String line : text.split("\r\n")) {
-			if (line.startsWith(name + ":")) {
-				return line.substring(name.length() + 1);
-			}
-		}
-		return null;
-	}
-
-	private void awaitCondition(String what, Condition condition) {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		RuntimeException last = null;
-		while (System.nanoTime() - deadline < 0) {
-			try {
-				if (condition.holds()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				last = ex;
-			}
-			RedisProcess.pause(Duration.ofMillis(50));
-		}
-		StringBuilder logs = new StringBuilder();
-		for (RedisProcess node : this.nodes) {
-			logs.append("\n--- ").append(node).append(":\n").append(node.logTail());
-		}
-		throw new IllegalStateException("Timed out after " + TIMEOUT + " waiting for " + what + logs, last);
+		killed.startAgain();
+		this.nodes.awaitSettled(killed + " to rejoin as a replica", (topology) -> topology.node(id).isReplica());
 	}
 
 	/** Kill every process and delete their directories. */
 	@Override
 	public void close() {
-		RuntimeException failure = null;
-		for (RedisProcess node : this.nodes) {
-			try {
-				node.close();
-			}
-			catch (RuntimeException ex) {
-				failure = Objects.requireNonNullElse(failure, ex);
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
+		this.nodes.close();
 	}
 
 	@Override
 	public String toString() {
 		return "EmbeddedRedisCluster[" + nodesProperty() + "]";
-	}
-
-	@FunctionalInterface
-	private interface Condition {
-
-		boolean holds();
-
 	}
 
 }

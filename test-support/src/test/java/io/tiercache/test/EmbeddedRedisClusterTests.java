@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +39,16 @@ class EmbeddedRedisClusterTests {
 		System.out.println("Cluster of 6 started in " + millisSince(started) + " ms");
 		client = clusterClient(cluster);
 		connection = client.connect();
+	}
+
+	/**
+	 * Learn the roles the previous test left, as an application's client would from its
+	 * periodic refresh: a command sent to a former master may wait for a suspended or
+	 * killed node.
+	 */
+	@BeforeEach
+	void refreshTopology() {
+		client.refreshPartitions();
 	}
 
 	@AfterAll
@@ -127,6 +138,75 @@ class EmbeddedRedisClusterTests {
 		}
 	}
 
+	@Test
+	void killMasterPromotesTheReplicaWhichKeepsWhatWasReplicated() {
+		String key = "{killMaster}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before the crash");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		long killed = System.nanoTime();
+		RedisProcess promoted = cluster.killMaster(slot);
+		System.out.println("killMaster: replica promoted in " + millisSince(killed) + " ms");
+		assertThat(promoted).isSameAs(replica).isSameAs(cluster.masterOf(slot));
+		assertThat(master.isRunning()).isFalse();
+		assertThat(promoted.info("replication", "role")).isEqualTo("master");
+		assertThat(cluster.masters()).hasSize(3).contains(promoted).doesNotContain(master);
+		assertThat(promoted.command("CLUSTER", "INFO")).asString().contains("cluster_state:ok");
+		// what an application's client does by itself on a refresh trigger
+		client.refreshPartitions();
+		assertThat(connection.sync().get(key)).isEqualTo("before the crash");
+		assertThat(connection.sync().set(key, "after the crash")).isEqualTo("OK");
+		// the next tests need a replica for every master again
+		cluster.rejoin(master);
+	}
+
+	@Test
+	void failOverLosingWritesPromotesAReplicaWithoutThem() {
+		String kept = "{lost}.kept";
+		String lost = "{lost}.acknowledged";
+		int slot = cluster.slotOf(kept);
+		connection.sync().set(kept, "replicated");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		long started = System.nanoTime();
+		RedisProcess promoted = cluster.failOverLosingWrites(slot, () -> {
+			assertThat(replica.isSuspended()).isTrue();
+			assertThat(connection.sync().set(lost, "acknowledged")).isEqualTo("OK");
+			assertThat(master.command("GET", lost)).isEqualTo("acknowledged");
+		});
+		System.out.println("failOverLosingWrites: replica promoted in " + millisSince(started) + " ms");
+		assertThat(promoted).isSameAs(replica).isSameAs(cluster.masterOf(slot));
+		assertThat(replica.isSuspended()).isFalse();
+		assertThat(master.isRunning()).isFalse();
+		assertThat(promoted.command("GET", kept)).isEqualTo("replicated");
+		assertThat(promoted.command("GET", lost)).isNull();
+		client.refreshPartitions();
+		assertThat(connection.sync().get(lost)).isNull();
+		cluster.rejoin(master);
+	}
+
+	@Test
+	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
+		String key = "{rejoin}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before");
+		RedisProcess master = cluster.masterOf(slot);
+		String id = cluster.nodeId(master);
+		RedisProcess promoted = cluster.killMaster(slot);
+		long started = System.nanoTime();
+		cluster.rejoin(master);
+		System.out.println("rejoin: old master in sync as a replica in " + millisSince(started) + " ms");
+		assertThat(master.isRunning()).isTrue();
+		assertThat(master.command("CLUSTER", "MYID")).isEqualTo(id);
+		assertThat(master.info("replication", "role")).isEqualTo("slave");
+		assertThat(master.info("replication", "master_port")).isEqualTo(Integer.toString(promoted.port()));
+		assertThat(cluster.replicaOf(promoted)).isSameAs(master);
+		assertThat(cluster.masterOf(slot)).isSameAs(promoted);
+		assertThat(cluster.masters()).hasSize(3);
+		assertThat(cluster.replicas()).hasSize(3);
+	}
+
 	/** A key of the test's own that the given master owns. */
 	private static String keyOn(RedisProcess master, String prefix) {
 		for (int i = 0;; i++) {
@@ -139,7 +219,10 @@ class EmbeddedRedisClusterTests {
 
 	private static RedisClusterClient clusterClient(EmbeddedRedisCluster cluster) {
 		List<RedisURI> seeds = Arrays.stream(cluster.nodesProperty().split(","))
-			.map((node) -> RedisURI.create("redis://" + node))
+			.map((node) -> RedisURI.Builder
+				.redis(node.substring(0, node.indexOf(':')), Integer.parseInt(node.substring(node.indexOf(':') + 1)))
+				.withTimeout(Duration.ofSeconds(10))
+				.build())
 			.toList();
 		return RedisClusterClient.create(seeds);
 	}
