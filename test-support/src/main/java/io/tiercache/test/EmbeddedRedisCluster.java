@@ -311,6 +311,28 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Fail over the master owning a slot to its replica with {@code CLUSTER FAILOVER}, as
+	 * an operator would before maintenance: the master stops taking writes until the
+	 * replica has them all, so nothing is lost, and then follows the replica. Returns
+	 * once every node sees the roles swapped.
+	 * @param slot a slot of the master
+	 * @return the promoted replica, the master of the slot now
+	 * @throws IllegalStateException if the master has no replica, or the roles do not
+	 * swap within 30 seconds
+	 */
+	public RedisProcess gracefulFailover(int slot) {
+		RedisProcess master = masterOf(slot);
+		RedisProcess replica = replicaOf(master);
+		String masterId = nodeId(master);
+		String replicaId = nodeId(replica);
+		replica.command("CLUSTER", "FAILOVER");
+		this.nodes.awaitSettled(replica + " and " + master + " to swap roles",
+				(topology) -> replicaId.equals(topology.ownerOf(slot))
+						&& replicaId.equals(topology.node(masterId).masterId()));
+		return replica;
+	}
+
+	/**
 	 * Start a node killed by a failover again, and wait until it has rejoined as a
 	 * replica and is in sync. Redis Cluster does that by itself: the node comes back with
 	 * its old {@code nodes.conf} claiming its old slots, learns that a node of a later

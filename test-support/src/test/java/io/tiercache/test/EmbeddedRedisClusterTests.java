@@ -187,6 +187,25 @@ class EmbeddedRedisClusterTests {
 	}
 
 	@Test
+	void gracefulFailoverSwapsTheRolesAndKeepsTheKeys() {
+		String key = "{graceful}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		long started = System.nanoTime();
+		assertThat(cluster.gracefulFailover(slot)).isSameAs(replica);
+		System.out.println("gracefulFailover: roles swapped in " + millisSince(started) + " ms");
+		assertThat(cluster.masterOf(slot)).isSameAs(replica);
+		assertThat(cluster.replicaOf(replica)).isSameAs(master);
+		assertThat(master.info("replication", "role")).isEqualTo("slave");
+		assertThat(master.info("replication", "master_port")).isEqualTo(Integer.toString(replica.port()));
+		assertThat(replica.command("GET", key)).isEqualTo("before");
+		client.refreshPartitions();
+		assertThat(connection.sync().get(key)).isEqualTo("before");
+	}
+
+	@Test
 	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
 		String key = "{rejoin}.kept";
 		int slot = cluster.slotOf(key);
