@@ -38,6 +38,10 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	private static final int START_ATTEMPTS = 5;
 
+	private static final int MIGRATE_BATCH = 100;
+
+	private static final String MIGRATE_TIMEOUT = "10000";
+
 	private final ClusterNodes nodes;
 
 	private EmbeddedRedisCluster(ClusterNodes nodes) {
@@ -330,6 +334,51 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 				(topology) -> replicaId.equals(topology.ownerOf(slot))
 						&& replicaId.equals(topology.node(masterId).masterId()));
 		return replica;
+	}
+
+	/**
+	 * Move a slot with its keys to another master, as a resharding does: the target
+	 * imports it, the source migrates it and moves its keys over with {@code MIGRATE} in
+	 * batches, then every master is told the target owns it. Meanwhile clients are sent
+	 * {@code ASK} for keys already moved, and {@code MOVED} afterwards.
+	 * @param slot the slot
+	 * @param target the master to own it
+	 * @throws IllegalArgumentException if the target is not a master
+	 * @throws IllegalStateException if the nodes do not agree on the new owner within 30
+	 * seconds
+	 */
+	public void migrateSlot(int slot, RedisProcess target) {
+		RedisProcess source = masterOf(slot);
+		if (source == target) {
+			return;
+		}
+		List<RedisProcess> masters = masters();
+		if (!masters.contains(target)) {
+			throw new IllegalArgumentException(target + " is not a master of " + this);
+		}
+		String slotName = Integer.toString(slot);
+		String targetId = nodeId(target);
+		target.command("CLUSTER", "SETSLOT", slotName, "IMPORTING", nodeId(source));
+		source.command("CLUSTER", "SETSLOT", slotName, "MIGRATING", targetId);
+		List<?> keys = (List<?>) source.command("CLUSTER", "GETKEYSINSLOT", slotName, Integer.toString(MIGRATE_BATCH));
+		while (!keys.isEmpty()) {
+			List<String> migrate = new ArrayList<>(List.of("MIGRATE", target.host(), Integer.toString(target.port()),
+					"", "0", MIGRATE_TIMEOUT, "KEYS"));
+			keys.forEach((key) -> migrate.add((String) key));
+			source.command(migrate.toArray(new String[0]));
+			keys = (List<?>) source.command("CLUSTER", "GETKEYSINSLOT", slotName, Integer.toString(MIGRATE_BATCH));
+		}
+		// The target first: once the source lets go, clients it sends to the target
+		// must find the slot there.
+		target.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+		source.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+		for (RedisProcess master : masters) {
+			if (master != source && master != target) {
+				master.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+			}
+		}
+		this.nodes.awaitSettled("every node to see slot " + slot + " on " + target,
+				(topology) -> targetId.equals(topology.ownerOf(slot)));
 	}
 
 	/**

@@ -206,6 +206,29 @@ class EmbeddedRedisClusterTests {
 	}
 
 	@Test
+	void migrateSlotMovesTheSlotAndItsKeys() {
+		String tag = "{migrate}";
+		int slot = cluster.slotOf(tag);
+		RedisProcess source = cluster.masterOf(slot);
+		RedisProcess target = cluster.masters().stream().filter((master) -> master != source).findFirst().get();
+		// more than a batch of MIGRATE
+		for (int i = 0; i < 250; i++) {
+			connection.sync().set(tag + i, "value " + i);
+		}
+		cluster.migrateSlot(slot, target);
+		assertThat(cluster.masterOf(slot)).isSameAs(target);
+		assertThat(target.command("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))).isEqualTo(250L);
+		assertThat(source.command("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))).isEqualTo(0L);
+		assertThat(cluster.replicaOf(target).info("replication", "master_link_status")).isEqualTo("up");
+		// no refresh: the client follows MOVED
+		for (int i = 0; i < 250; i++) {
+			assertThat(connection.sync().get(tag + i)).isEqualTo("value " + i);
+		}
+		assertThat(connection.sync().set(tag + "new", "on the target")).isEqualTo("OK");
+		assertThat(target.command("GET", tag + "new")).isEqualTo("on the target");
+	}
+
+	@Test
 	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
 		String key = "{rejoin}.kept";
 		int slot = cluster.slotOf(key);
