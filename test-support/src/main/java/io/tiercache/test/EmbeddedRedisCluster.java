@@ -382,6 +382,33 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Stop a node with {@code SIGTERM} and start it again on the same port in the same
+	 * directory, where its {@code nodes.conf} keeps its id, epoch and role, and wait
+	 * until the cluster is ok again and every replica is in sync. The processes persist
+	 * nothing by themselves, so the node saves a snapshot first and reloads it: a
+	 * restarted master keeps its keys, as one restarted from its files would, and a
+	 * replica catches up from where it stopped. A master back within
+	 * {@link #NODE_TIMEOUT} stays master.
+	 * @param node a running node
+	 * @throws IllegalStateException if it is not running, comes back with another id, or
+	 * the cluster is not ok again within 30 seconds
+	 */
+	public void restartNode(RedisProcess node) {
+		String id = nodeId(node);
+		if (!node.isRunning()) {
+			throw new IllegalStateException(node + " is down: rejoin(node) starts a killed node again");
+		}
+		node.command("SAVE");
+		node.stop();
+		node.startAgain();
+		Object restartedId = node.command("CLUSTER", "MYID");
+		if (!id.equals(restartedId)) {
+			throw new IllegalStateException(node + " came back as node " + restartedId + ", not " + id);
+		}
+		this.nodes.awaitSettled("the cluster to be ok again after restarting " + node, (topology) -> true);
+	}
+
+	/**
 	 * Start a node killed by a failover again, and wait until it has rejoined as a
 	 * replica and is in sync. Redis Cluster does that by itself: the node comes back with
 	 * its old {@code nodes.conf} claiming its old slots, learns that a node of a later

@@ -229,6 +229,29 @@ class EmbeddedRedisClusterTests {
 	}
 
 	@Test
+	void restartNodeKeepsItsIdItsRoleAndItsKeys() {
+		String key = "{restart}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		String masterRunId = master.info("server", "run_id");
+		long started = System.nanoTime();
+		cluster.restartNode(replica);
+		System.out.println("restartNode: replica back in sync in " + millisSince(started) + " ms");
+		started = System.nanoTime();
+		cluster.restartNode(master);
+		System.out.println("restartNode: master back in " + millisSince(started) + " ms");
+		assertThat(master.info("server", "run_id")).isNotEqualTo(masterRunId);
+		assertThat(master.command("CLUSTER", "MYID")).isEqualTo(cluster.nodeId(master));
+		assertThat(replica.command("CLUSTER", "MYID")).isEqualTo(cluster.nodeId(replica));
+		assertThat(cluster.masterOf(slot)).isSameAs(master);
+		assertThat(cluster.replicaOf(master)).isSameAs(replica);
+		assertThat(master.command("GET", key)).isEqualTo("before");
+		assertThat(connection.sync().get(key)).isEqualTo("before");
+	}
+
+	@Test
 	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
 		String key = "{rejoin}.kept";
 		int slot = cluster.slotOf(key);
