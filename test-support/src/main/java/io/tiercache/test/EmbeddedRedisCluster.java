@@ -38,6 +38,10 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
 	private static final int START_ATTEMPTS = 5;
 
+	private static final int MIGRATE_BATCH = 100;
+
+	private static final String MIGRATE_TIMEOUT = "10000";
+
 	private final ClusterNodes nodes;
 
 	private EmbeddedRedisCluster(ClusterNodes nodes) {
@@ -308,6 +312,100 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 			replicas.forEach(RedisProcess::resume);
 		}
 		return awaitPromotion(slot, replicas);
+	}
+
+	/**
+	 * Fail over the master owning a slot to its replica with {@code CLUSTER FAILOVER}, as
+	 * an operator would before maintenance: the master stops taking writes until the
+	 * replica has them all, so nothing is lost, and then follows the replica. Returns
+	 * once every node sees the roles swapped.
+	 * @param slot a slot of the master
+	 * @return the promoted replica, the master of the slot now
+	 * @throws IllegalStateException if the master has no replica, or the roles do not
+	 * swap within 30 seconds
+	 */
+	public RedisProcess gracefulFailover(int slot) {
+		RedisProcess master = masterOf(slot);
+		RedisProcess replica = replicaOf(master);
+		String masterId = nodeId(master);
+		String replicaId = nodeId(replica);
+		replica.command("CLUSTER", "FAILOVER");
+		this.nodes.awaitSettled(replica + " and " + master + " to swap roles",
+				(topology) -> replicaId.equals(topology.ownerOf(slot))
+						&& replicaId.equals(topology.node(masterId).masterId()));
+		return replica;
+	}
+
+	/**
+	 * Move a slot with its keys to another master, as a resharding does: the target
+	 * imports it, the source migrates it and moves its keys over with {@code MIGRATE} in
+	 * batches, then every master is told the target owns it. Meanwhile clients are sent
+	 * {@code ASK} for keys already moved, and {@code MOVED} afterwards.
+	 * @param slot the slot
+	 * @param target the master to own it
+	 * @throws IllegalArgumentException if the target is not a master
+	 * @throws IllegalStateException if the nodes do not agree on the new owner within 30
+	 * seconds
+	 */
+	public void migrateSlot(int slot, RedisProcess target) {
+		RedisProcess source = masterOf(slot);
+		if (source == target) {
+			return;
+		}
+		List<RedisProcess> masters = masters();
+		if (!masters.contains(target)) {
+			throw new IllegalArgumentException(target + " is not a master of " + this);
+		}
+		String slotName = Integer.toString(slot);
+		String targetId = nodeId(target);
+		target.command("CLUSTER", "SETSLOT", slotName, "IMPORTING", nodeId(source));
+		source.command("CLUSTER", "SETSLOT", slotName, "MIGRATING", targetId);
+		List<?> keys = (List<?>) source.command("CLUSTER", "GETKEYSINSLOT", slotName, Integer.toString(MIGRATE_BATCH));
+		while (!keys.isEmpty()) {
+			List<String> migrate = new ArrayList<>(List.of("MIGRATE", target.host(), Integer.toString(target.port()),
+					"", "0", MIGRATE_TIMEOUT, "KEYS"));
+			keys.forEach((key) -> migrate.add((String) key));
+			source.command(migrate.toArray(new String[0]));
+			keys = (List<?>) source.command("CLUSTER", "GETKEYSINSLOT", slotName, Integer.toString(MIGRATE_BATCH));
+		}
+		// The target first: once the source lets go, clients it sends to the target
+		// must find the slot there.
+		target.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+		source.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+		for (RedisProcess master : masters) {
+			if (master != source && master != target) {
+				master.command("CLUSTER", "SETSLOT", slotName, "NODE", targetId);
+			}
+		}
+		this.nodes.awaitSettled("every node to see slot " + slot + " on " + target,
+				(topology) -> targetId.equals(topology.ownerOf(slot)));
+	}
+
+	/**
+	 * Stop a node with {@code SIGTERM} and start it again on the same port in the same
+	 * directory, where its {@code nodes.conf} keeps its id, epoch and role, and wait
+	 * until the cluster is ok again and every replica is in sync. The processes persist
+	 * nothing by themselves, so the node saves a snapshot first and reloads it: a
+	 * restarted master keeps its keys, as one restarted from its files would, and a
+	 * replica catches up from where it stopped. A master back within
+	 * {@link #NODE_TIMEOUT} stays master.
+	 * @param node a running node
+	 * @throws IllegalStateException if it is not running, comes back with another id, or
+	 * the cluster is not ok again within 30 seconds
+	 */
+	public void restartNode(RedisProcess node) {
+		String id = nodeId(node);
+		if (!node.isRunning()) {
+			throw new IllegalStateException(node + " is down: rejoin(node) starts a killed node again");
+		}
+		node.command("SAVE");
+		node.stop();
+		node.startAgain();
+		Object restartedId = node.command("CLUSTER", "MYID");
+		if (!id.equals(restartedId)) {
+			throw new IllegalStateException(node + " came back as node " + restartedId + ", not " + id);
+		}
+		this.nodes.awaitSettled("the cluster to be ok again after restarting " + node, (topology) -> true);
 	}
 
 	/**

@@ -187,6 +187,71 @@ class EmbeddedRedisClusterTests {
 	}
 
 	@Test
+	void gracefulFailoverSwapsTheRolesAndKeepsTheKeys() {
+		String key = "{graceful}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		long started = System.nanoTime();
+		assertThat(cluster.gracefulFailover(slot)).isSameAs(replica);
+		System.out.println("gracefulFailover: roles swapped in " + millisSince(started) + " ms");
+		assertThat(cluster.masterOf(slot)).isSameAs(replica);
+		assertThat(cluster.replicaOf(replica)).isSameAs(master);
+		assertThat(master.info("replication", "role")).isEqualTo("slave");
+		assertThat(master.info("replication", "master_port")).isEqualTo(Integer.toString(replica.port()));
+		assertThat(replica.command("GET", key)).isEqualTo("before");
+		client.refreshPartitions();
+		assertThat(connection.sync().get(key)).isEqualTo("before");
+	}
+
+	@Test
+	void migrateSlotMovesTheSlotAndItsKeys() {
+		String tag = "{migrate}";
+		int slot = cluster.slotOf(tag);
+		RedisProcess source = cluster.masterOf(slot);
+		RedisProcess target = cluster.masters().stream().filter((master) -> master != source).findFirst().get();
+		// more than a batch of MIGRATE
+		for (int i = 0; i < 250; i++) {
+			connection.sync().set(tag + i, "value " + i);
+		}
+		cluster.migrateSlot(slot, target);
+		assertThat(cluster.masterOf(slot)).isSameAs(target);
+		assertThat(target.command("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))).isEqualTo(250L);
+		assertThat(source.command("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))).isEqualTo(0L);
+		assertThat(cluster.replicaOf(target).info("replication", "master_link_status")).isEqualTo("up");
+		// no refresh: the client follows MOVED
+		for (int i = 0; i < 250; i++) {
+			assertThat(connection.sync().get(tag + i)).isEqualTo("value " + i);
+		}
+		assertThat(connection.sync().set(tag + "new", "on the target")).isEqualTo("OK");
+		assertThat(target.command("GET", tag + "new")).isEqualTo("on the target");
+	}
+
+	@Test
+	void restartNodeKeepsItsIdItsRoleAndItsKeys() {
+		String key = "{restart}.kept";
+		int slot = cluster.slotOf(key);
+		connection.sync().set(key, "before");
+		RedisProcess master = cluster.masterOf(slot);
+		RedisProcess replica = cluster.replicaOf(master);
+		String masterRunId = master.info("server", "run_id");
+		long started = System.nanoTime();
+		cluster.restartNode(replica);
+		System.out.println("restartNode: replica back in sync in " + millisSince(started) + " ms");
+		started = System.nanoTime();
+		cluster.restartNode(master);
+		System.out.println("restartNode: master back in " + millisSince(started) + " ms");
+		assertThat(master.info("server", "run_id")).isNotEqualTo(masterRunId);
+		assertThat(master.command("CLUSTER", "MYID")).isEqualTo(cluster.nodeId(master));
+		assertThat(replica.command("CLUSTER", "MYID")).isEqualTo(cluster.nodeId(replica));
+		assertThat(cluster.masterOf(slot)).isSameAs(master);
+		assertThat(cluster.replicaOf(master)).isSameAs(replica);
+		assertThat(master.command("GET", key)).isEqualTo("before");
+		assertThat(connection.sync().get(key)).isEqualTo("before");
+	}
+
+	@Test
 	void rejoinMakesTheKilledMasterAReplicaOfThePromotedOne() {
 		String key = "{rejoin}.kept";
 		int slot = cluster.slotOf(key);
