@@ -93,6 +93,67 @@ class RedisClusterIntegrationTests {
 	}
 
 	@Test
+	void invalidationsFollowTheChannelToTheReplicaPromotedForAKilledMaster() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		StoreFixture b = fixture(SLOW);
+		read(a, 1);
+		read(b, 1);
+		RedisProcess promoted = this.cluster.killMaster(this.slot);
+		this.database.put(1L, 2L);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			a.store.invalidate(List.of("product:1"));
+			assertThat(a.store.pendingInvalidations()).isZero();
+		});
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(read(b, 1)).isEqualTo(version(1, 2));
+			assertThat(promoted.command("PUBSUB", "SHARDNUMSUB", CHANNEL)).isEqualTo(List.of(CHANNEL, 2L));
+		});
+	}
+
+	@Test
+	void aFailoverThatLostAnAcknowledgedInvalidationRevivesNoEntry() throws Throwable {
+		// Not subscribed: no check of its own notices the sequence going back, so what
+		// the promoted replica serves is all the others rely on.
+		StoreFixture writer = new StoreFixture(configuration(), SLOW, false);
+		this.fixtures.add(writer);
+		assertThat(read(writer, 1)).isEqualTo(version(1, 1));
+		Object before = this.cluster.masterOf(this.slot).command("GET", TAG);
+		RedisProcess promoted = this.cluster.failOverLosingWrites(this.slot, () -> {
+			this.database.put(1L, 2L);
+			writer.store.invalidate(List.of("product:1"));
+		});
+		// The promoted replica never received the invalidation, nor a new epoch...
+		assertThat(promoted.command("GET", TAG)).isEqualTo(before);
+		// ...yet an instance that never heard of it does not read the entry it killed,
+		// from its very first read: the promoted node is another server incarnation.
+		StoreFixture late = fixture(SLOW);
+		assertThat(read(late, 1)).isEqualTo(version(1, 2));
+		assertThat(read(writer, 1)).isEqualTo(version(1, 2));
+	}
+
+	@Test
+	void invalidationsFollowTheChannelWhenItsSlotMigrates() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		StoreFixture b = fixture(SLOW);
+		read(a, 1);
+		read(b, 1);
+		RedisProcess source = this.cluster.masterOf(this.slot);
+		RedisProcess target = this.cluster.masters()
+			.stream()
+			.filter((node) -> node != source)
+			.findFirst()
+			.orElseThrow();
+		this.cluster.migrateSlot(this.slot, target);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(target.command("PUBSUB", "SHARDNUMSUB", CHANNEL)).isEqualTo(List.of(CHANNEL, 2L)));
+		this.database.put(1L, 2L);
+		a.store.invalidate(List.of("product:1"));
+		assertThat(a.store.pendingInvalidations()).isZero();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(read(b, 1)).isEqualTo(version(1, 2)));
+	}
+
+	@Test
 	void killedShardSubscriptionsAreEstablishedAgain() throws Throwable {
 		StoreFixture a = fixture(SLOW);
 		StoreFixture b = fixture(SLOW);
@@ -120,10 +181,12 @@ class RedisClusterIntegrationTests {
 		}
 	}
 
+	private RedisClusterConfiguration configuration() {
+		return new RedisClusterConfiguration(List.of(this.cluster.nodesProperty().split(",")));
+	}
+
 	private StoreFixture fixture(UnaryOperator<StoreOptions.Builder> options) {
-		RedisClusterConfiguration configuration = new RedisClusterConfiguration(
-				List.of(this.cluster.nodesProperty().split(",")));
-		StoreFixture fixture = new StoreFixture(configuration, options, true);
+		StoreFixture fixture = new StoreFixture(configuration(), options, true);
 		this.fixtures.add(fixture);
 		return fixture;
 	}
