@@ -22,12 +22,25 @@ import org.springframework.boot.convert.DurationStyle;
  * faults need
  * @param outbox whether the instances write their invalidations to the transactional
  * outbox
- * @param sentinel whether the instances use a Sentinel group (a master, a replica and
- * three Sentinels) instead of one server, which the failover fault needs
+ * @param topology what Redis is: one server, a Sentinel group (a master, a replica and
+ * three Sentinels) or a Redis Cluster (three masters with a replica each), which the
+ * failover faults need
  */
 record CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio,
 		List<Fault> faults, Duration faultInterval, boolean broken, boolean processes, boolean outbox,
-		boolean sentinel) {
+		Topology topology) {
+
+	/** What Redis the instances share. */
+	enum Topology {
+
+		/** One server. */
+		STANDALONE,
+		/** A master, a replica and three Sentinels ({@code --sentinel}). */
+		SENTINEL,
+		/** A Redis Cluster of three masters, each with a replica ({@code --cluster}). */
+		CLUSTER
+
+	}
 
 	static final String USAGE = """
 			Usage: java -jar tiercache-consistency-checker.jar [options]
@@ -40,13 +53,16 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			                       pubsub-kill, kill-all, restart, pause, sleep, flushall, memory,
 			                       drop (in-process only),
 			                       sigstop, sigkill, sigterm-pause, pause-kill (--processes only),
-			                       aof-restart (--processes without --sentinel), failover (--sentinel),
+			                       aof-restart (--processes on one server), failover (--sentinel or
+			                       --cluster), master-kill, migrate (--cluster),
 			                       restart (not with --sentinel)
 			  --fault-interval D   time between two fault injections (default 2s)
 			  --processes          run each instance as a process of its own (needed by process faults);
 			                       Redis then keeps an append-only file, synced every second
 			  --sentinel           a master, a replica and three Sentinels instead of one Redis
 			                       (--processes only)
+			  --cluster            a Redis Cluster of three masters with a replica each instead of one
+			                       Redis (--processes only)
 			  --outbox             write invalidations to the transactional outbox (--processes only)
 			  --broken             disable the local tier's safety checks: the run must report violations
 			Set REDIS_URL to use an existing Redis (it is flushed) instead of an embedded redis-server
@@ -65,15 +81,16 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 			throw new IllegalArgumentException("--duration and --fault-interval must be positive");
 		}
 		for (Fault fault : faults) {
-			if (!fault.supports(processes, sentinel)) {
+			if (!fault.supports(processes, topology)) {
 				throw new IllegalArgumentException("Fault '" + fault.id() + "' needs " + fault.needs());
 			}
 		}
 		if (outbox && !processes) {
 			throw new IllegalArgumentException("--outbox needs --processes");
 		}
-		if (sentinel && !processes) {
-			throw new IllegalArgumentException("--sentinel needs --processes");
+		if (topology != Topology.STANDALONE && !processes) {
+			throw new IllegalArgumentException(
+					"--" + topology.name().toLowerCase(java.util.Locale.ROOT) + " needs --processes");
 		}
 		if (broken && processes) {
 			throw new IllegalArgumentException("--broken needs instances in the checker's JVM: leave out --processes");
@@ -82,7 +99,8 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 
 	CheckerOptions(int instances, int threads, Duration duration, int keyspace, double writeRatio, List<Fault> faults,
 			Duration faultInterval, boolean broken) {
-		this(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken, false, false, false);
+		this(instances, threads, duration, keyspace, writeRatio, faults, faultInterval, broken, false, false,
+				Topology.STANDALONE);
 	}
 
 	static CheckerOptions defaults() {
@@ -96,12 +114,12 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 
 	CheckerOptions withFaults(List<Fault> faults) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio, faults,
-				this.faultInterval, this.broken, this.processes, this.outbox, this.sentinel);
+				this.faultInterval, this.broken, this.processes, this.outbox, this.topology);
 	}
 
 	CheckerOptions withBroken(boolean broken) {
 		return new CheckerOptions(this.instances, this.threads, this.duration, this.keyspace, this.writeRatio,
-				this.faults, this.faultInterval, broken, this.processes, this.outbox, this.sentinel);
+				this.faults, this.faultInterval, broken, this.processes, this.outbox, this.topology);
 	}
 
 	/**
@@ -132,6 +150,7 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 		boolean processes = false;
 		boolean outbox = false;
 		boolean sentinel = false;
+		boolean cluster = false;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (!arg.startsWith("--")) {
@@ -144,12 +163,14 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 				value = name.substring(equals + 1);
 				name = name.substring(0, equals);
 			}
-			if (name.equals("broken") || name.equals("processes") || name.equals("outbox") || name.equals("sentinel")) {
+			if (name.equals("broken") || name.equals("processes") || name.equals("outbox") || name.equals("sentinel")
+					|| name.equals("cluster")) {
 				boolean on = (value == null) || Boolean.parseBoolean(value);
 				switch (name) {
 					case "broken" -> broken = on;
 					case "processes" -> processes = on;
 					case "sentinel" -> sentinel = on;
+					case "cluster" -> cluster = on;
 					default -> outbox = on;
 				}
 				continue;
@@ -171,8 +192,12 @@ record CheckerOptions(int instances, int threads, Duration duration, int keyspac
 				default -> throw new IllegalArgumentException("Unknown option --" + name);
 			}
 		}
+		if (sentinel && cluster) {
+			throw new IllegalArgumentException("--sentinel and --cluster are two kinds of Redis: choose one");
+		}
+		Topology topology = sentinel ? Topology.SENTINEL : cluster ? Topology.CLUSTER : Topology.STANDALONE;
 		return new CheckerOptions(instances, threads, duration, keyspace, writeRatio,
-				Fault.parseList(faults, processes, sentinel), faultInterval, broken, processes, outbox, sentinel);
+				Fault.parseList(faults, processes, topology), faultInterval, broken, processes, outbox, topology);
 	}
 
 }

@@ -22,8 +22,11 @@ enum Fault {
 	/** {@code CLIENT KILL TYPE normal} and {@code pubsub}: every connection drops. */
 	KILL_ALL("kill-all", Duration.ZERO),
 
-	/** Restart without persistence: data lost, a new epoch. Not of a Sentinel group. */
-	RESTART("restart", Duration.ZERO, Mode.STANDALONE),
+	/**
+	 * Restart without persistence: data lost, a new epoch. Not of a Sentinel group; on a
+	 * cluster, of the master serving tiercache's slot, back before a failover.
+	 */
+	RESTART("restart", Duration.ZERO, Mode.NOT_SENTINEL),
 
 	/** {@code CLIENT PAUSE 200 ALL}. */
 	PAUSE("pause", Duration.ofMillis(200)),
@@ -70,10 +73,23 @@ enum Fault {
 
 	/**
 	 * Replication cut for 1 s while writes go on, then {@code SIGKILL} of the master and
-	 * the Sentinels' promotion of the replica, which never got the invalidations the
-	 * master acknowledged in that second ({@code --sentinel}).
+	 * the promotion of the replica, which never got the invalidations the master
+	 * acknowledged in that second ({@code --sentinel}, or {@code --cluster} for the
+	 * master serving tiercache's slot).
 	 */
-	FAILOVER("failover", Duration.ofSeconds(1), Mode.SENTINEL),
+	FAILOVER("failover", Duration.ofSeconds(1), Mode.REPLICATED),
+
+	/**
+	 * {@code SIGKILL} of the master serving tiercache's slot, and the promotion of its
+	 * replica, which has every write ({@code --cluster}).
+	 */
+	MASTER_KILL("master-kill", Duration.ZERO, Mode.CLUSTER),
+
+	/**
+	 * tiercache's slot moved, with its keys, to another master ({@code --cluster}): its
+	 * shard channel moves with it.
+	 */
+	MIGRATE("migrate", Duration.ZERO, Mode.CLUSTER),
 
 	/**
 	 * Writes for 1 s, then {@code SIGKILL} of the server and a restart from its
@@ -87,16 +103,18 @@ enum Fault {
 
 		/** Every run. */
 		ANY,
-		/** Runs whose Redis is one server, not a Sentinel group. */
-		STANDALONE,
+		/** Runs whose Redis is not a Sentinel group. */
+		NOT_SENTINEL,
 		/** Instances in the checker's JVM only. */
 		IN_PROCESS,
 		/** Instances in processes of their own only ({@code --processes}). */
 		PROCESSES,
 		/** Instances as processes, on the one server with an append-only file. */
 		APPEND_ONLY,
-		/** Instances as processes, on a Sentinel group ({@code --sentinel}). */
-		SENTINEL
+		/** Instances as processes, on a Sentinel group or a cluster. */
+		REPLICATED,
+		/** Instances as processes, on a Redis Cluster ({@code --cluster}). */
+		CLUSTER
 
 	}
 
@@ -125,17 +143,18 @@ enum Fault {
 	/**
 	 * Whether the fault can be injected into a run.
 	 * @param processes whether the instances run as processes of their own
-	 * @param sentinel whether Redis is a Sentinel group
+	 * @param topology what Redis is
 	 * @return whether it can
 	 */
-	boolean supports(boolean processes, boolean sentinel) {
+	boolean supports(boolean processes, CheckerOptions.Topology topology) {
 		return switch (this.mode) {
 			case ANY -> true;
-			case STANDALONE -> !sentinel;
+			case NOT_SENTINEL -> topology != CheckerOptions.Topology.SENTINEL;
 			case IN_PROCESS -> !processes;
 			case PROCESSES -> processes;
-			case APPEND_ONLY -> processes && !sentinel;
-			case SENTINEL -> processes && sentinel;
+			case APPEND_ONLY -> processes && topology == CheckerOptions.Topology.STANDALONE;
+			case REPLICATED -> processes && topology != CheckerOptions.Topology.STANDALONE;
+			case CLUSTER -> processes && topology == CheckerOptions.Topology.CLUSTER;
 		};
 	}
 
@@ -143,11 +162,13 @@ enum Fault {
 	String needs() {
 		return switch (this.mode) {
 			case ANY -> "nothing";
-			case STANDALONE -> "one Redis server: leave out --sentinel";
+			case NOT_SENTINEL -> "one Redis server or a cluster: leave out --sentinel";
 			case IN_PROCESS -> "instances in the checker's JVM: leave out --processes";
 			case PROCESSES -> "instances as processes: add --processes";
-			case APPEND_ONLY -> "instances as processes on one server: add --processes, leave out --sentinel";
-			case SENTINEL -> "a Sentinel group: add --processes --sentinel";
+			case APPEND_ONLY ->
+				"instances as processes on one server: add --processes, leave out --sentinel and --cluster";
+			case REPLICATED -> "replicas to fail over to: add --processes and --sentinel or --cluster";
+			case CLUSTER -> "a Redis Cluster: add --processes --cluster";
 		};
 	}
 
@@ -165,16 +186,16 @@ enum Fault {
 	 * Parse a comma separated list of fault ids, or {@code all}.
 	 * @param text the list, possibly empty
 	 * @param processes whether the instances run as processes
-	 * @param sentinel whether Redis is a Sentinel group: {@code all} means every fault
-	 * that can be injected into such a run
+	 * @param topology what Redis is: {@code all} means every fault that can be injected
+	 * into such a run
 	 * @return the faults, in the order given
 	 */
-	static List<Fault> parseList(String text, boolean processes, boolean sentinel) {
+	static List<Fault> parseList(String text, boolean processes, CheckerOptions.Topology topology) {
 		if (text.isBlank() || text.equals("none")) {
 			return List.of();
 		}
 		if (text.trim().equalsIgnoreCase("all")) {
-			return Arrays.stream(values()).filter((fault) -> fault.supports(processes, sentinel)).toList();
+			return Arrays.stream(values()).filter((fault) -> fault.supports(processes, topology)).toList();
 		}
 		List<Fault> faults = new ArrayList<>();
 		for (String id : text.split(",")) {

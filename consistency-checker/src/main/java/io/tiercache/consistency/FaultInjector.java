@@ -94,7 +94,7 @@ final class FaultInjector implements Runnable {
 			refused = true;
 		}
 		long end = System.nanoTime();
-		if (fault == Fault.FAILOVER) {
+		if (fault == Fault.FAILOVER || fault == Fault.MASTER_KILL) {
 			// Outside the fault's time: the group must be whole before it can fail over
 			// again.
 			try {
@@ -153,6 +153,8 @@ final class FaultInjector implements Runnable {
 			case SIGTERM_PAUSE -> duringPause(fault, this.instances::terminate);
 			case PAUSE_KILL -> duringPause(fault, this.instances::kill);
 			case FAILOVER -> this.redis.failOverLosingWrites(fault.hold());
+			case MASTER_KILL -> this.redis.killMaster();
+			case MIGRATE -> this.redis.migrate();
 			case AOF_RESTART -> this.redis.restartLosingLastWrites(fault.hold());
 		};
 	}

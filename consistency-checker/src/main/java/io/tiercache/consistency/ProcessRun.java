@@ -69,12 +69,13 @@ final class ProcessRun {
 	ProcessRunResult execute() {
 		Path directory = createDirectory();
 		boolean keep = true;
-		try (RedisUnderTest redis = RedisUnderTest.forProcesses(this.options.sentinel());
+		String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
+		try (RedisUnderTest redis = RedisUnderTest.forProcesses(this.options.topology(), "{tc:" + namespace + "}:seq");
 				SharedDatabase database = SharedDatabase.postgres(this.options.keyspace(), this.options.buckets())) {
 			if (this.options.outbox()) {
 				database.execute(new ClassPathResource(database.outboxSchema()));
 			}
-			writeProperties(directory, redis, database);
+			writeProperties(directory, redis, database, namespace);
 			List<InstanceProcess> instances = new ArrayList<>();
 			try {
 				for (int i = 0; i < this.options.instances(); i++) {
@@ -127,8 +128,7 @@ final class ProcessRun {
 				origin);
 	}
 
-	private void writeProperties(Path directory, RedisUnderTest redis, SharedDatabase database) {
-		String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
+	private void writeProperties(Path directory, RedisUnderTest redis, SharedDatabase database, String namespace) {
 		Map<String, Object> map = ConsistencyRun.properties(this.options, redis, database, namespace);
 		map.put("tiercache.fanout.check-interval", CHECK_INTERVAL.toMillis() + "ms");
 		map.put("tiercache.local.max-unconfirmed", MAX_UNCONFIRMED.toMillis() + "ms");

@@ -18,6 +18,7 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.tiercache.test.EmbeddedRedis;
+import io.tiercache.test.EmbeddedRedisCluster;
 import io.tiercache.test.EmbeddedSentinelGroup;
 import io.tiercache.test.RedisProcess;
 
@@ -27,17 +28,26 @@ import io.tiercache.test.RedisProcess;
  * through a Lettuce connection of the checker's own to the current master, which
  * {@code CLIENT KILL} spares ({@code SKIPME} defaults to yes).
  * <p>
- * Four deployments: an embedded {@code redis-server} without persistence (instances in
+ * Five deployments: an embedded {@code redis-server} without persistence (instances in
  * the checker's JVM); one with an append-only file synced every second (instances as
  * processes), which can be restarted from that file with its last writes lost; a Sentinel
  * group of a master, a replica and three Sentinels ({@code --sentinel}), which can fail
- * over with the writes the replica missed lost; or {@code REDIS_URL} if set (the server
- * is flushed, and a restart is emulated by what a restart without persistence does to
- * clients: data and scripts gone, every connection dropped).
+ * over with the writes the replica missed lost; a Redis Cluster of three masters with a
+ * replica each ({@code --cluster}), whose master serving tiercache's slot can be killed,
+ * failed over with writes lost, restarted, or have the slot migrated away; or
+ * {@code REDIS_URL} if set (the server is flushed, and a restart is emulated by what a
+ * restart without persistence does to clients: data and scripts gone, every connection
+ * dropped).
  */
 final class RedisUnderTest implements AutoCloseable {
 
 	private static final String JUNK_PREFIX = "consistency-checker:junk:";
+
+	/**
+	 * Where the memory fault writes its junk: on a cluster, in tiercache's slot, since
+	 * the admin connection goes to that slot's master, which refuses other slots' keys.
+	 */
+	private final String junkPrefix;
 
 	/** How long the Sentinels may take to promote the replica, or a server to rejoin. */
 	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -54,7 +64,12 @@ final class RedisUnderTest implements AutoCloseable {
 	private RedisCommands<String, String> commands;
 
 	private RedisUnderTest(Deployment deployment) {
+		this(deployment, JUNK_PREFIX);
+	}
+
+	private RedisUnderTest(Deployment deployment, String junkPrefix) {
 		this.deployment = deployment;
+		this.junkPrefix = junkPrefix;
 		this.client = RedisClient.create();
 		connect(deployment.uri());
 	}
@@ -76,25 +91,38 @@ final class RedisUnderTest implements AutoCloseable {
 
 	/**
 	 * The Redis of a run with instances as processes: {@code REDIS_URL} if set, else a
-	 * Sentinel group or a server with an append-only file.
-	 * @param sentinel whether to start a Sentinel group
+	 * Sentinel group, a Redis Cluster, or a server with an append-only file.
+	 * @param topology what to start
+	 * @param tiercacheKey a key of the run's namespace: on a cluster, the faults hit the
+	 * master serving its slot, where every key of the namespace lives
 	 * @return the server
 	 */
-	static RedisUnderTest forProcesses(boolean sentinel) {
+	static RedisUnderTest forProcesses(CheckerOptions.Topology topology, String tiercacheKey) {
 		String url = System.getenv("REDIS_URL");
 		if (url != null && !url.isBlank()) {
-			if (sentinel) {
-				throw new IllegalArgumentException("--sentinel starts its own servers: unset REDIS_URL");
+			if (topology != CheckerOptions.Topology.STANDALONE) {
+				throw new IllegalArgumentException("--sentinel and --cluster start their own servers: unset REDIS_URL");
 			}
 			return start();
 		}
-		return create(
-				sentinel ? new Sentinel(EmbeddedSentinelGroup.start()) : new AppendOnly(RedisProcess.appendOnly()));
+		return create(switch (topology) {
+			case SENTINEL -> new Sentinel(EmbeddedSentinelGroup.start());
+			case CLUSTER -> {
+				EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start();
+				yield new Cluster(cluster, cluster.slotOf(tiercacheKey));
+			}
+			case STANDALONE -> new AppendOnly(RedisProcess.appendOnly());
+		}, (topology != CheckerOptions.Topology.CLUSTER) ? JUNK_PREFIX
+				: tiercacheKey.substring(0, tiercacheKey.indexOf('}') + 1) + ":" + JUNK_PREFIX);
 	}
 
 	private static RedisUnderTest create(Deployment deployment) {
+		return create(deployment, JUNK_PREFIX);
+	}
+
+	private static RedisUnderTest create(Deployment deployment, String junkPrefix) {
 		try {
-			return new RedisUnderTest(deployment);
+			return new RedisUnderTest(deployment, junkPrefix);
 		}
 		catch (RuntimeException ex) {
 			deployment.close();
@@ -176,6 +204,25 @@ final class RedisUnderTest implements AutoCloseable {
 	}
 
 	/**
+	 * {@code SIGKILL} of the master serving tiercache's slot, and the promotion of its
+	 * replica, which has every write.
+	 * @return what was done
+	 * @throws UnsupportedOperationException unless the deployment is a cluster
+	 */
+	String killMaster() {
+		return this.deployment.killMaster();
+	}
+
+	/**
+	 * Move tiercache's slot, with its keys, to another master.
+	 * @return what was done
+	 * @throws UnsupportedOperationException unless the deployment is a cluster
+	 */
+	String migrate() {
+		return this.deployment.migrate();
+	}
+
+	/**
 	 * Make the deployment whole again after a fault, outside of the fault's time: the
 	 * server a failover replaced rejoins as a replica.
 	 */
@@ -238,7 +285,7 @@ final class RedisUnderTest implements AutoCloseable {
 		while (System.nanoTime() < deadline) {
 			for (int i = 0; i < 32; i++) {
 				try {
-					commands().set(JUNK_PREFIX + n++, junk);
+					commands().set(this.junkPrefix + n++, junk);
 				}
 				catch (RuntimeException ex) {
 					// OOM while eviction catches up: that is the point.
@@ -250,7 +297,7 @@ final class RedisUnderTest implements AutoCloseable {
 
 	private void removeJunk() {
 		List<String> keys = new ArrayList<>();
-		ScanIterator.scan(this.commands, ScanArgs.Builder.matches(JUNK_PREFIX + "*").limit(1000))
+		ScanIterator.scan(this.commands, ScanArgs.Builder.matches(this.junkPrefix + "*").limit(1000))
 			.forEachRemaining(keys::add);
 		for (int i = 0; i < keys.size(); i += 1000) {
 			commands().unlink(keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(String[]::new));
@@ -295,7 +342,15 @@ final class RedisUnderTest implements AutoCloseable {
 		}
 
 		default String failOverLosingWrites(Duration window) {
-			throw new UnsupportedOperationException("failover needs --sentinel");
+			throw new UnsupportedOperationException("failover needs --sentinel or --cluster");
+		}
+
+		default String killMaster() {
+			throw new UnsupportedOperationException("master-kill needs --cluster");
+		}
+
+		default String migrate() {
+			throw new UnsupportedOperationException("migrate needs --cluster");
 		}
 
 		default void recover() {
@@ -443,6 +498,105 @@ final class RedisUnderTest implements AutoCloseable {
 		@Override
 		public void close() {
 			this.group.close();
+		}
+
+	}
+
+	/**
+	 * A Redis Cluster of three masters with a replica each; the faults hit the master
+	 * serving tiercache's slot.
+	 */
+	private static final class Cluster implements Deployment {
+
+		private final EmbeddedRedisCluster cluster;
+
+		private final int slot;
+
+		/** The former master a failover replaced, to rejoin as a replica. */
+		private RedisProcess replaced;
+
+		/** The master serving the slot, as of the last fault that may have moved it. */
+		private RedisProcess current;
+
+		Cluster(EmbeddedRedisCluster cluster, int slot) {
+			this.cluster = cluster;
+			this.slot = slot;
+			this.current = cluster.masterOf(slot);
+		}
+
+		@Override
+		public String uri() {
+			return this.current.uri();
+		}
+
+		@Override
+		public Map<String, Object> springProperties() {
+			Map<String, Object> properties = new LinkedHashMap<>();
+			properties.put("spring.data.redis.cluster.nodes", this.cluster.nodesProperty());
+			return properties;
+		}
+
+		@Override
+		public String restart(RedisUnderTest redis) {
+			RedisProcess master = this.cluster.masterOf(this.slot);
+			// Emptied first, so that its replica, which resyncs from it, is empty too.
+			redis.flushAll();
+			this.cluster.restartNode(master);
+			this.current = this.cluster.masterOf(this.slot);
+			return "restarted the master on port " + master.port() + " empty";
+		}
+
+		@Override
+		public String failOverLosingWrites(Duration window) {
+			RedisProcess old = this.cluster.masterOf(this.slot);
+			long[] killed = new long[1];
+			RedisProcess promoted = this.cluster.failOverLosingWrites(this.slot, () -> {
+				Pause.sleep(window);
+				killed[0] = System.nanoTime();
+			});
+			this.replaced = old;
+			this.current = promoted;
+			return "cut replication for " + window.toMillis() + " ms, killed the master on port " + old.port()
+					+ ", the replica on port " + promoted.port() + " was promoted "
+					+ Duration.ofNanos(System.nanoTime() - killed[0]).toMillis() + " ms later";
+		}
+
+		@Override
+		public String killMaster() {
+			RedisProcess old = this.cluster.masterOf(this.slot);
+			long killed = System.nanoTime();
+			RedisProcess promoted = this.cluster.killMaster(this.slot);
+			this.replaced = old;
+			this.current = promoted;
+			return "killed the master on port " + old.port() + ", the replica on port " + promoted.port()
+					+ " was promoted " + Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms later";
+		}
+
+		@Override
+		public String migrate() {
+			RedisProcess source = this.cluster.masterOf(this.slot);
+			RedisProcess target = this.cluster.masters()
+				.stream()
+				.filter((master) -> master != source)
+				.findFirst()
+				.orElseThrow();
+			this.cluster.migrateSlot(this.slot, target);
+			this.current = target;
+			return "moved slot " + this.slot + " from the master on port " + source.port() + " to the one on port "
+					+ target.port();
+		}
+
+		@Override
+		public void recover() {
+			if (this.replaced != null) {
+				this.cluster.rejoin(this.replaced);
+				this.replaced = null;
+			}
+		}
+
+		@Override
+		public void close() {
+			this.cluster.close();
 		}
 
 	}

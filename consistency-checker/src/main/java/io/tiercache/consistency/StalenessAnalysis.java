@@ -63,13 +63,14 @@ final class StalenessAnalysis {
 		 * refused), a writer's invalidation that failed waits in its memory until its
 		 * breaker lets it reach Redis again, while another process may already read the
 		 * entries it kills: the fault's length, plus the recovery, plus the trust bound.
-		 * The length of a failover or of a restart from the append-only file is the time
-		 * it took as injected, since Redis is gone until the promotion or the restart. A
-		 * process woken from {@code SIGSTOP} finds the commands it had in flight timed
-		 * out, so the same holds without the length. For a writer killed during a pause,
-		 * the outbox adds the relay's delay; without the outbox its invalidations are
-		 * lost and the bound is the entry's time to live: the checker holds the run to
-		 * what a surviving writer achieves, so that the loss shows.
+		 * The length of a failover, a migration or a restart from the append-only file is
+		 * the time it took as injected, since tiercache's slot has no master (or answers
+		 * {@code MOVED} and {@code ASK}) until the promotion, the migration's end or the
+		 * restart. A process woken from {@code SIGSTOP} finds the commands it had in
+		 * flight timed out, so the same holds without the length. For a writer killed
+		 * during a pause, the outbox adds the relay's delay; without the outbox its
+		 * invalidations are lost and the bound is the entry's time to live: the checker
+		 * holds the run to what a surviving writer achieves, so that the loss shows.
 		 * @param injection the fault as injected, or {@code null} for none
 		 * @return the bound
 		 */
@@ -84,7 +85,7 @@ final class StalenessAnalysis {
 				case SIGSTOP -> this.recovery.plus(this.trust);
 				case KILL_ALL, RESTART, PAUSE, SLEEP, MEMORY, SIGTERM_PAUSE -> outage;
 				case PAUSE_KILL -> this.outbox ? outage.plus(this.relay) : outage;
-				case FAILOVER, AOF_RESTART ->
+				case FAILOVER, AOF_RESTART, MASTER_KILL, MIGRATE ->
 					Duration.ofNanos(injection.end() - injection.start()).plus(this.recovery).plus(this.trust);
 			};
 		}

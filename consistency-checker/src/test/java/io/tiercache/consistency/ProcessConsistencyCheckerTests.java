@@ -23,7 +23,7 @@ class ProcessConsistencyCheckerTests {
 	 * another instance's write of the same item moments later.
 	 */
 	private static final CheckerOptions PROCESSES = new CheckerOptions(3, 3, Duration.ofSeconds(16), 2000, 0.15,
-			List.of(), Duration.ofSeconds(5), false, true, false, false);
+			List.of(), Duration.ofSeconds(5), false, true, false, CheckerOptions.Topology.STANDALONE);
 
 	/** Far below what a healthy run does (tens of thousands), far above a dead one. */
 	private static final long MINIMUM_READS = 5_000;
@@ -69,18 +69,34 @@ class ProcessConsistencyCheckerTests {
 	@Test
 	void sentinelFailoverToAReplicaThatMissedASecondOfInvalidations() {
 		// A failover and the old master's return take several seconds each
-		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.SIGKILL), false, Duration.ofSeconds(24));
+		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.SIGKILL), false, Duration.ofSeconds(24),
+				CheckerOptions.Topology.SENTINEL);
 		assertHealthy(result, Fault.FAILOVER);
 	}
 
-	private ProcessRunResult run(List<Fault> faults, boolean outbox) {
-		return run(faults, outbox, PROCESSES.duration());
+	@Test
+	void clusterFailoversWithAndWithoutLostWritesAndASlotMigration() {
+		// Each failover takes three to four seconds, and the old master's return more.
+		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.MIGRATE, Fault.MASTER_KILL, Fault.PUBSUB_KILL),
+				false, Duration.ofSeconds(40), CheckerOptions.Topology.CLUSTER);
+		String report = result.report();
+		assertThat(result.violations()).as(report).isZero();
+		for (Fault fault : List.of(Fault.FAILOVER, Fault.MIGRATE, Fault.MASTER_KILL)) {
+			assertThat(result.injected(fault)).as(report).isPositive();
+		}
+		assertThat(result.analysis().reads()).as(report).isGreaterThan(MINIMUM_READS);
+		assertThat(result.analysis().failures()).as(report).isZero();
 	}
 
-	private ProcessRunResult run(List<Fault> faults, boolean outbox, Duration duration) {
+	private ProcessRunResult run(List<Fault> faults, boolean outbox) {
+		return run(faults, outbox, PROCESSES.duration(), CheckerOptions.Topology.STANDALONE);
+	}
+
+	private ProcessRunResult run(List<Fault> faults, boolean outbox, Duration duration,
+			CheckerOptions.Topology topology) {
 		CheckerOptions options = new CheckerOptions(PROCESSES.instances(), PROCESSES.threads(), duration,
 				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, PROCESSES.faultInterval(), false, true, outbox,
-				faults.contains(Fault.FAILOVER));
+				topology);
 		ProcessRunResult result = new ProcessRun(options).execute();
 		System.out.println(result.report());
 		return result;
