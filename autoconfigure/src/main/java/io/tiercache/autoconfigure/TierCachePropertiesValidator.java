@@ -97,7 +97,7 @@ final class TierCachePropertiesValidator {
 		// own settings are checked when it is parsed, and those of caches no method
 		// declares once every bean is created (UndeclaredCacheSettingsCheck).
 		// Customizers are left out: their beans are not asked for this early.
-		for (String name : properties.getCaches().keySet()) {
+		for (String name : policy.specs().names()) {
 			try {
 				policy.applySpec(policy.defaultSettings(name)).validate(maxTtl);
 			}
@@ -105,7 +105,7 @@ final class TierCachePropertiesValidator {
 				if (!policy.suitsSomeDeclaration(name)) {
 					List<String> origins = policy.originsOfDefaults(name, ex.settings());
 					throw new TierCacheConfigurationException(
-							"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+							"Invalid " + policy.specs().prefix(name) + ": " + ex.getMessage() + ex.origins(origins),
 							ex.action(origins));
 				}
 			}

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
@@ -50,11 +51,12 @@ class TierCacheRedisConfiguration {
 	TieredStore tierCacheStore(RedisConnectionFactory connectionFactory, TierCacheProperties properties,
 			ValueCodec codec, StoreErrorHandler errorHandler, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<StoreObserver> observer, ObjectProvider<InvalidationOutbox> outbox,
-			ObjectProvider<TierCacheCustomizer> customizers) {
+			ObjectProvider<TierCacheCustomizer> customizers, Environment environment) {
 		requireLettuce(connectionFactory);
 		// Checked with the operation source too, but the application may define its own:
 		// the store's options would then fail naming no property
-		TierCachePropertiesValidator.validate(properties, new CacheSettingsPolicy(properties, customizers));
+		TierCachePropertiesValidator.validate(properties,
+				new CacheSettingsPolicy(properties, environment, customizers));
 		return TieredStore.builder(connectionFactory)
 			.options(storeOptions(properties))
 			.mapper(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper))
@@ -83,8 +85,8 @@ class TierCacheRedisConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TierCacheOperations.class)
 	TierCacheTemplate tierCacheTemplate(TieredStore store, TierCacheProperties properties,
-			ObjectProvider<TierCacheCustomizer> customizers) {
-		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+			ObjectProvider<TierCacheCustomizer> customizers, Environment environment) {
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, environment, customizers);
 		return new TierCacheTemplate(store, policy::forProgrammaticCache);
 	}
 
