@@ -38,7 +38,7 @@ class TierCacheProxyConfiguration {
 		// asked for only when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment).bindOrCreate("tiercache", TierCacheProperties.class);
 		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, environment, customizers);
-		TierCachePropertiesValidator.validate(properties, policy);
+		TierCachePropertiesValidator.validate(properties, environment, policy);
 		return new TierCacheOperationSource(policy.defaults());
 	}
 

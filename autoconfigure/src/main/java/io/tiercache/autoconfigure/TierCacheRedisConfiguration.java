@@ -55,10 +55,10 @@ class TierCacheRedisConfiguration {
 		requireLettuce(connectionFactory);
 		// Checked with the operation source too, but the application may define its own:
 		// the store's options would then fail naming no property
-		TierCachePropertiesValidator.validate(properties,
+		TierCachePropertiesValidator.validate(properties, environment,
 				new CacheSettingsPolicy(properties, environment, customizers));
 		return TieredStore.builder(connectionFactory)
-			.options(storeOptions(properties))
+			.options(storeOptions(properties, environment))
 			.mapper(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper))
 			.codec(codec)
 			.errorHandler(errorHandler)
@@ -91,9 +91,10 @@ class TierCacheRedisConfiguration {
 	}
 
 	/**
-	 * The properties as the store's options: the defaults live in {@link StoreOptions}.
+	 * The properties as the store's options: the defaults live in {@link StoreOptions},
+	 * but for the namespace, which defaults to the application's name.
 	 */
-	static StoreOptions storeOptions(TierCacheProperties properties) {
+	static StoreOptions storeOptions(TierCacheProperties properties, Environment environment) {
 		TierCacheProperties.Redis redis = properties.getRedis();
 		return StoreOptions.builder()
 			.localMaximumSize(properties.getLocal().getMaximumSize())
@@ -101,7 +102,7 @@ class TierCacheRedisConfiguration {
 			.localMaxUnconfirmed(properties.getLocal().getMaxUnconfirmed())
 			.maxTtl(properties.getMaxTtl())
 			.keyPrefix(redis.getKeyPrefix())
-			.namespace(properties.getNamespace())
+			.namespace(properties.resolveNamespace(environment))
 			.commandTimeout(redis.getCommandTimeout())
 			.breaker(redis.getBreaker().getFailureThreshold(), redis.getBreaker().getOpenDuration())
 			.maxValueBytes(redis.getMaxValueSize().toBytes())
