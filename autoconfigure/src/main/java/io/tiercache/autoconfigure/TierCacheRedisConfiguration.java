@@ -3,6 +3,7 @@ package io.tiercache.autoconfigure;
 import io.tiercache.cache.TierCacheOperations;
 import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.interceptor.TierCacheOperationSource;
 import io.tiercache.store.InvalidationOutbox;
 import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.LoggingStoreErrorHandler;
@@ -44,6 +45,13 @@ class TierCacheRedisConfiguration {
 	@ConditionalOnMissingBean(ValueCodec.class)
 	JacksonValueCodec tierCacheValueCodec(ObjectProvider<JsonMapper> jsonMapper) {
 		return new JacksonValueCodec(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CachedValueTypesCheck tierCacheValueTypesCheck(ObjectProvider<TierCacheOperationSource> operationSource,
+			ObjectProvider<ValueCodec> codec) {
+		return new CachedValueTypesCheck(operationSource, codec);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -156,18 +156,29 @@ final class UndeclaredCacheSettingsCheck implements SmartInitializingSingleton, 
 	}
 
 	private Set<String> declaredCaches(TierCacheOperationSource source) {
-		for (String name : this.beanFactory.getBeanDefinitionNames()) {
-			BeanDefinition definition = this.beanFactory.getMergedBeanDefinition(name);
+		parseBeansNotCreated(this.beanFactory, source);
+		return source.cacheNames();
+	}
+
+	/**
+	 * Parse the classes of the beans not created at startup (lazy, or not singletons), so
+	 * that the operation source knows their methods too.
+	 * @param beanFactory the bean factory, every singleton created
+	 * @param source the operation source
+	 * @throws InvalidAnnotationException if an annotation is invalid
+	 */
+	static void parseBeansNotCreated(ConfigurableListableBeanFactory beanFactory, TierCacheOperationSource source) {
+		for (String name : beanFactory.getBeanDefinitionNames()) {
+			BeanDefinition definition = beanFactory.getMergedBeanDefinition(name);
 			if (definition.isAbstract() || (definition.isSingleton() && !definition.isLazyInit())) {
 				// Created already, and parsed by the advisor then
 				continue;
 			}
-			Class<?> type = this.beanFactory.getType(name, false);
+			Class<?> type = beanFactory.getType(name, false);
 			if (type != null) {
 				parse(source, ClassUtils.getUserClass(type));
 			}
 		}
-		return source.cacheNames();
 	}
 
 	private static void parse(TierCacheOperationSource source, Class<?> type) {
