@@ -76,7 +76,10 @@ public class TierCacheProperties {
 	private final Outbox outbox = new Outbox();
 
 	/**
-	 * Per-cache settings, by cache name, that win over annotation attributes.
+	 * Per-cache settings, by cache name, that win over annotation attributes. A name with
+	 * dots, as the default SimpleClassName.method has, is written either way:
+	 * tiercache.caches.PriceService.quote.ttl or
+	 * tiercache.caches[PriceService.quote].ttl.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
