@@ -94,10 +94,12 @@ final class UndeclaredCacheSettingsCheck implements SmartInitializingSingleton, 
 			}
 		}
 		for (String entry : unmatched) {
-			logger.warn("{}.* matches no cache: no @Cached or @Cacheable method declares a cache of that name "
-					+ "(the caches are {}), so it applies only if code names such a cache later, through "
-					+ "TierCacheOperations or a CacheManager. Correct the name: a default name is SimpleClassName.method, "
-					+ "such as tiercache.caches.ProductService.find.ttl", specs.prefix(entry), sorted(declared));
+			logger.warn(
+					"{}.* matches no cache: no @Cached or @Cacheable method declares a cache of that name "
+							+ "(those of @Cached methods are {}), so it applies only if code uses such a cache later, "
+							+ "through TierCacheOperations or a CacheManager. A default cache name is "
+							+ "SimpleClassName.method, set as tiercache.caches.ProductService.find.ttl",
+					specs.prefix(entry), sorted(declared));
 		}
 		for (String property : specs.unknownSettings()) {
 			logger.warn("{} is not a setting of a cache and is ignored: the settings are ttl, jitter, null-ttl, "
