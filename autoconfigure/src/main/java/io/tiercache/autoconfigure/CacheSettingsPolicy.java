@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +16,7 @@ import io.tiercache.store.Jitter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -34,23 +34,46 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 
 	private final Duration maxTtl;
 
-	private final Map<String, CacheSpec> specs;
+	private final CacheSpecs specs;
 
 	private final ObjectProvider<TierCacheCustomizer> customizers;
 
 	/**
-	 * Create a policy.
+	 * Create a policy over the bound {@code tiercache.caches} only.
 	 * @param properties the properties
 	 * @param customizers the customizers, asked for each time a cache is resolved
 	 * @throws TierCacheConfigurationException naming {@code tiercache.default-jitter} if
 	 * it is not a jitter
 	 */
 	CacheSettingsPolicy(TierCacheProperties properties, ObjectProvider<TierCacheCustomizer> customizers) {
+		this(properties, null, customizers);
+	}
+
+	/**
+	 * Create a policy.
+	 * @param properties the properties
+	 * @param environment the environment they were bound from, where the entries of cache
+	 * names with dots, such as {@code tiercache.caches.PriceService.quote.ttl}, are
+	 * looked up; {@code null} for the bound {@code tiercache.caches} only
+	 * @param customizers the customizers, asked for each time a cache is resolved
+	 * @throws TierCacheConfigurationException naming {@code tiercache.default-jitter} if
+	 * it is not a jitter
+	 */
+	CacheSettingsPolicy(TierCacheProperties properties, @Nullable Environment environment,
+			ObjectProvider<TierCacheCustomizer> customizers) {
 		this.defaultTtl = properties.getDefaultTtl();
 		this.defaultJitter = parseJitter("tiercache.default-jitter", properties.getDefaultJitter());
 		this.maxTtl = properties.getMaxTtl();
-		this.specs = properties.getCaches();
+		this.specs = new CacheSpecs(properties.getCaches(), environment);
 		this.customizers = customizers;
+	}
+
+	/**
+	 * The {@code tiercache.caches.<name>} entries this policy applies.
+	 * @return the entries
+	 */
+	CacheSpecs specs() {
+		return this.specs;
 	}
 
 	/**
@@ -106,8 +129,7 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 			result = result.withTtl(spec.getTtl());
 		}
 		if (spec.getJitter() != null) {
-			result = result
-				.withJitter(parseJitter("tiercache.caches." + settings.name() + ".jitter", spec.getJitter()));
+			result = result.withJitter(parseJitter(this.specs.prefix(settings.name()) + ".jitter", spec.getJitter()));
 		}
 		if (spec.getNullTtl() != null) {
 			Duration nullTtl = spec.getNullTtl();
@@ -169,7 +191,7 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 	 */
 	boolean suitsSomeDeclaration(String name) {
 		CacheSpec spec = this.specs.get(name);
-		Jitter jitter = (spec != null) ? parseJitter("tiercache.caches." + name + ".jitter", spec.getJitter())
+		Jitter jitter = (spec != null) ? parseJitter(this.specs.prefix(name) + ".jitter", spec.getJitter())
 				: Jitter.NONE;
 		CacheSettings lenient = applySpec(
 				new CacheSettings(name, shortestTtlFor(jitter), Jitter.NONE, null, true, true, Duration.ZERO));
@@ -204,14 +226,14 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 		catch (CacheSettings.InvalidSettingsException ex) {
 			List<String> origins = originsOfDefaults(name, ex.settings(), true);
 			throw new TierCacheConfigurationException(
-					"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+					"Invalid " + this.specs.prefix(name) + ": " + ex.getMessage() + ex.origins(origins),
 					ex.action(origins));
 		}
 	}
 
 	@Override
 	public boolean configures(String cacheName) {
-		return this.specs.containsKey(cacheName);
+		return this.specs.get(cacheName) != null;
 	}
 
 	@Override
@@ -222,7 +244,7 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 		}
 		CacheSpec spec = this.specs.get(declared.name());
 		String property = (spec != null) ? specProperty(spec, setting) : null;
-		return (property != null) ? "tiercache.caches." + declared.name() + "." + property : null;
+		return (property != null) ? this.specs.prefix(declared.name()) + "." + property : null;
 	}
 
 	/**
@@ -243,7 +265,7 @@ final class CacheSettingsPolicy implements UnaryOperator<CacheSettings>, Setting
 		for (String setting : settings) {
 			String property = (spec != null) ? specProperty(spec, setting) : null;
 			String override = withCustomizers ? overriddenBy(defaultSettings(name), setting)
-					: (property != null) ? "tiercache.caches." + name + "." + property : null;
+					: (property != null) ? this.specs.prefix(name) + "." + property : null;
 			origins.add((override != null) ? override : defaultProperty(setting));
 		}
 		return origins;

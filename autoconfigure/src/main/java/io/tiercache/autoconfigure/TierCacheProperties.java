@@ -10,6 +10,8 @@ import io.tiercache.store.StoreOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -20,16 +22,20 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("tiercache")
 public class TierCacheProperties {
 
+	static final String APPLICATION_NAME = "spring.application.name";
+
 	/**
 	 * Whether to enable tiercache. When disabled, annotated methods run uncached.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Namespace of every key and channel. Bump it after changing the shape of cached
-	 * values to cut over to a fresh keyspace without a flush.
+	 * Namespace of every key and channel: applications with the same one share entries
+	 * and invalidations. Defaults to spring.application.name when it is set, otherwise
+	 * "v1". Bump it after changing the shape of cached values to cut over to a fresh
+	 * keyspace without a flush.
 	 */
-	private String namespace = StoreOptions.DEFAULT_NAMESPACE;
+	private @Nullable String namespace;
 
 	/**
 	 * Time to live of entries whose annotation sets none.
@@ -70,7 +76,10 @@ public class TierCacheProperties {
 	private final Outbox outbox = new Outbox();
 
 	/**
-	 * Per-cache settings, by cache name, that win over annotation attributes.
+	 * Per-cache settings, by cache name, that win over annotation attributes. A name with
+	 * dots, as the default SimpleClassName.method has, is written either way:
+	 * tiercache.caches.PriceService.quote.ttl or
+	 * tiercache.caches[PriceService.quote].ttl.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
 
@@ -82,12 +91,32 @@ public class TierCacheProperties {
 		this.enabled = enabled;
 	}
 
-	public String getNamespace() {
+	public @Nullable String getNamespace() {
 		return this.namespace;
 	}
 
-	public void setNamespace(String namespace) {
+	public void setNamespace(@Nullable String namespace) {
 		this.namespace = namespace;
+	}
+
+	/**
+	 * The namespace in use: {@code tiercache.namespace} if set, otherwise
+	 * {@code spring.application.name} if set, otherwise {@code v1}.
+	 * @param environment the environment holding {@code spring.application.name}, or
+	 * {@code null} if there is none
+	 * @return the namespace, not checked
+	 */
+	String resolveNamespace(@Nullable Environment environment) {
+		if (this.namespace != null) {
+			return this.namespace;
+		}
+		String applicationName = applicationName(environment);
+		return (applicationName != null) ? applicationName : StoreOptions.DEFAULT_NAMESPACE;
+	}
+
+	static @Nullable String applicationName(@Nullable Environment environment) {
+		String name = (environment != null) ? environment.getProperty(APPLICATION_NAME) : null;
+		return StringUtils.hasText(name) ? name : null;
 	}
 
 	public Duration getDefaultTtl() {

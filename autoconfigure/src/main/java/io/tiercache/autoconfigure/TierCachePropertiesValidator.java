@@ -8,6 +8,7 @@ import io.tiercache.cache.SpringCacheValueCodec;
 import io.tiercache.store.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -34,9 +35,23 @@ final class TierCachePropertiesValidator {
 	 * @throws TierCacheConfigurationException naming the first invalid property
 	 */
 	static void validate(TierCacheProperties properties, CacheSettingsPolicy policy) {
+		validate(properties, null, policy);
+	}
+
+	/**
+	 * Check the properties, and the application name when the namespace defaults to it.
+	 * @param properties the properties
+	 * @param environment the environment holding {@code spring.application.name}, or
+	 * {@code null} if there is none
+	 * @param policy the policy over these properties, which applies
+	 * {@code tiercache.caches.<name>.*} to the defaults
+	 * @throws TierCacheConfigurationException naming the first invalid property
+	 */
+	static void validate(TierCacheProperties properties, @Nullable Environment environment,
+			CacheSettingsPolicy policy) {
 		Duration maxTtl = properties.getMaxTtl();
 		positive("tiercache.max-ttl", maxTtl);
-		keyPart("tiercache.namespace", properties.getNamespace());
+		validateNamespace(properties, environment);
 		validateDefaults(policy, maxTtl);
 		if (properties.getLocal().getMaximumSize() < 0) {
 			throw invalid("tiercache.local.maximum-size", properties.getLocal().getMaximumSize(),
@@ -97,7 +112,7 @@ final class TierCachePropertiesValidator {
 		// own settings are checked when it is parsed, and those of caches no method
 		// declares once every bean is created (UndeclaredCacheSettingsCheck).
 		// Customizers are left out: their beans are not asked for this early.
-		for (String name : properties.getCaches().keySet()) {
+		for (String name : policy.specs().names()) {
 			try {
 				policy.applySpec(policy.defaultSettings(name)).validate(maxTtl);
 			}
@@ -105,7 +120,7 @@ final class TierCachePropertiesValidator {
 				if (!policy.suitsSomeDeclaration(name)) {
 					List<String> origins = policy.originsOfDefaults(name, ex.settings());
 					throw new TierCacheConfigurationException(
-							"Invalid tiercache.caches." + name + ": " + ex.getMessage() + ex.origins(origins),
+							"Invalid " + policy.specs().prefix(name) + ": " + ex.getMessage() + ex.origins(origins),
 							ex.action(origins));
 				}
 			}
@@ -167,6 +182,25 @@ final class TierCachePropertiesValidator {
 			throw new TierCacheConfigurationException(
 					"Invalid tiercache.default-ttl and tiercache.default-jitter: " + ex.getMessage(),
 					ex.action(origins));
+		}
+	}
+
+	private static void validateNamespace(TierCacheProperties properties, @Nullable Environment environment) {
+		if (properties.getNamespace() != null) {
+			keyPart("tiercache.namespace", properties.getNamespace());
+			return;
+		}
+		String applicationName = TierCacheProperties.applicationName(environment);
+		if (applicationName != null && (applicationName.indexOf('{') >= 0 || applicationName.indexOf('}') >= 0)) {
+			// Not rewritten: the namespace decides which applications share entries, so
+			// it is never one that nobody wrote
+			throw new TierCacheConfigurationException(
+					"Invalid " + TierCacheProperties.APPLICATION_NAME + " '" + applicationName
+							+ "' as tiercache's namespace, which defaults to it: it must not contain '{' "
+							+ "or '}' (the keys' Redis Cluster hash tag is made of it)",
+					"Set tiercache.namespace to a value without braces, such as the application name without them "
+							+ "(applications with the same namespace share entries and invalidations), or rename "
+							+ "the application.");
 		}
 	}
 

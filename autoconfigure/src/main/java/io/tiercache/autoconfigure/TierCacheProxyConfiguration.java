@@ -37,8 +37,8 @@ class TierCacheProxyConfiguration {
 		// creator, before the properties bean could be post-processed. Customizers are
 		// asked for only when the first annotation is parsed.
 		TierCacheProperties properties = Binder.get(environment).bindOrCreate("tiercache", TierCacheProperties.class);
-		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
-		TierCachePropertiesValidator.validate(properties, policy);
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, environment, customizers);
+		TierCachePropertiesValidator.validate(properties, environment, policy);
 		return new TierCacheOperationSource(policy.defaults());
 	}
 
@@ -49,8 +49,8 @@ class TierCacheProxyConfiguration {
 	@ConditionalOnMissingBean
 	static UndeclaredCacheSettingsCheck tierCacheUndeclaredCacheSettingsCheck(
 			ObjectProvider<TierCacheProperties> properties, ObjectProvider<TierCacheCustomizer> customizers,
-			ObjectProvider<TierCacheOperationSource> operationSource) {
-		return new UndeclaredCacheSettingsCheck(properties, customizers, operationSource);
+			ObjectProvider<TierCacheOperationSource> operationSource, Environment environment) {
+		return new UndeclaredCacheSettingsCheck(properties, customizers, operationSource, environment);
 	}
 
 	@Bean

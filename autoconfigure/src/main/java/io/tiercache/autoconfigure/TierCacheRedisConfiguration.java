@@ -3,6 +3,7 @@ package io.tiercache.autoconfigure;
 import io.tiercache.cache.TierCacheOperations;
 import io.tiercache.cache.TierCacheTemplate;
 import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.interceptor.TierCacheOperationSource;
 import io.tiercache.store.InvalidationOutbox;
 import io.tiercache.store.JacksonValueCodec;
 import io.tiercache.store.LoggingStoreErrorHandler;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
@@ -45,18 +47,26 @@ class TierCacheRedisConfiguration {
 		return new JacksonValueCodec(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper));
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	CachedValueTypesCheck tierCacheValueTypesCheck(ObjectProvider<TierCacheOperationSource> operationSource,
+			ObjectProvider<ValueCodec> codec) {
+		return new CachedValueTypesCheck(operationSource, codec);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	TieredStore tierCacheStore(RedisConnectionFactory connectionFactory, TierCacheProperties properties,
 			ValueCodec codec, StoreErrorHandler errorHandler, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<StoreObserver> observer, ObjectProvider<InvalidationOutbox> outbox,
-			ObjectProvider<TierCacheCustomizer> customizers) {
+			ObjectProvider<TierCacheCustomizer> customizers, Environment environment) {
 		requireLettuce(connectionFactory);
 		// Checked with the operation source too, but the application may define its own:
 		// the store's options would then fail naming no property
-		TierCachePropertiesValidator.validate(properties, new CacheSettingsPolicy(properties, customizers));
+		TierCachePropertiesValidator.validate(properties, environment,
+				new CacheSettingsPolicy(properties, environment, customizers));
 		return TieredStore.builder(connectionFactory)
-			.options(storeOptions(properties))
+			.options(storeOptions(properties, environment))
 			.mapper(jsonMapper.getIfAvailable(TierCacheRedisConfiguration::defaultMapper))
 			.codec(codec)
 			.errorHandler(errorHandler)
@@ -83,15 +93,16 @@ class TierCacheRedisConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TierCacheOperations.class)
 	TierCacheTemplate tierCacheTemplate(TieredStore store, TierCacheProperties properties,
-			ObjectProvider<TierCacheCustomizer> customizers) {
-		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, customizers);
+			ObjectProvider<TierCacheCustomizer> customizers, Environment environment) {
+		CacheSettingsPolicy policy = new CacheSettingsPolicy(properties, environment, customizers);
 		return new TierCacheTemplate(store, policy::forProgrammaticCache);
 	}
 
 	/**
-	 * The properties as the store's options: the defaults live in {@link StoreOptions}.
+	 * The properties as the store's options: the defaults live in {@link StoreOptions},
+	 * but for the namespace, which defaults to the application's name.
 	 */
-	static StoreOptions storeOptions(TierCacheProperties properties) {
+	static StoreOptions storeOptions(TierCacheProperties properties, Environment environment) {
 		TierCacheProperties.Redis redis = properties.getRedis();
 		return StoreOptions.builder()
 			.localMaximumSize(properties.getLocal().getMaximumSize())
@@ -99,7 +110,7 @@ class TierCacheRedisConfiguration {
 			.localMaxUnconfirmed(properties.getLocal().getMaxUnconfirmed())
 			.maxTtl(properties.getMaxTtl())
 			.keyPrefix(redis.getKeyPrefix())
-			.namespace(properties.getNamespace())
+			.namespace(properties.resolveNamespace(environment))
 			.commandTimeout(redis.getCommandTimeout())
 			.breaker(redis.getBreaker().getFailureThreshold(), redis.getBreaker().getOpenDuration())
 			.maxValueBytes(redis.getMaxValueSize().toBytes())

@@ -3,7 +3,9 @@ package io.tiercache.interceptor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -111,6 +113,19 @@ public class TierCacheOperationSource {
 	 */
 	public Set<String> cacheNames() {
 		return Set.copyOf(this.operationsByCacheName.keySet());
+	}
+
+	/**
+	 * The {@code @Cached} operations parsed so far, one per method and target class.
+	 * @return the operations
+	 */
+	public List<CachedOperation> cachedOperations() {
+		return this.operationsCache.values()
+			.stream()
+			.map(MethodOperations::cached)
+			.filter(Objects::nonNull)
+			.distinct()
+			.toList();
 	}
 
 	MethodOperations getOperations(Method method, @Nullable Class<?> targetClass) {

@@ -1,6 +1,9 @@
 package io.tiercache.store;
 
+import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.HashSet;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
@@ -11,6 +14,7 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -51,6 +55,68 @@ public final class JacksonValueCodec implements ValueCodec {
 			.build();
 	}
 
+	/**
+	 * What of a declared type this codec cannot read back as it was written, found by
+	 * walking the type, its containers' elements and its records' components. An abstract
+	 * class or interface that Jackson cannot construct (no type information such as
+	 * {@code @JsonTypeInfo}, no deserializer or concrete type of its own) never reads
+	 * back at all; where the type leaves {@code Object} open, a value reads back as what
+	 * JSON has (maps, lists, strings, numbers, booleans), not as the class it was.
+	 * @param type the declared (generic) type of the values
+	 * @return what was found
+	 */
+	public TypeCheck check(Type type) {
+		TypeCheck found = new TypeCheck(null, null);
+		return walk(this.mapper.constructType(type), new HashSet<>(), found);
+	}
+
+	private TypeCheck walk(JavaType type, Set<JavaType> seen, TypeCheck found) {
+		Class<?> raw = type.getRawClass();
+		if (found.unconstructible() != null || !seen.add(type)) {
+			return found;
+		}
+		if (raw == Object.class) {
+			return (found.untyped() != null) ? found : new TypeCheck(null, type);
+		}
+		if (type.isContainerType() || type.isReferenceType()) {
+			// Map keys are read from JSON names, whatever their type
+			JavaType content = type.isReferenceType() ? type.getReferencedType() : type.getContentType();
+			return (content != null) ? walk(content, seen, found) : found;
+		}
+		if (raw.isPrimitive() || raw.isEnum() || raw.getName().startsWith("java.")) {
+			// Jackson reads these itself, or as Object (Serializable, Comparable)
+			return found;
+		}
+		if (type.isAbstract()) {
+			return constructible(type) ? found : new TypeCheck(type, found.untyped());
+		}
+		TypeCheck result = found;
+		if (raw.isRecord()) {
+			for (RecordComponent component : raw.getRecordComponents()) {
+				result = walk(
+						this.mapper.getTypeFactory().resolveMemberType(component.getGenericType(), type.getBindings()),
+						seen, result);
+			}
+		}
+		return result;
+	}
+
+	// An abstract type Jackson has nothing to build from fails on any input as a bad
+	// definition; with type information or a deserializer of its own, the empty object
+	// fails otherwise or is read
+	private boolean constructible(JavaType type) {
+		try {
+			this.mapper.readerFor(type).readValue("{}");
+			return true;
+		}
+		catch (InvalidDefinitionException ex) {
+			return false;
+		}
+		catch (RuntimeException ex) {
+			return true;
+		}
+	}
+
 	@Override
 	public Bound bind(Type type) {
 		JavaType javaType = this.mapper.constructType(type);
@@ -65,10 +131,28 @@ public final class JacksonValueCodec implements ValueCodec {
 
 			@Override
 			public @Nullable Object decode(byte[] bytes) {
-				return reader.readValue(bytes);
+				try {
+					return reader.readValue(bytes);
+				}
+				catch (InvalidDefinitionException ex) {
+					// The type, not the entry, is at fault: no payload would ever do
+					throw new UnreadableTypeException(
+							"Cannot read any value as " + type.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+				}
 			}
 
 		};
+	}
+
+	/**
+	 * What {@link #check(Type)} found.
+	 *
+	 * @param unconstructible the first abstract class or interface that cannot be read
+	 * back, or {@code null}
+	 * @param untyped the first place left as {@code Object}, or {@code null}
+	 */
+	public record TypeCheck(@Nullable JavaType unconstructible, @Nullable JavaType untyped) {
+
 	}
 
 }

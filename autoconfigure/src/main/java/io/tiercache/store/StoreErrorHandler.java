@@ -35,6 +35,16 @@ public interface StoreErrorHandler {
 		 * called.
 		 */
 		DECODE("Cannot decode an entry of cache '%s' (changed value type? bump tiercache.namespace); it was removed"),
+		/**
+		 * An entry read from Redis cannot be decoded because nothing can be read as the
+		 * cache's declared type (an interface or abstract class without type
+		 * information): it was removed and the method called, as it will be at every
+		 * read.
+		 */
+		UNREADABLE_TYPE("Cannot decode an entry of cache '%s': its declared type cannot be constructed from JSON (an"
+				+ " interface or abstract class without type information), so no entry of it is ever read; declare a"
+				+ " concrete class or a record, or give the type Jackson's @JsonTypeInfo and @JsonSubTypes; it was"
+				+ " removed"),
 		/** Storing a loaded value failed: it was returned but not cached. */
 		STORE("Cannot cache a result of cache '%s'; it was returned but not cached"),
 		/** A background refresh failed: the old value is served until it expires. */

@@ -291,7 +291,9 @@ public final class TieredCache {
 			value = this.codec.decode(envelope.payload());
 		}
 		catch (RuntimeException ex) {
-			this.context.errorHandler().handleCacheError(this.settings.name(), CacheFailure.DECODE, ex);
+			this.context.errorHandler()
+				.handleCacheError(this.settings.name(), (ex instanceof ValueCodec.UnreadableTypeException)
+						? CacheFailure.UNREADABLE_TYPE : CacheFailure.DECODE, ex);
 			this.observer.remoteUndecodable();
 			this.context.redis().unlink(call.entryKey);
 			return MISS;

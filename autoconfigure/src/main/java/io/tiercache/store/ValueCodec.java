@@ -40,4 +40,22 @@ public interface ValueCodec {
 
 	}
 
+	/**
+	 * Thrown by {@link Bound#decode} when no bytes could ever be read as the type, such
+	 * as an interface that the codec cannot construct without type information: the entry
+	 * is not older than its class, and a new namespace would not help.
+	 */
+	class UnreadableTypeException extends IllegalStateException {
+
+		/**
+		 * Create an exception.
+		 * @param message what cannot be read
+		 * @param cause the codec's own failure
+		 */
+		public UnreadableTypeException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
 }

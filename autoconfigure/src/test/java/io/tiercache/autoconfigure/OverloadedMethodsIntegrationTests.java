@@ -10,6 +10,8 @@ import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -89,9 +91,11 @@ class OverloadedMethodsIntegrationTests {
 		});
 	}
 
-	@Test
-	void perCachePropertiesOfTheNameOverloadsNoLongerHaveFailStartup() {
-		this.contextRunner.withPropertyValues("tiercache.caches[OverloadsService.find].ttl=5m").run((context) -> {
+	@ParameterizedTest
+	@ValueSource(strings = { "tiercache.caches[OverloadsService.find].ttl=5m",
+			"tiercache.caches.OverloadsService.find.ttl=5m" })
+	void perCachePropertiesOfTheNameOverloadsNoLongerHaveFailStartup(String property) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContainingAll(OverloadsService.class.getName() + ".find(",

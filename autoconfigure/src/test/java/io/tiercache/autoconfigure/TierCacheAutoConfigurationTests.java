@@ -103,7 +103,7 @@ class TierCacheAutoConfigurationTests {
 			assertThat(context.getBean(TieredStore.class).redis().keys().base()).isEqualTo("{tc:v1}:");
 			TierCacheProperties properties = context.getBean(TierCacheProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
-			assertThat(properties.getNamespace()).isEqualTo("v1");
+			assertThat(properties.getNamespace()).as("unset: the store uses v1 without an application name").isNull();
 			assertThat(properties.getDefaultTtl()).isEqualTo(Duration.ofHours(1));
 			assertThat(properties.getDefaultJitter()).isEmpty();
 			assertThat(properties.getMaxTtl()).isEqualTo(Duration.ofDays(1));

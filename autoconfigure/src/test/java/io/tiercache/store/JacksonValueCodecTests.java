@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 
 /**
@@ -49,6 +50,25 @@ class JacksonValueCodecTests {
 		assertRoundTrip("count", 42L);
 		assertRoundTrip("flag", true);
 		assertRoundTrip("product", null);
+	}
+
+	@Test
+	void aTypeJacksonCannotConstructIsFoundAndItsDecodeBlamesTheType() throws Exception {
+		assertThat(this.codec.check(Shape.class).unconstructible().getRawClass()).isEqualTo(Shape.class);
+		assertThat(this.codec.check(returnType("shapes")).unconstructible().getRawClass()).isEqualTo(Shape.class);
+		assertThat(this.codec.check(Drawing.class).unconstructible().getRawClass()).isEqualTo(Shape.class);
+		assertThat(this.codec.check(Product.class)).isEqualTo(new JacksonValueCodec.TypeCheck(null, null));
+		assertThatExceptionOfType(ValueCodec.UnreadableTypeException.class)
+			.isThrownBy(() -> this.codec.bind(Shape.class).decode("{\"sides\":3}".getBytes(StandardCharsets.UTF_8)))
+			.withMessageContaining(Shape.class.getName());
+	}
+
+	@Test
+	void whereATypeLeavesObjectOpenIsFound() throws Exception {
+		assertThat(this.codec.check(returnType("attributes")).untyped().getRawClass()).isEqualTo(Object.class);
+		assertThat(this.codec.check(Object.class).untyped()).isNotNull();
+		assertThat(this.codec.check(List.class).untyped()).as("a raw list").isNotNull();
+		assertThat(this.codec.check(returnType("instants"))).isEqualTo(new JacksonValueCodec.TypeCheck(null, null));
 	}
 
 	@Test
@@ -151,6 +171,21 @@ class JacksonValueCodecTests {
 
 		Object anything();
 
+		List<Shape> shapes();
+
+		Map<String, Object> attributes();
+
+		Optional<List<Instant>> instants();
+
+	}
+
+	interface Shape {
+
+		int getSides();
+
+	}
+
+	record Drawing(String title, Shape shape) {
 	}
 
 }

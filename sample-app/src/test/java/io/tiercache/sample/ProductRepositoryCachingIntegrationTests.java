@@ -76,11 +76,12 @@ class ProductRepositoryCachingIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static final String ENTRY_PREFIX = "{tc:v1}:e:";
+	// The namespace is the application's name, spring.application.name
+	private static final String ENTRY_PREFIX = "{tc:tiercache-sample}:e:";
 
-	private static final String TAG_PREFIX = "{tc:v1}:t:";
+	private static final String TAG_PREFIX = "{tc:tiercache-sample}:t:";
 
-	private static final String SEQ = "{tc:v1}:seq";
+	private static final String SEQ = "{tc:tiercache-sample}:seq";
 
 	@RegisterExtension
 	static final RedisServerExtension sharedRedis = new RedisServerExtension();
