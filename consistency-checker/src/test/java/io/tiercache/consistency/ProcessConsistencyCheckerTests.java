@@ -68,9 +68,13 @@ class ProcessConsistencyCheckerTests {
 
 	@Test
 	void sentinelFailoverToAReplicaThatMissedASecondOfInvalidations() {
-		// A failover and the old master's return take several seconds each
-		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.SIGKILL), false, Duration.ofSeconds(24),
-				CheckerOptions.Topology.SENTINEL);
+		// A failover and the old master's return take several seconds each. The kill
+		// comes
+		// well after the promotion: an instance killed while Lettuce has not yet
+		// reconnected to the new master dies with its queued invalidations, a loss only
+		// the outbox prevents (pause-kill shows it).
+		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.SIGKILL), false, Duration.ofSeconds(40),
+				Duration.ofSeconds(8), CheckerOptions.Topology.SENTINEL);
 		assertHealthy(result, Fault.FAILOVER);
 	}
 
@@ -78,7 +82,7 @@ class ProcessConsistencyCheckerTests {
 	void clusterFailoversWithAndWithoutLostWritesAndASlotMigration() {
 		// Each failover takes three to four seconds, and the old master's return more.
 		ProcessRunResult result = run(List.of(Fault.FAILOVER, Fault.MIGRATE, Fault.MASTER_KILL, Fault.PUBSUB_KILL),
-				false, Duration.ofSeconds(40), CheckerOptions.Topology.CLUSTER);
+				false, Duration.ofSeconds(40), PROCESSES.faultInterval(), CheckerOptions.Topology.CLUSTER);
 		String report = result.report();
 		assertThat(result.violations()).as(report).isZero();
 		for (Fault fault : List.of(Fault.FAILOVER, Fault.MIGRATE, Fault.MASTER_KILL)) {
@@ -89,14 +93,13 @@ class ProcessConsistencyCheckerTests {
 	}
 
 	private ProcessRunResult run(List<Fault> faults, boolean outbox) {
-		return run(faults, outbox, PROCESSES.duration(), CheckerOptions.Topology.STANDALONE);
+		return run(faults, outbox, PROCESSES.duration(), PROCESSES.faultInterval(), CheckerOptions.Topology.STANDALONE);
 	}
 
-	private ProcessRunResult run(List<Fault> faults, boolean outbox, Duration duration,
+	private ProcessRunResult run(List<Fault> faults, boolean outbox, Duration duration, Duration faultInterval,
 			CheckerOptions.Topology topology) {
 		CheckerOptions options = new CheckerOptions(PROCESSES.instances(), PROCESSES.threads(), duration,
-				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, PROCESSES.faultInterval(), false, true, outbox,
-				topology);
+				PROCESSES.keyspace(), PROCESSES.writeRatio(), faults, faultInterval, false, true, outbox, topology);
 		ProcessRunResult result = new ProcessRun(options).execute();
 		System.out.println(result.report());
 		return result;
