@@ -213,7 +213,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		// them; nothing done there waits on Redis: the baseline is read on the check
 		// thread.
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "tiercache-checks"));
-		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+		this.trust.distrustUntilFirstSubscription();
 		this.trust.requireConfirmation();
 	}
 

@@ -68,9 +68,20 @@ public final class LocalTrust {
 	public enum DistrustCause {
 
 		/** Redis cannot be reached: invalidations made elsewhere cannot be heard. */
-		REDIS_UNREACHABLE,
+		REDIS_UNREACHABLE("Redis answers again"),
 		/** The invalidation channel's subscription is not confirmed. */
-		UNSUBSCRIBED
+		UNSUBSCRIBED("the invalidation channel subscription is confirmed");
+
+		private final String resolution;
+
+		DistrustCause(String resolution) {
+			this.resolution = resolution;
+		}
+
+		/** What lifts the cause, in the words of a log line. */
+		public String resolution() {
+			return this.resolution;
+		}
 
 	}
 
@@ -407,23 +418,61 @@ public final class LocalTrust {
 			if (cause == DistrustCause.REDIS_UNREACHABLE) {
 				logger.warn("Local tier bypassed: Redis is unreachable");
 			}
-			else {
-				logger.info("Local tier bypassed until the invalidation channel subscription is confirmed");
+			else if (this.trustedOnce) {
+				logger.info("Local tier bypassed until the invalidation channel subscription is confirmed again");
 			}
-			clear(ClearReason.DISCONNECT);
+			clear(ClearReason.DISCONNECT, this.trustedOnce);
 		}
 	}
 
 	/**
-	 * Lift a cause of distrust; the local tier is cleared before it is served again.
+	 * Stop serving the local tier until the first subscription is confirmed, as a
+	 * subscriber does when it is created: neither this nor that first confirmation is a
+	 * disconnect to log or count, since nothing was served locally before it.
+	 */
+	public void distrustUntilFirstSubscription() {
+		synchronized (this) {
+			this.trustedOnce = false;
+			changeDistrust(DistrustCause.UNSUBSCRIBED, true);
+		}
+		clear(ClearReason.DISCONNECT, false);
+	}
+
+	/**
+	 * Lift a cause of distrust; the local tier is cleared before it is served again. The
+	 * first time every cause is lifted (the first subscription) is not counted as a
+	 * disconnect: nothing was ever served locally before it.
 	 * @param cause the cause
 	 */
 	public void restoreTrust(DistrustCause cause) {
-		if (changeDistrust(cause, false)) {
-			logger.info("Local tier cleared and trusted again: {} resolved", cause);
+		boolean first;
+		synchronized (this) {
+			if (!changeDistrust(cause, false)) {
+				return;
+			}
+			first = !this.trustedOnce && this.distrust == 0;
+			if (first) {
+				this.trustedOnce = true;
+			}
+		}
+		if (first) {
+			logger.info("Local tier in use: {}", cause.resolution());
+			clear(ClearReason.DISCONNECT, false);
+		}
+		else if (this.trustedOnce) {
+			logger.info("Local tier cleared and in use again: {}", cause.resolution());
 			clear(ClearReason.DISCONNECT);
 		}
+		else {
+			clear(ClearReason.DISCONNECT, false);
+		}
 	}
+
+	/**
+	 * Whether the local tier was trusted since {@link #distrustUntilFirstSubscription()}
+	 * (or since it was created, without a subscriber); guarded by this for writes.
+	 */
+	private volatile boolean trustedOnce = true;
 
 	private synchronized boolean changeDistrust(DistrustCause cause, boolean set) {
 		int bit = 1 << cause.ordinal();
@@ -442,14 +491,26 @@ public final class LocalTrust {
 	 * @param reason why
 	 */
 	public void clear(ClearReason reason) {
+		clear(reason, true);
+	}
+
+	/**
+	 * Drop every local entry; {@code told} says whether the clear listeners hear of it
+	 * (and the clear counter counts it). Before the local tier was first trusted it held
+	 * nothing that was ever served, and the generation alone keeps what it may hold from
+	 * being served: not a disconnect to report.
+	 */
+	private void clear(ClearReason reason, boolean told) {
 		if (!this.checks) {
 			return;
 		}
 		long before = this.ticker.read();
 		this.generation.incrementAndGet();
 		confirm(before);
-		for (ClearListener listener : this.clearListeners) {
-			listener.onClear(reason);
+		if (told) {
+			for (ClearListener listener : this.clearListeners) {
+				listener.onClear(reason);
+			}
 		}
 	}
 

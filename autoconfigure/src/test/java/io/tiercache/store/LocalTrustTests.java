@@ -265,6 +265,32 @@ class LocalTrustTests {
 		assertThat(this.clears).contains(ClearReason.DISCONNECT);
 	}
 
+	@Test
+	void theFirstSubscriptionIsNotADisconnectButEveryLaterLossIs() {
+		LocalEntry early = entry();
+		this.trust.distrustUntilFirstSubscription();
+		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
+		assertThat(this.clears).as("a clean start reports no disconnect").isEmpty();
+		assertThat(this.trust.trusted()).isTrue();
+		assertThat(early.isServable(this.trust)).as("nothing from before is served").isFalse();
+		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
+		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
+		assertThat(this.clears).containsExactly(ClearReason.DISCONNECT, ClearReason.DISCONNECT);
+	}
+
+	@Test
+	void redisUnreachableBeforeTheFirstSubscriptionIsNotADisconnectEither() {
+		this.trust.distrustUntilFirstSubscription();
+		this.trust.distrust(DistrustCause.REDIS_UNREACHABLE);
+		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
+		assertThat(this.trust.trusted()).isFalse();
+		this.trust.restoreTrust(DistrustCause.REDIS_UNREACHABLE);
+		assertThat(this.trust.trusted()).isTrue();
+		assertThat(this.clears).isEmpty();
+		this.trust.distrust(DistrustCause.REDIS_UNREACHABLE);
+		assertThat(this.clears).containsExactly(ClearReason.DISCONNECT);
+	}
+
 	private LocalEntry entry() {
 		return new LocalEntry("v", 5, new TagState[] { this.tags.state("product:1") }, this.trust.generation(), 1);
 	}
