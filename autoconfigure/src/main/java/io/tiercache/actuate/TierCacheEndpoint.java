@@ -1,11 +1,14 @@
 package io.tiercache.actuate;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import io.tiercache.redis.RedisTier;
 import io.tiercache.store.CacheSettings;
@@ -30,16 +33,20 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code tiercache} actuator endpoint. Unlike Boot's {@code caches} endpoint, what it
  * changes, it changes on every instance:
  * <ul>
- * <li>{@code GET /actuator/tiercache}: this instance's state and every cache with its
- * effective settings and live figures; {@code GET /actuator/tiercache/{cache}}: one
- * cache.</li>
+ * <li>{@code GET /actuator/tiercache}: this instance's state and every cache it knows
+ * (those its {@code @Cached} methods declare, and those it has used) with its effective
+ * settings and live figures; {@code GET /actuator/tiercache/{cache}}: one cache, 404 for
+ * a cache it does not know.</li>
  * <li>{@code POST /actuator/tiercache} with {@code {"tags": "product:42,category:7"}}:
- * invalidates the tags (separated by commas, at most {@link #MAX_TAGS}) everywhere,
- * through the same path as {@code @InvalidatesTags}.</li>
- * <li>{@code DELETE /actuator/tiercache/{cache}}: clears the cache on every instance, by
- * invalidating the tag that every entry of the cache carries (its local tier everywhere,
- * and its Redis entries, which the next call reloads);
- * {@code DELETE /actuator/tiercache}: every cache this instance has used.</li>
+ * invalidates the tags (at most {@link #MAX_TAGS}) everywhere, through the same path as
+ * {@code @InvalidatesTags}. Over the web the value is one string, which Boot's conversion
+ * splits at commas (the actuator reads a body as a map of strings); over JMX it may be a
+ * list.</li>
+ * <li>{@code DELETE /actuator/tiercache/{cache}}: clears a cache this instance knows on
+ * every instance, by invalidating the tag that every entry of the cache carries (its
+ * local tier everywhere, and its Redis entries, which the next call reloads); {@code 400}
+ * for a cache it does not know, as {@code GET} answers 404;
+ * {@code DELETE /actuator/tiercache}: every cache it knows.</li>
  * </ul>
  * Like every endpoint but {@code health}, it is not exposed over HTTP unless
  * {@code management.endpoints.web.exposure.include} names it.
@@ -52,68 +59,86 @@ public class TierCacheEndpoint {
 	/** Most tags one {@code POST} may invalidate: each one is a key in Redis. */
 	public static final int MAX_TAGS = 1000;
 
+	/** The {@code nullTtl} of a cache that does not cache absent values. */
+	public static final String NOT_CACHED = "not cached";
+
 	private final TieredStore store;
 
 	private final RedisTier redis;
 
 	private final StoreObserver observer;
 
+	private final Supplier<Map<String, CacheSettings>> declared;
+
 	/**
-	 * Create the endpoint.
+	 * Create the endpoint, knowing only the caches used so far.
 	 * @param store the store
 	 * @param redis the shared tier, for this instance's id
 	 * @param observer the store's observer, for figures it keeps
 	 */
 	public TierCacheEndpoint(TieredStore store, RedisTier redis, StoreObserver observer) {
+		this(store, redis, observer, Map::of);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param store the store
+	 * @param redis the shared tier, for this instance's id
+	 * @param observer the store's observer, for figures it keeps
+	 * @param declared the caches this instance's {@code @Cached} methods declare, with
+	 * their settings, whether used yet or not
+	 */
+	public TierCacheEndpoint(TieredStore store, RedisTier redis, StoreObserver observer,
+			Supplier<Map<String, CacheSettings>> declared) {
 		this.store = store;
 		this.redis = redis;
 		this.observer = observer;
+		this.declared = declared;
 	}
 
 	@ReadOperation
 	public TierCacheDescriptor caches() {
 		LocalTrust trust = this.store.trust();
 		Map<String, CacheDescriptor> caches = new LinkedHashMap<>();
-		this.store.caches().forEach((name, cache) -> caches.put(name, describe(cache)));
+		Map<String, TieredCache> used = this.store.caches();
+		for (String name : knownCaches(used)) {
+			caches.put(name, describe(name, used));
+		}
 		return new TierCacheDescriptor(this.redis.instanceId(), trust.epoch(), trust.trusted(),
 				!trust.distrusts(DistrustCause.UNSUBSCRIBED), this.store.pendingInvalidations(), caches);
 	}
 
 	@ReadOperation
 	public @Nullable CacheDescriptor cache(@Selector String cache) {
-		TieredCache found = this.store.caches().get(cache);
-		return (found != null) ? describe(found) : null;
+		return describe(cache, this.store.caches());
 	}
 
 	/**
 	 * Invalidate tags on every instance.
-	 * @param tags the tags, separated by commas (an actuator request body holds strings
-	 * only)
+	 * @param tags the tags: over the web one string of tags separated by commas, which
+	 * Boot's conversion service splits
 	 * @return what was invalidated
 	 */
 	@WriteOperation
-	public InvalidationDescriptor invalidate(String tags) {
-		List<String> split = new ArrayList<>();
-		int start = 0;
-		while (start <= tags.length()) {
-			int end = tags.indexOf(',', start);
-			end = (end < 0) ? tags.length() : end;
-			String tag = tags.substring(start, end).trim();
-			if (!tag.isEmpty()) {
-				if (split.size() == MAX_TAGS) {
-					// One request must not create an unbounded number of keys in Redis
-					throw new InvalidEndpointRequestException(
-							"At most " + MAX_TAGS + " tags may be invalidated in one request",
-							"At most " + MAX_TAGS + " tags may be invalidated in one request; split the request");
-				}
-				split.add(tag);
+	public InvalidationDescriptor invalidate(List<?> tags) {
+		List<String> distinct = new ArrayList<>();
+		for (Object element : tags) {
+			String tag = (element != null) ? element.toString().trim() : "";
+			if (tag.isEmpty() || distinct.contains(tag)) {
+				continue;
 			}
-			start = end + 1;
+			if (distinct.size() == MAX_TAGS) {
+				// One request must not create an unbounded number of keys in Redis
+				throw new InvalidEndpointRequestException(
+						"At most " + MAX_TAGS + " tags may be invalidated in one request",
+						"At most " + MAX_TAGS + " tags may be invalidated in one request; split the request");
+			}
+			distinct.add(tag);
 		}
-		return invalidate(split);
+		return publish(distinct);
 	}
 
-	private InvalidationDescriptor invalidate(List<String> tags) {
+	private InvalidationDescriptor publish(List<String> tags) {
 		this.store.invalidate(tags);
 		return new InvalidationDescriptor(List.copyOf(tags));
 	}
@@ -126,35 +151,52 @@ public class TierCacheEndpoint {
 	 */
 	@DeleteOperation
 	public InvalidationDescriptor clearCache(@Selector String cache) {
-		return invalidate(List.of(CacheTags.cache(cache)));
+		Map<String, TieredCache> used = this.store.caches();
+		Set<String> known = knownCaches(used);
+		if (!known.contains(cache)) {
+			// As GET answers 404: a misspelt name would otherwise invalidate a tag no
+			// entry carries, and say it had cleared the cache.
+			String reason = "No cache '" + cache + "' on this instance; its caches are " + known;
+			throw new InvalidEndpointRequestException(reason, reason);
+		}
+		return publish(List.of(CacheTags.cache(cache)));
 	}
 
 	/**
-	 * Clear every cache on every instance.
+	 * Clear every cache this instance knows on every instance.
 	 * @return what was invalidated
 	 */
 	@DeleteOperation
 	public InvalidationDescriptor clearCaches() {
 		List<String> tags = new ArrayList<>();
-		this.store.caches().keySet().forEach((name) -> tags.add(CacheTags.cache(name)));
+		knownCaches(this.store.caches()).forEach((name) -> tags.add(CacheTags.cache(name)));
 		if (tags.isEmpty()) {
 			return new InvalidationDescriptor(List.of());
 		}
-		return invalidate(tags);
+		return publish(tags);
 	}
 
-	private CacheDescriptor describe(TieredCache cache) {
-		CacheSettings settings = cache.settings();
-		CacheStatistics statistics = this.observer.statistics(settings.name());
-		return new CacheDescriptor(text(settings.ttl()), settings.jitter().toString(), text(settings.nullTtl()),
-				settings.local(), settings.enabled(), cache.localSize(),
-				(statistics != null)
-						? new Figures(statistics.hits(), statistics.misses(), statistics.puts(), statistics.evictions())
-						: null);
+	/** The declared caches, in name order, then those used but not declared. */
+	private Set<String> knownCaches(Map<String, TieredCache> used) {
+		Set<String> names = new TreeSet<>(this.declared.get().keySet());
+		Set<String> known = new LinkedHashSet<>(names);
+		known.addAll(used.keySet());
+		return known;
 	}
 
-	private static @Nullable String text(@Nullable Duration duration) {
-		return (duration != null) ? duration.toString() : null;
+	private @Nullable CacheDescriptor describe(String name, Map<String, TieredCache> used) {
+		TieredCache cache = used.get(name);
+		CacheSettings settings = (cache != null) ? cache.settings() : this.declared.get().get(name);
+		if (settings == null) {
+			return null;
+		}
+		CacheStatistics statistics = this.observer.statistics(name);
+		return new CacheDescriptor(settings.ttl().toString(), settings.jitter().toString(),
+				(settings.nullTtl() != null) ? settings.nullTtl().toString() : NOT_CACHED,
+				settings.staleWhileRevalidate().toString(), settings.local(), settings.enabled(), cache != null,
+				(cache != null) ? cache.localSize() : 0, (statistics != null) ? statistics.hits() : null,
+				(statistics != null) ? statistics.misses() : null, (statistics != null) ? statistics.puts() : null,
+				(statistics != null) ? statistics.evictions() : null);
 	}
 
 	/**
@@ -173,29 +215,27 @@ public class TierCacheEndpoint {
 	}
 
 	/**
-	 * One cache.
+	 * One cache. The counts are since this process started, and present only when metrics
+	 * are enabled.
 	 *
 	 * @param ttl time to live of its entries
 	 * @param jitter jitter of their time to live
-	 * @param nullTtl time to live of absent values, {@code null} if they are not cached
+	 * @param nullTtl time to live of absent values, {@value #NOT_CACHED} if they are not
+	 * cached
+	 * @param staleWhileRevalidate how long after its time to live an entry may still be
+	 * served while it is refreshed, {@code PT0S} for never
 	 * @param local whether it uses the local tier
 	 * @param enabled whether it is used at all
+	 * @param used whether this instance has used it yet
 	 * @param localSize entries in this process's local tier
-	 * @param figures counts since this process started, when metrics are enabled
-	 */
-	public record CacheDescriptor(String ttl, String jitter, @Nullable String nullTtl, boolean local, boolean enabled,
-			long localSize, @Nullable Figures figures) implements OperationResponseBody {
-	}
-
-	/**
-	 * Counts of one cache.
-	 *
 	 * @param hits calls served from either tier
 	 * @param misses calls that ran the method
 	 * @param puts entries stored
 	 * @param evictions entries the local tier evicted for size or age
 	 */
-	public record Figures(long hits, long misses, long puts, long evictions) {
+	public record CacheDescriptor(String ttl, String jitter, String nullTtl, String staleWhileRevalidate, boolean local,
+			boolean enabled, boolean used, long localSize, @Nullable Long hits, @Nullable Long misses,
+			@Nullable Long puts, @Nullable Long evictions) implements OperationResponseBody {
 	}
 
 	/**

@@ -1,10 +1,17 @@
 package io.tiercache.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.tiercache.actuate.TierCacheEndpoint;
 import io.tiercache.actuate.TierCacheHealthIndicator;
 import io.tiercache.fanout.InvalidationSubscriber;
+import io.tiercache.interceptor.CachedOperation;
+import io.tiercache.interceptor.TierCacheOperationSource;
+import io.tiercache.store.CacheSettings;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -41,8 +48,23 @@ public final class TierCacheActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TierCacheEndpoint tierCacheEndpoint(TieredStore store, ObjectProvider<StoreObserver> observer) {
-			return new TierCacheEndpoint(store, store.redis(), observer.getIfAvailable(() -> StoreObserver.NONE));
+		TierCacheEndpoint tierCacheEndpoint(TieredStore store, ObjectProvider<StoreObserver> observer,
+				ObjectProvider<TierCacheOperationSource> operationSource) {
+			return new TierCacheEndpoint(store, store.redis(), observer.getIfAvailable(() -> StoreObserver.NONE),
+					() -> declaredCaches(operationSource.getIfAvailable()));
+		}
+
+		/**
+		 * The caches of the {@code @Cached} methods parsed so far, with their settings.
+		 */
+		private static Map<String, CacheSettings> declaredCaches(@Nullable TierCacheOperationSource source) {
+			Map<String, CacheSettings> caches = new LinkedHashMap<>();
+			if (source != null) {
+				for (CachedOperation operation : source.cachedOperations()) {
+					caches.putIfAbsent(operation.settings().name(), operation.settings());
+				}
+			}
+			return caches;
 		}
 
 	}

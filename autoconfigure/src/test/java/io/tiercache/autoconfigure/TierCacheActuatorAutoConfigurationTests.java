@@ -1,9 +1,9 @@
 package io.tiercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +12,7 @@ import io.tiercache.actuate.TierCacheEndpoint.CacheDescriptor;
 import io.tiercache.actuate.TierCacheEndpoint.TierCacheDescriptor;
 import io.tiercache.actuate.TierCacheHealthIndicator;
 import io.tiercache.annotation.Cached;
+import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,16 +73,18 @@ class TierCacheActuatorAutoConfigurationTests {
 	void aRequestOfMoreTagsThanTheLimitIsRefusedBeforeReachingRedis() {
 		this.exposed.run((context) -> {
 			TierCacheEndpoint endpoint = context.getBean(TierCacheEndpoint.class);
-			String tooMany = IntStream.rangeClosed(0, TierCacheEndpoint.MAX_TAGS)
+			List<String> tooMany = IntStream.rangeClosed(0, TierCacheEndpoint.MAX_TAGS)
 				.mapToObj((i) -> "t" + i)
-				.collect(Collectors.joining(","));
+				.toList();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.invalidate(tooMany))
 				.withMessageContaining("At most 1000 tags");
 			assertThat((List<?>) redis.command("KEYS", "{tc:v1}:t:*")).isEmpty();
-			String atTheLimit = IntStream.range(0, TierCacheEndpoint.MAX_TAGS)
-				.mapToObj((i) -> "t" + i)
-				.collect(Collectors.joining(", ,"));
+			// Blanks and repeats do not count
+			List<String> atTheLimit = new ArrayList<>();
+			for (int i = 0; i < TierCacheEndpoint.MAX_TAGS; i++) {
+				atTheLimit.addAll(List.of("t" + i, " ", "t" + i));
+			}
 			assertThat(endpoint.invalidate(atTheLimit).invalidated()).hasSize(TierCacheEndpoint.MAX_TAGS);
 			assertThat((List<?>) redis.command("KEYS", "{tc:v1}:t:*")).hasSize(TierCacheEndpoint.MAX_TAGS);
 		});
@@ -137,12 +140,33 @@ class TierCacheActuatorAutoConfigurationTests {
 				assertThat(cache.local()).isTrue();
 				assertThat(cache.enabled()).isTrue();
 				assertThat(cache.localSize()).isEqualTo(2);
-				assertThat(cache.figures().hits()).isEqualTo(1);
-				assertThat(cache.figures().misses()).isEqualTo(2);
-				assertThat(cache.figures().puts()).isEqualTo(2);
+				assertThat(cache.nullTtl()).isEqualTo(TierCacheEndpoint.NOT_CACHED);
+				assertThat(cache.staleWhileRevalidate()).isEqualTo("PT0S");
+				assertThat(cache.used()).isTrue();
+				assertThat(cache.hits()).isEqualTo(1);
+				assertThat(cache.misses()).isEqualTo(2);
+				assertThat(cache.puts()).isEqualTo(2);
 				assertThat(endpoint.cache("stock")).isEqualTo(cache);
 				assertThat(endpoint.cache("unknown")).isNull();
 			});
+	}
+
+	@Test
+	void aFreshInstanceKnowsTheCachesItsMethodsDeclareAndRefusesToClearOneItDoesNotKnow() {
+		this.exposed.run((context) -> {
+			TierCacheEndpoint endpoint = context.getBean(TierCacheEndpoint.class);
+			CacheDescriptor stock = endpoint.caches().caches().get("stock");
+			assertThat(stock).as("declared, not used yet").isNotNull();
+			assertThat(stock.used()).isFalse();
+			assertThat(stock.localSize()).isZero();
+			assertThat(endpoint.cache("stock")).isEqualTo(stock);
+			assertThat(endpoint.clearCaches().invalidated()).containsExactly("tiercache:cache:stock");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.clearCache("stok"))
+				.withMessageContaining("No cache 'stok'")
+				.withMessageContaining("[stock]");
+			assertThat(context.getBean(TieredStore.class).pendingInvalidations()).isZero();
+		});
 	}
 
 	@Test
@@ -156,7 +180,7 @@ class TierCacheActuatorAutoConfigurationTests {
 			assertThat(stockOfB.invocations()).isEqualTo(2);
 			assertThat(b.getBean(TierCacheEndpoint.class).cache("stock").localSize()).isEqualTo(2);
 
-			assertThat(a.getBean(TierCacheEndpoint.class).invalidate("item:1, ").invalidated())
+			assertThat(a.getBean(TierCacheEndpoint.class).invalidate(List.of("item:1", " ")).invalidated())
 				.containsExactly("item:1");
 
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {

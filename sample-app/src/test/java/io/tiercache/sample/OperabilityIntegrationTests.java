@@ -185,6 +185,22 @@ class OperabilityIntegrationTests {
 				"invalid"))
 			.as("product 4 was dropped too")
 			.isEqualTo(2);
+
+		JsonNode products = JsonMapper.shared().readTree(get(a, "/actuator/tiercache/products").body());
+		assertThat(products.get("used").asBoolean()).as("declared by a's repository, never used there").isFalse();
+		assertThat(products.has("staleWhileRevalidate")).isTrue();
+		assertThat(products.has("nullTtl")).isTrue();
+		assertThat(JsonMapper.shared().readTree(get(b, "/actuator/tiercache/products").body()).get("hits").asLong())
+			.isPositive();
+		// A misspelt cache is refused, as GET answers 404, and publishes nothing
+		HttpResponse<String> misspelt = delete(a, "/actuator/tiercache/prodcuts");
+		assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+		// Several tags in one string; blanks and repeats dropped
+		HttpResponse<String> several = post(a, "/actuator/tiercache",
+				"{\"tags\": \"product:4, category:9,,product:4\"}");
+		assertThat(several.statusCode()).as(several.body()).isEqualTo(200);
+		assertThat(JsonMapper.shared().readTree(several.body()).get("invalidated").size()).isEqualTo(2);
+		await().atMost(WAIT).until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 3);
 	}
 
 	@Test
