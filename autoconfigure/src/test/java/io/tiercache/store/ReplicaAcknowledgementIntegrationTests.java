@@ -72,6 +72,9 @@ class ReplicaAcknowledgementIntegrationTests {
 		// Its maker serves nothing it invalidates meanwhile
 		assertThat(read(writer, 1)).isEqualTo(version(1, 2));
 		this.group.restoreReplication();
+		// The replica back in sync first: on a loaded machine its resync alone can take
+		// seconds, and the retry backs off up to 5 s meanwhile.
+		this.group.awaitReplicaInSync(Duration.ofSeconds(30));
 		await().atMost(Duration.ofSeconds(30)).until(() -> writer.store.pendingInvalidations() == 0);
 		Object invalidated = this.group.master().command("GET", TAG);
 		assertThat(this.group.replica().command("GET", TAG)).isEqualTo(invalidated);
