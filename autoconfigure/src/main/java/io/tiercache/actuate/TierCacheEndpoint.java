@@ -101,8 +101,9 @@ public class TierCacheEndpoint {
 		LocalTrust trust = this.store.trust();
 		Map<String, CacheDescriptor> caches = new LinkedHashMap<>();
 		Map<String, TieredCache> used = this.store.caches();
-		for (String name : knownCaches(used)) {
-			caches.put(name, describe(name, used));
+		Map<String, CacheSettings> declared = this.declared.get();
+		for (String name : knownCaches(declared, used)) {
+			caches.put(name, describe(name, declared, used));
 		}
 		return new TierCacheDescriptor(this.redis.instanceId(), trust.epoch(), trust.trusted(),
 				!trust.distrusts(DistrustCause.UNSUBSCRIBED), this.store.pendingInvalidations(), caches);
@@ -110,7 +111,7 @@ public class TierCacheEndpoint {
 
 	@ReadOperation
 	public @Nullable CacheDescriptor cache(@Selector String cache) {
-		return describe(cache, this.store.caches());
+		return describe(cache, this.declared.get(), this.store.caches());
 	}
 
 	/**
@@ -121,7 +122,7 @@ public class TierCacheEndpoint {
 	 */
 	@WriteOperation
 	public InvalidationDescriptor invalidate(List<?> tags) {
-		List<String> distinct = new ArrayList<>();
+		Set<String> distinct = new LinkedHashSet<>();
 		for (Object element : tags) {
 			String tag = (element != null) ? element.toString().trim() : "";
 			if (tag.isEmpty() || distinct.contains(tag)) {
@@ -135,7 +136,7 @@ public class TierCacheEndpoint {
 			}
 			distinct.add(tag);
 		}
-		return publish(distinct);
+		return publish(List.copyOf(distinct));
 	}
 
 	private InvalidationDescriptor publish(List<String> tags) {
@@ -151,8 +152,7 @@ public class TierCacheEndpoint {
 	 */
 	@DeleteOperation
 	public InvalidationDescriptor clearCache(@Selector String cache) {
-		Map<String, TieredCache> used = this.store.caches();
-		Set<String> known = knownCaches(used);
+		Set<String> known = knownCaches(this.declared.get(), this.store.caches());
 		if (!known.contains(cache)) {
 			// As GET answers 404: a misspelt name would otherwise invalidate a tag no
 			// entry carries, and say it had cleared the cache.
@@ -169,7 +169,7 @@ public class TierCacheEndpoint {
 	@DeleteOperation
 	public InvalidationDescriptor clearCaches() {
 		List<String> tags = new ArrayList<>();
-		knownCaches(this.store.caches()).forEach((name) -> tags.add(CacheTags.cache(name)));
+		knownCaches(this.declared.get(), this.store.caches()).forEach((name) -> tags.add(CacheTags.cache(name)));
 		if (tags.isEmpty()) {
 			return new InvalidationDescriptor(List.of());
 		}
@@ -177,16 +177,16 @@ public class TierCacheEndpoint {
 	}
 
 	/** The declared caches, in name order, then those used but not declared. */
-	private Set<String> knownCaches(Map<String, TieredCache> used) {
-		Set<String> names = new TreeSet<>(this.declared.get().keySet());
-		Set<String> known = new LinkedHashSet<>(names);
+	private static Set<String> knownCaches(Map<String, CacheSettings> declared, Map<String, TieredCache> used) {
+		Set<String> known = new LinkedHashSet<>(new TreeSet<>(declared.keySet()));
 		known.addAll(used.keySet());
 		return known;
 	}
 
-	private @Nullable CacheDescriptor describe(String name, Map<String, TieredCache> used) {
+	private @Nullable CacheDescriptor describe(String name, Map<String, CacheSettings> declared,
+			Map<String, TieredCache> used) {
 		TieredCache cache = used.get(name);
-		CacheSettings settings = (cache != null) ? cache.settings() : this.declared.get().get(name);
+		CacheSettings settings = (cache != null) ? cache.settings() : declared.get(name);
 		if (settings == null) {
 			return null;
 		}

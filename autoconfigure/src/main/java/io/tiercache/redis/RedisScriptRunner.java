@@ -105,6 +105,9 @@ public final class RedisScriptRunner {
 
 	private final Duration replicaAckTimeout;
 
+	/** Whether the factory connects to a Redis Cluster: decided by its configuration. */
+	private final boolean cluster;
+
 	/**
 	 * The connection that acknowledged scripts and their {@code WAIT} run on, opened on
 	 * first use; guarded by this.
@@ -141,6 +144,15 @@ public final class RedisScriptRunner {
 		this.breaker = breaker;
 		this.replicaAcks = replicaAcks;
 		this.replicaAckTimeout = replicaAckTimeout;
+		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+	}
+
+	/**
+	 * Whether Redis is a Redis Cluster, where invalidations go out by {@code SPUBLISH}
+	 * and acknowledged scripts run on the node of their slot.
+	 */
+	public boolean isCluster() {
+		return this.cluster;
 	}
 
 	public CircuitBreaker breaker() {
@@ -303,8 +315,8 @@ public final class RedisScriptRunner {
 	 * reconnects it as it does any connection (through the Sentinels, after a failover).
 	 */
 	private synchronized RedisClusterAsyncCommands<byte[], byte[]> dedicatedCommands(byte[] key) {
-		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
-			return clusterNodeCommands(lettuce, key);
+		if (this.cluster) {
+			return clusterNodeCommands(key);
 		}
 		if (this.dedicated == null || this.dedicated.isClosed()) {
 			RedisConnection connection = this.connectionFactory.getConnection();
@@ -333,10 +345,10 @@ public final class RedisScriptRunner {
 	 * the node that serves the key's slot, taken from a cluster connection of our own (a
 	 * shared one would block every command to that node meanwhile).
 	 */
-	private RedisClusterAsyncCommands<byte[], byte[]> clusterNodeCommands(LettuceConnectionFactory lettuce,
-			byte[] key) {
+	private RedisClusterAsyncCommands<byte[], byte[]> clusterNodeCommands(byte[] key) {
 		if (this.dedicatedCluster == null || !this.dedicatedCluster.isOpen()) {
-			if (!(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
+			RedisClusterClient client = clusterClient();
+			if (client == null) {
 				throw new IllegalStateException("A cluster connection factory without a RedisClusterClient");
 			}
 			this.dedicatedCluster = client.connect(ByteArrayCodec.INSTANCE);
@@ -356,14 +368,23 @@ public final class RedisScriptRunner {
 	 */
 	private void failed() {
 		this.breaker.recordFailure();
-		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()
-				&& lettuce.getNativeClient() instanceof RedisClusterClient client) {
-			long now = System.nanoTime();
-			long last = this.lastTopologyRefresh.get();
-			if (now - last >= TOPOLOGY_REFRESH_INTERVAL_NANOS && this.lastTopologyRefresh.compareAndSet(last, now)) {
+		if (!this.cluster) {
+			return;
+		}
+		long now = System.nanoTime();
+		long last = this.lastTopologyRefresh.get();
+		if (now - last >= TOPOLOGY_REFRESH_INTERVAL_NANOS && this.lastTopologyRefresh.compareAndSet(last, now)) {
+			RedisClusterClient client = clusterClient();
+			if (client != null) {
 				client.refreshPartitionsAsync();
 			}
 		}
+	}
+
+	/** The factory's cluster client, once the factory has started. */
+	private @Nullable RedisClusterClient clusterClient() {
+		return (this.connectionFactory instanceof LettuceConnectionFactory lettuce
+				&& lettuce.getNativeClient() instanceof RedisClusterClient client) ? client : null;
 	}
 
 	/** Close the connection kept for acknowledged scripts, if one was opened. */

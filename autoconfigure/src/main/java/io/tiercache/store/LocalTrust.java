@@ -445,27 +445,23 @@ public final class LocalTrust {
 	 * @param cause the cause
 	 */
 	public void restoreTrust(DistrustCause cause) {
+		boolean again;
 		boolean first;
 		synchronized (this) {
 			if (!changeDistrust(cause, false)) {
 				return;
 			}
-			first = !this.trustedOnce && this.distrust == 0;
-			if (first) {
-				this.trustedOnce = true;
-			}
+			again = this.trustedOnce;
+			first = !again && this.distrust == 0;
+			this.trustedOnce = again || first;
 		}
-		if (first) {
-			logger.info("Local tier in use: {}", cause.resolution());
-			clear(ClearReason.DISCONNECT, false);
-		}
-		else if (this.trustedOnce) {
+		if (again) {
 			logger.info("Local tier cleared and in use again: {}", cause.resolution());
-			clear(ClearReason.DISCONNECT);
 		}
-		else {
-			clear(ClearReason.DISCONNECT, false);
+		else if (first) {
+			logger.info("Local tier in use: {}", cause.resolution());
 		}
+		clear(ClearReason.DISCONNECT, again);
 	}
 
 	/**

@@ -26,7 +26,6 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The caches of one process, over one Redis: their registry, tag invalidation
@@ -436,7 +435,7 @@ public final class TieredStore {
 					// The envelope's header and tags come on top of the value itself.
 					options.maxValueBytes() + ENVELOPE_ALLOWANCE,
 					// On Redis Cluster, a PUBLISH would be copied to every node.
-					this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware());
+					runner.isCluster());
 			ObjectMapper mapper = (this.mapper != null) ? this.mapper : JsonMapper.builder().build();
 			ValueCodec codec = (this.codec != null) ? this.codec : new JacksonValueCodec(mapper);
 			StoreErrorHandler errorHandler = (this.errorHandler != null) ? this.errorHandler

@@ -155,25 +155,8 @@ final class ClusterNodes implements AutoCloseable {
 	 * @param what what is awaited, for the message
 	 * @param condition the condition
 	 */
-	void awaitCondition(String what, Condition condition) {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		RuntimeException last = null;
-		while (System.nanoTime() - deadline < 0) {
-			try {
-				if (condition.holds()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				last = ex;
-			}
-			RedisProcess.pause(Duration.ofMillis(50));
-		}
-		StringBuilder logs = new StringBuilder();
-		for (RedisProcess node : this.nodes) {
-			logs.append("\n--- ").append(node).append(":\n").append(node.logTail());
-		}
-		throw new IllegalStateException("Timed out after " + TIMEOUT + " waiting for " + what + logs, last);
+	void awaitCondition(String what, RedisProcess.Condition condition) {
+		RedisProcess.await(TIMEOUT, what, this.nodes, condition);
 	}
 
 	private static ClusterTopology topology(RedisProcess node) {
@@ -204,13 +187,6 @@ final class ClusterNodes implements AutoCloseable {
 		if (failure != null) {
 			throw failure;
 		}
-	}
-
-	@FunctionalInterface
-	interface Condition {
-
-		boolean holds();
-
 	}
 
 }

@@ -96,28 +96,17 @@ final class ClusterServerHandle implements OwnedRedisServer {
 	}
 
 	private void awaitClusterOk() {
-		long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-		while (!clusterOk()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("The cluster did not come back within " + SETTLE_TIMEOUT);
-			}
-			RedisProcess.pause(Duration.ofMillis(50));
-		}
+		RedisProcess.await(SETTLE_TIMEOUT, "the cluster to come back", this.cluster.nodes(), this::clusterOk);
 		this.cluster.awaitReplicasInSync();
 	}
 
 	private boolean clusterOk() {
-		try {
-			for (RedisProcess node : this.cluster.nodes()) {
-				if (!((String) node.command("CLUSTER", "INFO")).contains("cluster_state:ok")) {
-					return false;
-				}
+		for (RedisProcess node : this.cluster.nodes()) {
+			if (!((String) node.command("CLUSTER", "INFO")).contains("cluster_state:ok")) {
+				return false;
 			}
-			return true;
 		}
-		catch (RuntimeException ex) {
-			return false;
-		}
+		return true;
 	}
 
 	@Override

@@ -272,25 +272,8 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 		return null;
 	}
 
-	private void awaitCondition(Duration timeout, String what, Condition condition) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		RuntimeException last = null;
-		while (System.nanoTime() - deadline < 0) {
-			try {
-				if (condition.holds()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				last = ex;
-			}
-			RedisProcess.pause(Duration.ofMillis(50));
-		}
-		StringBuilder logs = new StringBuilder();
-		for (RedisProcess process : all()) {
-			logs.append("\n--- ").append(process).append(":\n").append(process.logTail());
-		}
-		throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what + logs, last);
+	private void awaitCondition(Duration timeout, String what, RedisProcess.Condition condition) {
+		RedisProcess.await(timeout, what, all(), condition);
 	}
 
 	private List<RedisProcess> all() {
@@ -320,13 +303,6 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	public String toString() {
 		return "EmbeddedSentinelGroup[master " + this.currentMaster.uri() + ", replica " + this.currentReplica.uri()
 				+ ", sentinels " + sentinelPorts() + "]";
-	}
-
-	@FunctionalInterface
-	private interface Condition {
-
-		boolean holds();
-
 	}
 
 }

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -434,6 +435,45 @@ public final class RedisProcess implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			return false;
 		}
+	}
+
+	/** Something awaited; a check that throws counts as not holding yet. */
+	@FunctionalInterface
+	interface Condition {
+
+		boolean holds();
+
+	}
+
+	/**
+	 * Wait until a condition holds, failing after the timeout with the end of each
+	 * process's log. A check that throws, as one asking a process that is going down may,
+	 * is tried again.
+	 * @param timeout how long to wait
+	 * @param what what is awaited, for the message
+	 * @param processes the processes whose logs explain a timeout
+	 * @param condition the condition
+	 * @throws IllegalStateException on timeout
+	 */
+	static void await(Duration timeout, String what, Collection<RedisProcess> processes, Condition condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		RuntimeException last = null;
+		while (System.nanoTime() - deadline < 0) {
+			try {
+				if (condition.holds()) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				last = ex;
+			}
+			pause(Duration.ofMillis(50));
+		}
+		StringBuilder logs = new StringBuilder();
+		for (RedisProcess process : processes) {
+			logs.append("\n--- ").append(process).append(":\n").append(process.logTail());
+		}
+		throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what + logs, last);
 	}
 
 	static void pause(Duration duration) {
