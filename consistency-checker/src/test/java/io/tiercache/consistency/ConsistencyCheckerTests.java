@@ -20,12 +20,14 @@ class ConsistencyCheckerTests {
 			Duration.ofMillis(1200), false);
 
 	/**
-	 * Far below what a healthy run does (thousands to tens of thousands), far above a
-	 * dead one; three Redis restarts in 4 s leave about 1,800 on two busy cores.
+	 * Proof that the run did work, not a speed goal: a dead or wedged run does almost
+	 * nothing, a healthy one thousands. The slowest kind (pub/sub kills, every read
+	 * going to Redis while the local tier is distrusted) did about 900 on a loaded CI
+	 * machine, so the floor stays well below that.
 	 */
-	private static final long MINIMUM_READS = 1_000;
+	private static final long MINIMUM_READS = 250;
 
-	private static final long MINIMUM_WRITES = 100;
+	private static final long MINIMUM_WRITES = 25;
 
 	@Test
 	void noFaults() {

@@ -25,8 +25,11 @@ class ProcessConsistencyCheckerTests {
 	private static final CheckerOptions PROCESSES = new CheckerOptions(3, 3, Duration.ofSeconds(16), 2000, 0.15,
 			List.of(), Duration.ofSeconds(5), false, true, false, CheckerOptions.Topology.STANDALONE);
 
-	/** Far below what a healthy run does (tens of thousands), far above a dead one. */
-	private static final long MINIMUM_READS = 5_000;
+	/**
+	 * Proof that the run did work, not a speed goal: far below what a healthy run does
+	 * (tens of thousands, a third of that on a loaded CI machine), far above a dead one.
+	 */
+	private static final long MINIMUM_READS = 2_000;
 
 	@Test
 	void instanceStopped() {
