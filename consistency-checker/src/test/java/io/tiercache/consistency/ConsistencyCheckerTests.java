@@ -21,9 +21,9 @@ class ConsistencyCheckerTests {
 
 	/**
 	 * Proof that the run did work, not a speed goal: a dead or wedged run does almost
-	 * nothing, a healthy one thousands. The slowest kind (pub/sub kills, every read
-	 * going to Redis while the local tier is distrusted) did about 900 on a loaded CI
-	 * machine, so the floor stays well below that.
+	 * nothing, a healthy one thousands. The slowest kind (pub/sub kills, every read going
+	 * to Redis while the local tier is distrusted) did about 900 on a loaded CI machine,
+	 * so the floor stays well below that.
 	 */
 	private static final long MINIMUM_READS = 250;
 
