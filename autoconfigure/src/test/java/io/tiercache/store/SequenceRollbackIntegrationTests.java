@@ -70,7 +70,9 @@ class SequenceRollbackIntegrationTests {
 
 	@Test
 	void everyProcessReadsTheNewValueWithinACheckIntervalOfTheRollback() throws Throwable {
-		StoreFixture a = fixture();
+		// A's first check comes long after the late process's first read, so that read
+		// shows what the rollback revived before A notices it.
+		StoreFixture a = fixture(Duration.ofSeconds(3));
 		assertThat(read(a, 1)).isEqualTo(version(1, 1));
 		String epoch = (String) redis.command("HGET", SEQ, "epoch");
 		String seqBefore = (String) redis.command("HGET", SEQ, "n");
@@ -83,7 +85,7 @@ class SequenceRollbackIntegrationTests {
 		StoreFixture late = fixture();
 		assertThat(read(late, 1)).as("what the rollback revived").isEqualTo(version(1, 1));
 		// A's periodic check sees the sequence below what it knew, and starts a new epoch
-		await().atMost(Duration.ofSeconds(5)).until(() -> !epoch.equals(redis.command("HGET", SEQ, "epoch")));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !epoch.equals(redis.command("HGET", SEQ, "epoch")));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(late, 1)).isEqualTo(version(1, 2)));
 		assertThat(read(a, 1)).isEqualTo(version(1, 2));
 	}
@@ -109,7 +111,12 @@ class SequenceRollbackIntegrationTests {
 	}
 
 	private StoreFixture fixture() {
-		StoreFixture fixture = new StoreFixture(redis, UnaryOperator.identity(), true);
+		return fixture(Duration.ofMillis(100));
+	}
+
+	private StoreFixture fixture(Duration checkInterval) {
+		StoreFixture fixture = new StoreFixture(TestRedisConfigurations.of(redis),
+				(options) -> options.localMaxUnconfirmed(checkInterval.multipliedBy(10)), checkInterval);
 		this.fixtures.add(fixture);
 		return fixture;
 	}
