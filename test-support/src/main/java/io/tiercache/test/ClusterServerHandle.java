@@ -3,17 +3,20 @@ package io.tiercache.test;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import io.lettuce.core.cluster.SlotHash;
 
 /**
  * A {@link RedisServerHandle} over an {@link EmbeddedRedisCluster}, so that a test
  * written for one server runs against a Redis Cluster unchanged
- * ({@code -Dtiercache.test.redis=cluster}). "The server" is the master that serves the
- * slot of tiercache's default namespace, {@code {tc:v1}}, where every one of its keys
- * lives: commands, pauses and sleeps go there. Stopping stops the whole cluster, and
- * starting starts every node again, empty, keeping the cluster's layout; flushing and
- * killing clients apply to every node.
+ * ({@code -Dtiercache.test.redis=cluster}). A command on a key goes to the key's master;
+ * "the server" of everything else (pauses, sleeps, commands without a key) is the master
+ * that serves the slot of {@code {tc:v1}}, where tiercache's keys all lived before they
+ * were spread over slot groups. Stopping stops the whole cluster, and starting starts
+ * every node again, empty, keeping the cluster's layout; flushing and killing clients
+ * apply to every node.
  */
 final class ClusterServerHandle implements OwnedRedisServer {
 
@@ -21,6 +24,12 @@ final class ClusterServerHandle implements OwnedRedisServer {
 	static final int TIERCACHE_SLOT = SlotHash.getSlot("{tc:v1}:seq");
 
 	private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Commands whose first argument is the key (or shard channel) that routes them. */
+	private static final Set<String> KEYED_COMMANDS = Set.of("GET", "SET", "DEL", "UNLINK", "EXISTS", "TYPE", "STRLEN",
+			"GETRANGE", "SETRANGE", "APPEND", "INCR", "INCRBY", "TTL", "PTTL", "EXPIRE", "PEXPIRE", "PERSIST", "DUMP",
+			"RESTORE", "OBJECT", "HGET", "HSET", "HDEL", "HMGET", "HGETALL", "HINCRBY", "HEXISTS", "HLEN", "LPUSH",
+			"RPUSH", "SADD", "ZADD", "SPUBLISH");
 
 	private final EmbeddedRedisCluster cluster;
 
@@ -109,9 +118,12 @@ final class ClusterServerHandle implements OwnedRedisServer {
 		return true;
 	}
 
+	/** Pause every master: tiercache's keys are spread over all of them. */
 	@Override
 	public void pause(Duration duration) {
-		master().command("CLIENT", "PAUSE", Long.toString(Math.max(1, duration.toMillis())), "ALL");
+		for (RedisProcess master : this.cluster.masters()) {
+			master.command("CLIENT", "PAUSE", Long.toString(Math.max(1, duration.toMillis())), "ALL");
+		}
 	}
 
 	@Override
@@ -135,9 +147,21 @@ final class ClusterServerHandle implements OwnedRedisServer {
 		return killed;
 	}
 
+	/**
+	 * Run a command on the master of its key, for the commands whose first argument is
+	 * one; any other command goes to the master of tiercache's default slot.
+	 */
 	@Override
 	public Object command(String... args) {
+		if (args.length > 1 && KEYED_COMMANDS.contains(args[0].toUpperCase(Locale.ROOT))) {
+			return this.cluster.command(args[1], args);
+		}
 		return master().command(args);
+	}
+
+	@Override
+	public Object commandOnNodeOf(String key, String... args) {
+		return this.cluster.command(key, args);
 	}
 
 	@Override

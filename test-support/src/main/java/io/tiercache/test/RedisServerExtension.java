@@ -187,6 +187,11 @@ public class RedisServerExtension
 	}
 
 	@Override
+	public Object commandOnNodeOf(String key, String... args) {
+		return handle().commandOnNodeOf(key, args);
+	}
+
+	@Override
 	public List<String> clusterNodes() {
 		return handle().clusterNodes();
 	}

@@ -117,4 +117,16 @@ public interface RedisServerHandle {
 	 */
 	Object command(String... args);
 
+	/**
+	 * Run a command, as {@link #command}, on the node that serves a key: on a cluster the
+	 * key's master, otherwise the server itself. For commands without a key whose answer
+	 * depends on the node, such as {@code INFO commandstats}.
+	 * @param key the key that decides the node
+	 * @param args the command and its arguments
+	 * @return the reply
+	 */
+	default Object commandOnNodeOf(String key, String... args) {
+		return command(args);
+	}
+
 }
