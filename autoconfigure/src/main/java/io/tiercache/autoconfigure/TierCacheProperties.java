@@ -471,6 +471,15 @@ public class TierCacheProperties {
 		 */
 		private Duration replicaAckTimeout = StoreOptions.DEFAULT_REPLICA_ACK_TIMEOUT;
 
+		/**
+		 * Number of slot groups the invalidation state (sequence, tag records and
+		 * channel) is split into, so that a Redis Cluster's masters share it; each entry
+		 * then hashes by its own key. Unset: 1 (everything in one slot); 128 spreads the
+		 * load of a cluster of up to a few dozen masters. Every instance of a namespace
+		 * must use the same count: change it together with tiercache.namespace.
+		 */
+		private @Nullable Integer slotGroups;
+
 		private final Breaker breaker = new Breaker();
 
 		public String getKeyPrefix() {
@@ -511,6 +520,14 @@ public class TierCacheProperties {
 
 		public void setReplicaAckTimeout(Duration replicaAckTimeout) {
 			this.replicaAckTimeout = replicaAckTimeout;
+		}
+
+		public @Nullable Integer getSlotGroups() {
+			return this.slotGroups;
+		}
+
+		public void setSlotGroups(@Nullable Integer slotGroups) {
+			this.slotGroups = slotGroups;
 		}
 
 		public Breaker getBreaker() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import io.tiercache.cache.SpringCacheValueCodec;
+import io.tiercache.redis.RedisKeys;
 import io.tiercache.store.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -83,6 +84,7 @@ final class TierCachePropertiesValidator {
 					"a positive size, such as 1MB");
 		}
 		validateReplicaAcks(properties.getRedis());
+		validateSlotGroups(properties.getRedis());
 		positive("tiercache.lease.timeout", properties.getLease().getTimeout());
 		positive("tiercache.lease.max-wait", properties.getLease().getMaxWait());
 		if (properties.getShutdownTimeout() == null || properties.getShutdownTimeout().isNegative()) {
@@ -201,6 +203,17 @@ final class TierCachePropertiesValidator {
 					"Set tiercache.namespace to a value without braces, such as the application name without them "
 							+ "(applications with the same namespace share entries and invalidations), or rename "
 							+ "the application.");
+		}
+	}
+
+	private static void validateSlotGroups(TierCacheProperties.Redis redis) {
+		Integer groups = redis.getSlotGroups();
+		if (groups != null && (groups < 1 || groups > RedisKeys.MAX_GROUPS)) {
+			throw new TierCacheConfigurationException(
+					"Invalid tiercache.redis.slot-groups: '" + groups + "' must be between 1 and "
+							+ RedisKeys.MAX_GROUPS + ".",
+					"Remove tiercache.redis.slot-groups for the default (1), or set " + "it between 1 and "
+							+ RedisKeys.MAX_GROUPS + ".");
 		}
 	}
 

@@ -119,6 +119,7 @@ class TierCacheRedisConfiguration {
 			.refreshThreads(properties.getRefresh().getThreads())
 			.shutdownTimeout(properties.getShutdownTimeout())
 			.replicaAcks(redis.getReplicaAcks(), redis.getReplicaAckTimeout())
+			.slotGroups((redis.getSlotGroups() != null) ? redis.getSlotGroups() : 0)
 			.build();
 	}
 

@@ -25,6 +25,15 @@ interface ChannelSubscription {
 	 */
 	boolean isListening();
 
+	/**
+	 * A pub/sub connection of the client dropped: if it is one of this subscription's,
+	 * what it had subscribed is gone until {@link #start()}, whatever the client does on
+	 * reconnecting.
+	 * @param connection the connection
+	 */
+	default void connectionLost(Object connection) {
+	}
+
 	/** Stop for good and release what the subscription holds. */
 	void close();
 

@@ -1,6 +1,7 @@
 package io.tiercache.fanout;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,7 @@ final class ContainerSubscription implements ChannelSubscription {
 
 	private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 
-	ContainerSubscription(RedisConnectionFactory connectionFactory, byte[] channel, MessageListener listener) {
+	ContainerSubscription(RedisConnectionFactory connectionFactory, List<byte[]> channels, MessageListener listener) {
 		this.container.setConnectionFactory(connectionFactory);
 		// Messages are applied on the connection's own I/O thread, in the order Redis
 		// sent them (gap detection depends on it; the container's default starts a thread
@@ -29,7 +30,9 @@ final class ContainerSubscription implements ChannelSubscription {
 		// costs more than the delivery itself.
 		this.container.setTaskExecutor(Runnable::run);
 		this.container.setBeanName("tiercacheInvalidationListenerContainer");
-		this.container.addMessageListener(listener, new ChannelTopic(new String(channel, StandardCharsets.UTF_8)));
+		for (byte[] channel : channels) {
+			this.container.addMessageListener(listener, new ChannelTopic(new String(channel, StandardCharsets.UTF_8)));
+		}
 		this.container.afterPropertiesSet();
 	}
 

@@ -1,6 +1,8 @@
 package io.tiercache.fanout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -113,7 +115,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	private final RedisTier redis;
 
-	private final SequenceTracker tracker = new SequenceTracker();
+	/** One per slot group: each group's channel carries its own sequence. */
+	private final SequenceTracker[] trackers;
 
 	private final ServerVersionCheck versionCheck;
 
@@ -136,11 +139,17 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	private final Object applying = new Object();
 
 	/**
-	 * The last read of Redis's sequence that this process had not caught up with when the
-	 * answer came: the message that catches up with it confirms trust as of when it was
-	 * sent. Guarded by {@link #applying}.
+	 * The last read of Redis's sequences that this process had not caught up with, in
+	 * some groups, when the answer came: the message that catches up with the last of
+	 * them confirms trust as of when it was sent. Guarded by {@link #applying}.
 	 */
 	private @Nullable PendingConfirmation pendingConfirmation;
+
+	/**
+	 * Groups whose channel returned this process's probe since it was last sent; trust
+	 * returns on probes once every group's came back. Guarded by {@link #applying}.
+	 */
+	private final BitSet probed = new BitSet();
 
 	/**
 	 * Whether the last attempt to subscribe failed; read and written on the check thread.
@@ -154,6 +163,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
 			if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+				ChannelSubscription subscription = InvalidationSubscriber.this.subscription;
+				if (subscription != null) {
+					subscription.connectionLost(connection);
+				}
 				subscriptionLost();
 			}
 		}
@@ -206,6 +219,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		this.trust = store.trust();
 		this.ticker = store.options().ticker();
 		this.redis = store.redis();
+		this.trackers = new SequenceTracker[this.redis.keys().groups()];
+		for (int group = 0; group < this.trackers.length; group++) {
+			this.trackers[group] = new SequenceTracker();
+		}
 		this.versionCheck = new ServerVersionCheck(this.redis);
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
@@ -296,15 +313,18 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * {@code SPUBLISH}; classic pub/sub otherwise.
 	 */
 	private ChannelSubscription createSubscription() {
-		byte[] channel = this.redis.keys().channel();
+		List<byte[]> channels = new ArrayList<>(this.trackers.length);
+		for (int group = 0; group < this.trackers.length; group++) {
+			channels.add(this.redis.keys().channel(group));
+		}
 		if (this.redis.sharded()) {
 			if (!(this.lettuceClient instanceof RedisClusterClient client)) {
 				throw new IllegalStateException(
 						"Sharded invalidations need Lettuce's RedisClusterClient, not " + this.lettuceClient);
 			}
-			return new ShardedSubscription(client, channel, this, this, this.subscribeTimeout);
+			return new ShardedSubscription(client, channels, this, this, this.subscribeTimeout);
 		}
-		return new ContainerSubscription(this.connectionFactory, channel, this);
+		return new ContainerSubscription(this.connectionFactory, channels, this);
 	}
 
 	@Override
@@ -357,8 +377,12 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	@Override
 	public void onChannelSubscribed(byte[] channel, long count) {
+		int group = this.redis.keys().groupOfChannel(channel);
+		if (group < 0) {
+			return;
+		}
 		// On the connection's I/O thread: mark, and read the baseline elsewhere.
-		if (this.tracker.subscribed()) {
+		if (this.trackers[group].subscribed()) {
 			// Messages published while the subscription was down are gone.
 			this.trust.clear(ClearReason.DISCONNECT);
 		}
@@ -386,24 +410,51 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * @return whether the baseline was established now
 	 */
 	private boolean establishBaseline() {
-		RedisTier.SequenceState current;
+		List<RedisTier.@Nullable SequenceState> current;
 		try {
-			current = this.redis.currentSequence();
+			current = this.redis.currentSequences();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the invalidation sequence; retrying with the next check", ex);
 			return false;
 		}
-		if (!this.tracker.baseline(current)) {
-			return false;
+		boolean any = false;
+		for (int group = 0; group < this.trackers.length; group++) {
+			RedisTier.SequenceState state = current.get(group);
+			if (this.trackers[group].baseline(state)) {
+				any = true;
+				if (state != null) {
+					// Also the group's number: what a write of tags known only from a
+					// result records for a group its read did not touch.
+					this.trust.observe(group, LocalTrust.SequenceMark.NONE, state.epoch(), state.seq());
+				}
+			}
 		}
-		if (current != null) {
-			this.trust.observeEpoch(current.epoch());
+		if (!any || !allHaveBaseline()) {
+			return false;
 		}
 		// Its clear, after the read, confirms the local tier: whatever was published
 		// before it and has not arrived yet can only concern entries that are gone.
 		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 		return true;
+	}
+
+	private boolean allHaveBaseline() {
+		for (SequenceTracker tracker : this.trackers) {
+			if (!tracker.hasBaseline()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private boolean anyAwaitsBaseline() {
+		for (SequenceTracker tracker : this.trackers) {
+			if (tracker.awaitsBaseline()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override
@@ -419,6 +470,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	@Override
 	public void onMessage(Message message, byte @Nullable [] pattern) {
+		int group = this.redis.keys().groupOfChannel(message.getChannel());
+		if (group < 0) {
+			return;
+		}
 		byte[] body = message.getBody();
 		InvalidationMessage invalidation = InvalidationMessage.decode(body);
 		if (invalidation == null) {
@@ -426,8 +481,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			if (nonce == null) {
 				malformed();
 			}
-			else if (nonce.equals(this.probeNonce) && this.tracker.hasBaseline()) {
-				// Our own probe came back: the subscription works end to end.
+			else if (nonce.equals(this.probeNonce) && probeReturned(group)) {
+				// Our own probe came back on every channel: the subscription works end to
+				// end.
 				this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 			}
 			return;
@@ -436,20 +492,48 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			return;
 		}
 		synchronized (this.applying) {
-			boolean gap = this.tracker.onMessage(invalidation.epoch(), invalidation.seq(), invalidation.epochStart());
-			this.trust.apply(invalidation.epoch(), invalidation.seq(), invalidation.tags());
+			boolean gap = this.trackers[group].onMessage(invalidation.epoch(), invalidation.seq(),
+					invalidation.epochStart());
+			this.trust.apply(group, invalidation.epoch(), invalidation.seq(), tagsOf(group, invalidation.tags()));
 			if (gap) {
 				logger.info("Invalidation message(s) lost before sequence {}: clearing the local tier",
 						invalidation.seq());
 				this.trust.clear(ClearReason.GAP);
 			}
 			PendingConfirmation pending = this.pendingConfirmation;
-			if (pending != null && this.tracker.caughtUp(pending.state())) {
+			if (pending != null && pending.caughtUp(group, this.trackers[group])) {
 				this.pendingConfirmation = null;
 				this.trust.confirm(pending.sentAt());
 			}
 		}
 		this.observer.received(Math.max(0, RedisTier.nowMicros() - invalidation.publishedMicros()));
+	}
+
+	/**
+	 * The tags of a message that belong to its channel's group: only that group numbers
+	 * them; another group's tag on this channel was not published by tiercache.
+	 */
+	private List<String> tagsOf(int group, List<String> tags) {
+		if (this.trackers.length == 1) {
+			return tags;
+		}
+		List<String> own = new ArrayList<>(tags.size());
+		for (String tag : tags) {
+			if (this.redis.keys().group(tag) == group) {
+				own.add(tag);
+			}
+		}
+		return own;
+	}
+
+	private boolean probeReturned(int group) {
+		synchronized (this.applying) {
+			if (!allHaveBaseline()) {
+				return false;
+			}
+			this.probed.set(group);
+			return this.probed.cardinality() == this.trackers.length;
+		}
 	}
 
 	private void malformed() {
@@ -480,18 +564,21 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			subscribe();
 			return;
 		}
-		if (this.tracker.awaitsBaseline()) {
+		if (anyAwaitsBaseline()) {
 			if (establishBaseline()) {
 				this.versionCheck.run();
 			}
 			return;
 		}
-		LocalTrust.SequenceMark before = this.trust.mark();
+		LocalTrust.SequenceMark[] before = new LocalTrust.SequenceMark[this.trackers.length];
+		for (int group = 0; group < before.length; group++) {
+			before[group] = this.trust.mark(group);
+		}
 		// Taken before the read is sent, so that what it confirms holds from no later.
 		long sentAt = this.ticker.read();
-		RedisTier.SequenceState current;
+		List<RedisTier.@Nullable SequenceState> current;
 		try {
-			current = this.redis.currentSequence();
+			current = this.redis.currentSequences();
 		}
 		catch (RuntimeException ex) {
 			// No confirmation, so trust lapses within the bound; the circuit breaker
@@ -499,50 +586,70 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			return;
 		}
 		if (this.trust.distrusts(DistrustCause.UNSUBSCRIBED)) {
-			// Perhaps only another pub/sub connection dropped: our probe coming back
-			// proves ours works. (A lapsed confirmation is no reason: this read renews
+			// Perhaps only another pub/sub connection dropped: our probes coming back
+			// prove ours work. (A lapsed confirmation is no reason: this read renews
 			// it.)
 			probe();
 		}
-		if (current == null) {
-			// No sequence in Redis (flushed, or restarted without our noticing yet).
-			// A process that has met no epoch holds nothing locally (every entry follows
-			// a read that reports one), so nothing can have been missed. One that has may
-			// have lost a message just before the flush, unnoticeable now: it stays
-			// unconfirmed until the next read or invalidation creates a new epoch, whose
-			// clear confirms it.
-			if (this.trust.epoch() == null) {
-				this.trust.confirm(sentAt);
+		boolean unconfirmable = false;
+		for (int group = 0; group < this.trackers.length; group++) {
+			RedisTier.SequenceState state = current.get(group);
+			if (state == null) {
+				// No sequence in Redis (flushed, or restarted without our noticing yet).
+				// A process that has met no epoch of the group holds nothing of it
+				// locally (every entry follows a read that reports one), so nothing can
+				// have been missed. One that has may have lost a message just before the
+				// flush, unnoticeable now: it stays unconfirmed until the next read or
+				// invalidation creates a new epoch, whose clear confirms it.
+				unconfirmable |= this.trust.epoch(group) != null;
+				continue;
 			}
+			if (this.trust.observe(group, before[group], state.epoch(), state.seq())) {
+				// [I12]: the store starts a new epoch, which the next check follows.
+				unconfirmable = true;
+			}
+		}
+		if (unconfirmable) {
 			return;
 		}
-		if (this.trust.observe(before, current.epoch(), current.seq())) {
-			// [I12]: the store starts a new epoch, which the next check follows.
-			return;
-		}
-		boolean stalled;
+		int stalledGroup = -1;
+		long stalledAt = 0;
 		synchronized (this.applying) {
-			stalled = this.tracker.check(current, this.trust.tags().highestInvalidatedSeq());
-			if (stalled) {
+			BitSet waiting = new BitSet();
+			for (int group = 0; group < this.trackers.length && stalledGroup < 0; group++) {
+				RedisTier.SequenceState state = current.get(group);
+				if (state == null) {
+					continue;
+				}
+				SequenceTracker tracker = this.trackers[group];
+				if (tracker.check(state, this.trust.tags().highestInvalidatedSeq(group))) {
+					stalledGroup = group;
+					stalledAt = state.seq();
+				}
+				else if (!tracker.caughtUp(state)) {
+					// Messages up to that number are on their way.
+					waiting.set(group);
+				}
+			}
+			if (stalledGroup >= 0) {
 				this.pendingConfirmation = null;
 			}
-			else if (this.tracker.caughtUp(current)) {
+			else if (waiting.isEmpty()) {
 				this.pendingConfirmation = null;
 				this.trust.confirm(sentAt);
 			}
 			else {
-				// Messages up to that number are on their way: the one that catches up
-				// confirms.
-				this.pendingConfirmation = new PendingConfirmation(current, sentAt);
+				// The message that catches up with the last waiting group confirms.
+				this.pendingConfirmation = new PendingConfirmation(current, waiting, sentAt);
 			}
 		}
-		if (stalled) {
+		if (stalledGroup >= 0) {
 			this.observer.stalled();
 			logger.warn("Invalidation messages stopped arriving, or one claimed a number Redis has not reached: "
 					+ "re-establishing the subscription");
 			// With tag states above Redis's number lowered to it: what a forged number
 			// holds back is served again once trust returns ([I12]).
-			this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, current.seq());
+			this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, stalledGroup, stalledAt);
 			resubscribe();
 		}
 	}
@@ -565,9 +672,9 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		return this.versionCheck.advisories();
 	}
 
-	/** The highest invalidation sequence received, for health. */
+	/** The highest invalidation sequence received in the first slot group, for health. */
 	public long lastSequence() {
-		return this.tracker.lastSequence();
+		return this.trackers[0].lastSequence();
 	}
 
 	/**
@@ -576,10 +683,31 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * @return the lag, 0 if the epochs differ
 	 */
 	public long lag(RedisTier.SequenceState current) {
-		return this.tracker.lag(current);
+		return this.trackers[0].lag(current);
+	}
+
+	/**
+	 * How many invalidations Redis has published that this process has not received, over
+	 * every slot group.
+	 * @param current each group's sequence now, as {@link RedisTier#currentSequences()}
+	 * returns them
+	 * @return the lag, not counting groups whose epochs differ
+	 */
+	public long lag(List<RedisTier.@Nullable SequenceState> current) {
+		long lag = 0;
+		for (int group = 0; group < this.trackers.length && group < current.size(); group++) {
+			RedisTier.SequenceState state = current.get(group);
+			if (state != null) {
+				lag += this.trackers[group].lag(state);
+			}
+		}
+		return lag;
 	}
 
 	private void probe() {
+		synchronized (this.applying) {
+			this.probed.clear();
+		}
 		try {
 			this.redis.probe(this.probeNonce);
 		}
@@ -595,12 +723,27 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	}
 
 	/**
-	 * A read of Redis's sequence, and the ticker's time before it was sent.
+	 * A read of Redis's sequences, the groups this process had not caught up with then,
+	 * and the ticker's time before it was sent.
 	 *
-	 * @param state what the read returned
+	 * @param states what the read returned, by group
+	 * @param waiting the groups not caught up with; emptied as they catch up
 	 * @param sentAt the ticker's time before it was sent
 	 */
-	private record PendingConfirmation(RedisTier.SequenceState state, long sentAt) {
+	private record PendingConfirmation(List<RedisTier.@Nullable SequenceState> states, BitSet waiting, long sentAt) {
+
+		/**
+		 * A message of a group arrived: whether every group has now caught up with the
+		 * read.
+		 */
+		boolean caughtUp(int group, SequenceTracker tracker) {
+			RedisTier.SequenceState state = this.states.get(group);
+			if (this.waiting.get(group) && state != null && tracker.caughtUp(state)) {
+				this.waiting.clear(group);
+			}
+			return this.waiting.isEmpty();
+		}
+
 	}
 
 }

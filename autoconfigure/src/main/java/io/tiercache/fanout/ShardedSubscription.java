@@ -1,6 +1,14 @@
 package io.tiercache.fanout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -18,24 +26,26 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
  * Sharded pub/sub ({@code SSUBSCRIBE}) on Redis Cluster, where a classic {@code PUBLISH}
- * is copied to every node of the cluster: the channel lives in one slot, and only the
- * nodes of that slot's shard carry its messages. Spring Data Redis has no sharded
- * pub/sub, and Lettuce's cluster pub/sub connection does not follow a channel to another
- * node after a failover or a slot migration, so tiercache keeps the subscription itself:
- * on its own connection to the master that serves the channel's slot, found from a fresh
- * read of the topology at every {@link #start()}.
+ * is copied to every node of the cluster: each slot group's channel lives in its group's
+ * slot, and only the nodes of that slot's shard carry its messages. Spring Data Redis has
+ * no sharded pub/sub, and Lettuce's cluster pub/sub connection does not follow a channel
+ * to another node after a failover or a slot migration, so tiercache keeps the
+ * subscriptions itself: one connection per master that serves a channel's slot, found
+ * from a fresh read of the topology at every {@link #start()}, and one {@code SSUBSCRIBE}
+ * per channel (a command naming channels of several slots is refused).
  * <p>
  * A dropped connection is reported by Lettuce's connection events (the subscriber
- * withdraws trust) and {@link #isListening()} is {@code false} until the node answers
- * again; a {@code SUNSUBSCRIBE} pushed by the node (the slot moved away) reaches the
+ * withdraws trust) and {@link #isListening()} is {@code false} from then on, since
+ * Lettuce's own resubscription names channels of several slots in one command, which the
+ * node refuses; a {@code SUNSUBSCRIBE} pushed by a node (a slot moved away) reaches the
  * subscriber's {@link SubscriptionListener#onChannelUnsubscribed}. Either way the
- * subscriber's next check subscribes again, at the slot's owner then.
+ * subscriber's next check subscribes again, every channel at its slot's owner then.
  */
 final class ShardedSubscription implements ChannelSubscription {
 
 	private final RedisClusterClient client;
 
-	private final byte[] channel;
+	private final List<byte[]> channels;
 
 	private final MessageListener messages;
 
@@ -46,14 +56,19 @@ final class ShardedSubscription implements ChannelSubscription {
 	// Guarded by this.
 	private @Nullable StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster;
 
-	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> node;
+	/** The node connections of the current subscription, by node id. */
+	private volatile Map<String, StatefulRedisPubSubConnection<byte[], byte[]>> nodes = Map.of();
 
-	private volatile boolean subscribed;
+	/** Whether a node connection of this subscription dropped since {@link #start()}. */
+	private volatile boolean lost;
 
-	ShardedSubscription(RedisClusterClient client, byte[] channel, MessageListener messages,
+	/** Channels confirmed subscribed on a current node connection. */
+	private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+	ShardedSubscription(RedisClusterClient client, List<byte[]> channels, MessageListener messages,
 			SubscriptionListener subscriptions, Duration timeout) {
 		this.client = client;
-		this.channel = channel;
+		this.channels = List.copyOf(channels);
 		this.messages = messages;
 		this.subscriptions = subscriptions;
 		this.timeout = timeout;
@@ -63,21 +78,38 @@ final class ShardedSubscription implements ChannelSubscription {
 	public synchronized void start() {
 		stop();
 		try {
-			// The slot may have moved since the client last looked (a failover, a
+			// The slots may have moved since the client last looked (a failover, a
 			// migration): ask the cluster, not the client's cached view.
 			this.client.refreshPartitions();
 			StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster = this.client
 				.connectPubSub(ByteArrayCodec.INSTANCE);
 			this.cluster = cluster;
-			int slot = SlotHash.getSlot(this.channel);
-			RedisClusterNode owner = cluster.getPartitions().getMasterBySlot(slot);
-			if (owner == null) {
-				throw new IllegalStateException("No Redis Cluster master serves slot " + slot);
+			Map<String, StatefulRedisPubSubConnection<byte[], byte[]>> nodes = new HashMap<>();
+			Map<StatefulRedisPubSubConnection<byte[], byte[]>, List<byte[]>> byNode = new HashMap<>();
+			for (byte[] channel : this.channels) {
+				int slot = SlotHash.getSlot(channel);
+				RedisClusterNode owner = cluster.getPartitions().getMasterBySlot(slot);
+				if (owner == null) {
+					throw new IllegalStateException("No Redis Cluster master serves slot " + slot);
+				}
+				StatefulRedisPubSubConnection<byte[], byte[]> node = nodes.computeIfAbsent(owner.getNodeId(),
+						(id) -> cluster.getConnection(id));
+				byNode.computeIfAbsent(node, (connection) -> new ArrayList<>()).add(channel);
 			}
-			StatefulRedisPubSubConnection<byte[], byte[]> node = cluster.getConnection(owner.getNodeId());
-			node.addListener(new Listener(node));
-			this.node = node;
-			node.async().ssubscribe(this.channel).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			for (StatefulRedisPubSubConnection<byte[], byte[]> node : byNode.keySet()) {
+				node.addListener(new Listener(node));
+			}
+			this.nodes = Map.copyOf(nodes);
+			List<Future<?>> sent = new ArrayList<>(this.channels.size());
+			byNode.forEach((node, channels) -> {
+				for (byte[] channel : channels) {
+					sent.add(node.async().ssubscribe(channel));
+				}
+			});
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			for (Future<?> subscription : sent) {
+				subscription.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
 		}
 		catch (Exception ex) {
 			stop();
@@ -85,14 +117,15 @@ final class ShardedSubscription implements ChannelSubscription {
 				Thread.currentThread().interrupt();
 			}
 			throw (ex instanceof RuntimeException runtime) ? runtime
-					: new IllegalStateException("Could not subscribe to the invalidation channel: " + ex, ex);
+					: new IllegalStateException("Could not subscribe to the invalidation channels: " + ex, ex);
 		}
 	}
 
 	@Override
 	public synchronized void stop() {
-		this.subscribed = false;
-		this.node = null;
+		this.nodes = Map.of();
+		this.lost = false;
+		this.subscribed.clear();
 		if (this.cluster != null) {
 			this.cluster.closeAsync();
 			this.cluster = null;
@@ -101,8 +134,28 @@ final class ShardedSubscription implements ChannelSubscription {
 
 	@Override
 	public boolean isListening() {
-		StatefulRedisPubSubConnection<byte[], byte[]> node = this.node;
-		return this.subscribed && node != null && node.isOpen();
+		Map<String, StatefulRedisPubSubConnection<byte[], byte[]>> nodes = this.nodes;
+		if (nodes.isEmpty() || this.lost || this.subscribed.size() < this.channels.size()) {
+			return false;
+		}
+		for (StatefulRedisPubSubConnection<byte[], byte[]> node : nodes.values()) {
+			if (!node.isOpen()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Lettuce subscribes a reconnected connection again with one {@code SSUBSCRIBE} of
+	 * all its channels, which a node refuses when they are of several slots: so a dropped
+	 * node connection counts as not listening until {@link #start()} subscribes afresh.
+	 */
+	@Override
+	public void connectionLost(Object connection) {
+		if (this.nodes.containsValue(connection)) {
+			this.lost = true;
+		}
 	}
 
 	@Override
@@ -122,7 +175,7 @@ final class ShardedSubscription implements ChannelSubscription {
 		}
 
 		private boolean current() {
-			return ShardedSubscription.this.node == this.connection;
+			return ShardedSubscription.this.nodes.containsValue(this.connection);
 		}
 
 		@Override
@@ -135,7 +188,7 @@ final class ShardedSubscription implements ChannelSubscription {
 		@Override
 		public void ssubscribed(byte[] channel, long count) {
 			if (current()) {
-				ShardedSubscription.this.subscribed = true;
+				ShardedSubscription.this.subscribed.add(new String(channel, StandardCharsets.UTF_8));
 				ShardedSubscription.this.subscriptions.onChannelSubscribed(channel, count);
 			}
 		}
@@ -143,7 +196,7 @@ final class ShardedSubscription implements ChannelSubscription {
 		@Override
 		public void sunsubscribed(byte[] channel, long count) {
 			if (current()) {
-				ShardedSubscription.this.subscribed = false;
+				ShardedSubscription.this.subscribed.remove(new String(channel, StandardCharsets.UTF_8));
 				ShardedSubscription.this.subscriptions.onChannelUnsubscribed(channel, count);
 			}
 		}

@@ -3,6 +3,8 @@ package io.tiercache.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +172,33 @@ public final class RedisScriptRunner {
 	 */
 	public @Nullable Object run(String operation, Script script, byte[][] keys, byte[][] args) {
 		return execute(operation, (connection) -> eval(connection, script, keys, args), false);
+	}
+
+	/**
+	 * Run scripts in one round trip: all are sent before any answer is awaited. On Redis
+	 * Cluster each goes to the master of its first key's slot, the masters answering in
+	 * parallel.
+	 * @param operation name of the tiercache operation, for errors and metrics
+	 * @param calls the scripts, with their keys and arguments
+	 * @return their replies, in the order of {@code calls}
+	 * @throws RedisUnavailableException if Redis fails or times out on any of them, or
+	 * the breaker is open
+	 */
+	public List<@Nullable Object> runAll(String operation, List<ScriptCall> calls) {
+		Object replies = execute(operation, (connection) -> evalAll(connection, calls), false);
+		@SuppressWarnings("unchecked")
+		List<@Nullable Object> list = (List<@Nullable Object>) replies;
+		return list;
+	}
+
+	/**
+	 * A script to run among others.
+	 *
+	 * @param script the script
+	 * @param keys its keys, the first deciding its slot
+	 * @param args its arguments
+	 */
+	public record ScriptCall(Script script, byte[][] keys, byte[][] args) {
 	}
 
 	/**
@@ -460,6 +489,28 @@ public final class RedisScriptRunner {
 		catch (NoScriptException ex) {
 			return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args));
 		}
+	}
+
+	private List<@Nullable Object> evalAll(RedisConnection connection, List<ScriptCall> calls) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+		List<Future<Object>> sent = new ArrayList<>(calls.size());
+		for (ScriptCall call : calls) {
+			sent.add(commands.evalsha(call.script().sha(), ScriptOutputType.MULTI, call.keys(), call.args()));
+		}
+		// One deadline for all, as for one command: they travel together.
+		long deadline = System.nanoTime() + this.timeoutNanos;
+		List<@Nullable Object> replies = new ArrayList<>(calls.size());
+		for (int i = 0; i < calls.size(); i++) {
+			ScriptCall call = calls.get(i);
+			try {
+				replies.add(await(sent.get(i), Math.max(1, deadline - System.nanoTime())));
+			}
+			catch (NoScriptException ex) {
+				replies.add(
+						await(commands.eval(call.script().source(), ScriptOutputType.MULTI, call.keys(), call.args())));
+			}
+		}
+		return replies;
 	}
 
 	/**

@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Call {
 
+	private static final int[] ONE_GROUP = { 0 };
+
 	final Object key;
 
 	final byte[] entryKey;
@@ -20,6 +22,10 @@ final class Call {
 	final CacheLoad load;
 
 	final List<String> argumentTags;
+
+	// The slot groups of the argument tags, whose states the read returns (group 0 alone
+	// with one group, whatever the tags).
+	final int[] argumentGroups;
 
 	// Held strongly for the whole load ([I6]), resolved before the round trip ([I7]).
 	final TagState[] argumentStates;
@@ -58,6 +64,8 @@ final class Call {
 		this.async = async;
 		this.generation = trust.generation();
 		this.argumentTags = TagInvalidations.distinct(load.argumentTags());
+		this.argumentGroups = (trust.groups() == 1) ? ONE_GROUP
+				: this.argumentTags.stream().mapToInt(trust.tags()::group).distinct().sorted().toArray();
 		this.argumentStates = local ? trust.tags().states(this.argumentTags) : TagTable.NO_STATES;
 	}
 

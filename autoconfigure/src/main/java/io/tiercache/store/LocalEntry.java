@@ -11,7 +11,8 @@ final class LocalEntry {
 
 	final @Nullable Object value;
 
-	final long loadSeq;
+	/** Per tag state, the load sequence in the tag's slot group. */
+	final long[] loadSeqs;
 
 	final TagState[] tagStates;
 
@@ -19,9 +20,9 @@ final class LocalEntry {
 
 	final long ttlNanos;
 
-	LocalEntry(@Nullable Object value, long loadSeq, TagState[] tagStates, long generation, long ttlNanos) {
+	LocalEntry(@Nullable Object value, long[] loadSeqs, TagState[] tagStates, long generation, long ttlNanos) {
 		this.value = value;
-		this.loadSeq = loadSeq;
+		this.loadSeqs = loadSeqs;
 		this.tagStates = tagStates;
 		this.generation = generation;
 		this.ttlNanos = ttlNanos;
@@ -49,8 +50,8 @@ final class LocalEntry {
 		if (this.generation != trust.generation()) {
 			return false;
 		}
-		for (TagState tag : this.tagStates) {
-			if (tag.invalidates(this.loadSeq)) {
+		for (int i = 0; i < this.tagStates.length; i++) {
+			if (this.tagStates[i].invalidates(this.loadSeqs[i])) {
 				return false;
 			}
 		}

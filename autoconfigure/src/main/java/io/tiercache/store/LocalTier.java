@@ -51,7 +51,7 @@ abstract class LocalTier {
 	 * began.
 	 * @param key the key
 	 * @param value the value
-	 * @param loadSeq the sequence the value was loaded at
+	 * @param loadSeqs per tag, the sequence of its slot group the value was loaded at
 	 * @param tags all its tags
 	 * @param argumentStates states of the argument tags, resolved before the load's round
 	 * trip
@@ -59,8 +59,8 @@ abstract class LocalTier {
 	 * @param generation the local trust's generation when the load began
 	 * @param ttl how long the entry stays here
 	 */
-	abstract void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
-			long version, long generation, Duration ttl);
+	abstract void offer(Object key, @Nullable Object value, long[] loadSeqs, List<String> tags,
+			TagState[] argumentStates, long version, long generation, Duration ttl);
 
 	/** Drop every entry. */
 	abstract void clear();
@@ -127,7 +127,7 @@ abstract class LocalTier {
 		}
 
 		@Override
-		void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
+		void offer(Object key, @Nullable Object value, long[] loadSeqs, List<String> tags, TagState[] argumentStates,
 				long version, long generation, Duration ttl) {
 			if (!this.trust.trusted() || ttl.isZero() || ttl.isNegative()) {
 				return;
@@ -150,7 +150,7 @@ abstract class LocalTier {
 			if ((resolvedLate && this.trust.version() != version) || this.trust.generation() != generation) {
 				return;
 			}
-			this.entries.put(key, new LocalEntry(value, loadSeq, states, generation, ttl.toNanos()));
+			this.entries.put(key, new LocalEntry(value, loadSeqs, states, generation, ttl.toNanos()));
 		}
 
 		@Override
@@ -203,7 +203,7 @@ abstract class LocalTier {
 		}
 
 		@Override
-		void offer(Object key, @Nullable Object value, long loadSeq, List<String> tags, TagState[] argumentStates,
+		void offer(Object key, @Nullable Object value, long[] loadSeqs, List<String> tags, TagState[] argumentStates,
 				long version, long generation, Duration ttl) {
 		}
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
@@ -99,11 +99,12 @@ public final class LocalTrust {
 
 		/**
 		 * Redis lost acknowledged invalidations.
+		 * @param group the slot group whose sequence went backwards
 		 * @param seen the highest sequence this process knew Redis had reached in its
 		 * epoch
 		 * @param found the sequence Redis answers with now
 		 */
-		void onRollback(SequenceMark seen, long found);
+		void onRollback(int group, SequenceMark seen, long found);
 
 	}
 
@@ -114,6 +115,10 @@ public final class LocalTrust {
 	 * @param seq the sequence
 	 */
 	public record SequenceMark(@Nullable String epoch, long seq) {
+
+		/** No knowledge: a reply observed against it never counts as a rollback. */
+		public static final SequenceMark NONE = new SequenceMark(null, 0);
+
 	}
 
 	/** Told when the local tier must drop its entries. */
@@ -147,9 +152,11 @@ public final class LocalTrust {
 
 	private final List<RollbackListener> rollbackListeners = new CopyOnWriteArrayList<>();
 
-	private final AtomicReference<SequenceMark> mark = new AtomicReference<>(new SequenceMark(null, 0));
+	/** Per slot group, the highest sequence known Redis reached. */
+	private final AtomicReferenceArray<SequenceMark> marks;
 
-	private volatile @Nullable String epoch;
+	/** Per slot group, the epoch last seen. */
+	private final AtomicReferenceArray<@Nullable String> epochs;
 
 	/**
 	 * Causes of distrust in force, one bit per {@link DistrustCause}; trusted when zero.
@@ -176,6 +183,11 @@ public final class LocalTrust {
 		this.ticker = ticker;
 		this.maxUnconfirmedNanos = maxUnconfirmed.toNanos();
 		this.confirmedUntil = ticker.read() + UNBOUNDED;
+		this.marks = new AtomicReferenceArray<>(tags.groups());
+		for (int group = 0; group < tags.groups(); group++) {
+			this.marks.set(group, SequenceMark.NONE);
+		}
+		this.epochs = new AtomicReferenceArray<>(tags.groups());
 	}
 
 	/** Bumped before each applied invalidation ([I7]). */
@@ -251,9 +263,26 @@ public final class LocalTrust {
 		return (this.distrust & (1 << cause.ordinal())) != 0;
 	}
 
-	/** The epoch of Redis last seen, or {@code null} before the first round trip. */
+	/**
+	 * The epoch of the first slot group last seen, or {@code null} before the first round
+	 * trip.
+	 */
 	public @Nullable String epoch() {
-		return this.epoch;
+		return epoch(0);
+	}
+
+	/**
+	 * The epoch of a slot group last seen.
+	 * @param group the group
+	 * @return it, or {@code null} before the first round trip that read it
+	 */
+	public @Nullable String epoch(int group) {
+		return this.epochs.get(group);
+	}
+
+	/** How many slot groups number the invalidations. */
+	public int groups() {
+		return this.marks.length();
 	}
 
 	public void addClearListener(ClearListener listener) {
@@ -274,7 +303,17 @@ public final class LocalTrust {
 	 * @return the mark
 	 */
 	public SequenceMark mark() {
-		return this.mark.get();
+		return mark(0);
+	}
+
+	/**
+	 * What this process knows of a slot group's sequence now.
+	 * @param group the group
+	 * @return the mark
+	 * @see #mark()
+	 */
+	public SequenceMark mark(int group) {
+		return this.marks.get(group);
 	}
 
 	/**
@@ -291,26 +330,39 @@ public final class LocalTrust {
 	 * @return whether the sequence went backwards
 	 */
 	public boolean observe(SequenceMark before, String epoch, long seq) {
-		observeEpoch(epoch);
+		return observe(0, before, epoch, seq);
+	}
+
+	/**
+	 * Record the epoch and sequence of a slot group in a reply from Redis, as
+	 * {@link #observe(SequenceMark, String, long)} does for the first group.
+	 * @param group the group
+	 * @param before the {@link #mark(int)} of the group read before the request was sent
+	 * @param epoch the reply's epoch
+	 * @param seq the reply's sequence
+	 * @return whether the sequence went backwards
+	 */
+	public boolean observe(int group, SequenceMark before, String epoch, long seq) {
+		observeEpoch(group, epoch);
 		if (epoch.equals(before.epoch()) && seq < before.seq()) {
 			for (RollbackListener listener : this.rollbackListeners) {
-				listener.onRollback(before, seq);
+				listener.onRollback(group, before, seq);
 			}
 			return true;
 		}
-		advance(epoch, seq);
+		advance(group, epoch, seq);
 		return false;
 	}
 
-	private void advance(String epoch, long seq) {
+	private void advance(int group, String epoch, long seq) {
 		SequenceMark current;
 		do {
-			current = this.mark.get();
+			current = this.marks.get(group);
 			if (epoch.equals(current.epoch()) && seq <= current.seq()) {
 				return;
 			}
 		}
-		while (!this.mark.compareAndSet(current, new SequenceMark(epoch, seq)));
+		while (!this.marks.compareAndSet(group, current, new SequenceMark(epoch, seq)));
 	}
 
 	/**
@@ -322,10 +374,22 @@ public final class LocalTrust {
 	 * @param tags the invalidated tags
 	 */
 	public void apply(String epoch, long seq, Collection<String> tags) {
-		observeEpoch(epoch);
+		apply(0, epoch, seq, tags);
+	}
+
+	/**
+	 * Apply an invalidation of a slot group's tags, as
+	 * {@link #apply(String, long, Collection)} does for the first group.
+	 * @param group the group, which numbered it
+	 * @param epoch the group's epoch it was made in
+	 * @param seq its sequence number
+	 * @param tags the invalidated tags, all of the group
+	 */
+	public void apply(int group, String epoch, long seq, Collection<String> tags) {
+		observeEpoch(group, epoch);
 		this.version.incrementAndGet();
 		if (this.checks) {
-			this.tags.advance(tags, seq);
+			this.tags.advance(group, tags, seq);
 		}
 		for (ApplyListener listener : this.applyListeners) {
 			listener.onApply(epoch, seq, tags);
@@ -354,13 +418,24 @@ public final class LocalTrust {
 	 * @param seq Redis's sequence, in the epoch this process follows
 	 */
 	public void distrustAndLowerTagStates(DistrustCause cause, long seq) {
+		distrustAndLowerTagStates(cause, 0, seq);
+	}
+
+	/**
+	 * Withdraw trust and lower the tag states of a slot group above {@code seq}, as
+	 * {@link #distrustAndLowerTagStates(DistrustCause, long)} does for the first group.
+	 * @param cause the cause of distrust
+	 * @param group the group
+	 * @param seq the group's sequence in Redis, in the epoch this process follows
+	 */
+	public void distrustAndLowerTagStates(DistrustCause cause, int group, long seq) {
 		boolean changed;
 		int lowered;
 		// Under the lock that lifting a cause takes, so that trust cannot return between
 		// the withdrawal and the lowering.
 		synchronized (this) {
 			changed = changeDistrust(cause, true);
-			lowered = this.tags.lowerTo(seq);
+			lowered = this.tags.lowerTo(group, seq);
 		}
 		if (lowered > 0) {
 			logger.warn("{} tag state(s) held invalidation numbers beyond Redis's sequence {}: a message on the "
@@ -389,16 +464,26 @@ public final class LocalTrust {
 	 * @param epoch the epoch
 	 */
 	public void observeEpoch(String epoch) {
-		String current = this.epoch;
+		observeEpoch(0, epoch);
+	}
+
+	/**
+	 * Record the epoch of a slot group seen in a Redis reply or message; a change clears
+	 * the local tier, as {@link #observeEpoch(String)} says.
+	 * @param group the group
+	 * @param epoch the epoch
+	 */
+	public void observeEpoch(int group, String epoch) {
+		String current = this.epochs.get(group);
 		if (epoch.equals(current)) {
 			return;
 		}
 		synchronized (this) {
-			current = this.epoch;
+			current = this.epochs.get(group);
 			if (epoch.equals(current)) {
 				return;
 			}
-			this.epoch = epoch;
+			this.epochs.set(group, epoch);
 		}
 		if (current != null) {
 			logger.info("Redis epoch changed from {} to {} (restart, failover or flush): clearing the local tier",
@@ -527,7 +612,7 @@ public final class LocalTrust {
 
 	@Override
 	public String toString() {
-		return "LocalTrust[epoch=" + Objects.toString(this.epoch) + ", generation=" + this.generation + ", trusted="
+		return "LocalTrust[epoch=" + Objects.toString(epoch()) + ", generation=" + this.generation + ", trusted="
 				+ trusted() + "]";
 	}
 

@@ -64,7 +64,7 @@ final class RedisCalls {
 	}
 
 	/** {@link RedisTier#invalidate}, or {@code null} without Redis. */
-	RedisTier.@Nullable Sequence invalidate(List<String> tags) {
+	@Nullable List<RedisTier.Invalidated> invalidate(List<String> tags) {
 		try {
 			return this.redis.invalidate(tags);
 		}
@@ -75,9 +75,9 @@ final class RedisCalls {
 	}
 
 	/** {@link RedisTier#retryInvalidation}, or {@code null} without Redis. */
-	RedisTier.@Nullable Sequence retryInvalidation(List<String> tags) {
+	@Nullable List<RedisTier.Invalidated> retryInvalidation(List<String> tags) {
 		try {
-			RedisTier.Sequence sequence = this.redis.retryInvalidation(tags);
+			List<RedisTier.Invalidated> sequence = this.redis.retryInvalidation(tags);
 			this.retryAnswered = false;
 			return sequence;
 		}
@@ -98,9 +98,9 @@ final class RedisCalls {
 	}
 
 	/** {@link RedisTier#restartEpoch}, or {@code null} without Redis. */
-	RedisTier.@Nullable Sequence restartEpoch(String epoch, long seen) {
+	RedisTier.@Nullable Sequence restartEpoch(int group, String epoch, long seen) {
 		try {
-			return this.redis.restartEpoch(epoch, seen);
+			return this.redis.restartEpoch(group, epoch, seen);
 		}
 		catch (RedisUnavailableException ex) {
 			failed(ex);

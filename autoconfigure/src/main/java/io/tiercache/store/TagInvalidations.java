@@ -69,7 +69,7 @@ final class TagInvalidations {
 		 * @param tags the tags
 		 * @return its epoch and sequence, or {@code null} if Redis could not take it
 		 */
-		RedisTier.@Nullable Sequence publish(List<String> tags);
+		@Nullable List<RedisTier.Invalidated> publish(List<String> tags);
 
 	}
 
@@ -187,7 +187,7 @@ final class TagInvalidations {
 	 * @return whether it reached Redis
 	 */
 	private boolean tryInvalidate(Pending pending, Publisher publisher) {
-		RedisTier.Sequence sequence = publish(pending.tags, publisher);
+		List<RedisTier.Invalidated> sequence = publish(pending.tags, publisher);
 		if (sequence == null) {
 			return false;
 		}
@@ -209,16 +209,26 @@ final class TagInvalidations {
 	}
 
 	/** Send one invalidation and apply its reply here. */
-	private RedisTier.@Nullable Sequence publish(List<String> tags, Publisher publisher) {
-		LocalTrust.SequenceMark before = this.trust.mark();
-		RedisTier.Sequence sequence = publisher.publish(tags);
-		if (sequence == null) {
+	private @Nullable List<RedisTier.Invalidated> publish(List<String> tags, Publisher publisher) {
+		LocalTrust.SequenceMark[] before = new LocalTrust.SequenceMark[this.trust.groups()];
+		for (String tag : tags) {
+			int group = this.trust.tags().group(tag);
+			if (before[group] == null) {
+				before[group] = this.trust.mark(group);
+			}
+		}
+		List<RedisTier.Invalidated> published = publisher.publish(tags);
+		if (published == null) {
 			return null;
 		}
-		this.trust.observe(before, sequence.epoch(), sequence.seq());
-		this.trust.apply(sequence.epoch(), sequence.seq(), tags);
+		for (RedisTier.Invalidated group : published) {
+			LocalTrust.SequenceMark mark = before[group.group()];
+			this.trust.observe(group.group(), (mark != null) ? mark : LocalTrust.SequenceMark.NONE, group.epoch(),
+					group.seq());
+			this.trust.apply(group.group(), group.epoch(), group.seq(), group.tags());
+		}
 		this.observer.invalidationPublished();
-		return sequence;
+		return published;
 	}
 
 	/** Redis answered again: retry now rather than at the end of the backoff. */

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.ToIntFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tiercache.redis.Envelope;
 
 /**
  * The {@link TagState} of every tag that a local entry or a load in flight references,
@@ -33,10 +36,43 @@ public final class TagTable {
 	private final AtomicLong pendingMarks = new AtomicLong();
 
 	/**
-	 * The highest number a state was advanced to (not lowered again since), so that the
-	 * periodic check can tell whether some state holds a number Redis has not reached.
+	 * Per slot group, the highest number a state was advanced to (not lowered again
+	 * since), so that the periodic check can tell whether some state holds a number Redis
+	 * has not reached.
 	 */
-	private final AtomicLong highest = new AtomicLong();
+	private final AtomicLongArray highest;
+
+	/** The slot group of a tag: each group numbers its invalidations on its own. */
+	private final ToIntFunction<String> groupOf;
+
+	/** A table for one slot group. */
+	public TagTable() {
+		this(1, (tag) -> 0);
+	}
+
+	/**
+	 * A table for tags in several slot groups.
+	 * @param groups how many groups
+	 * @param groupOf the group of a tag
+	 */
+	public TagTable(int groups, ToIntFunction<String> groupOf) {
+		this.highest = new AtomicLongArray(groups);
+		this.groupOf = groupOf;
+	}
+
+	/** How many slot groups number the invalidations. */
+	public int groups() {
+		return this.highest.length();
+	}
+
+	/**
+	 * The slot group of a tag.
+	 * @param tag the tag
+	 * @return its group
+	 */
+	public int group(String tag) {
+		return this.groupOf.applyAsInt(tag);
+	}
 
 	/**
 	 * The state of a tag, created on first use.
@@ -64,8 +100,13 @@ public final class TagTable {
 		return states;
 	}
 
-	/** Record an invalidation in the states that exist; a tag without one needs none. */
-	void advance(Collection<String> tags, long seq) {
+	/**
+	 * Record an invalidation in the states that exist; a tag without one needs none.
+	 * @param group the slot group of the tags, which numbered the invalidation
+	 * @param tags the tags
+	 * @param seq the invalidation's number
+	 */
+	void advance(int group, Collection<String> tags, long seq) {
 		boolean held = false;
 		for (String tag : tags) {
 			TagState state = this.states.getIfPresent(tag);
@@ -74,32 +115,44 @@ public final class TagTable {
 				held = true;
 			}
 		}
-		if (held && seq > this.highest.get()) {
-			this.highest.accumulateAndGet(seq, Math::max);
+		if (held && seq > this.highest.get(group)) {
+			this.highest.accumulateAndGet(group, seq, Math::max);
 		}
 	}
 
 	/**
 	 * The highest invalidation number that a state of this table was advanced to, and not
-	 * lowered from since: what the periodic check compares with Redis's sequence.
+	 * lowered from since, in the first slot group.
 	 * @return the number, 0 if none
 	 */
 	public long highestInvalidatedSeq() {
-		return this.highest.get();
+		return highestInvalidatedSeq(0);
 	}
 
 	/**
-	 * Lower every state above {@code seq} to it.
-	 * @param seq Redis's sequence
+	 * The highest invalidation number that a state of a slot group's tags was advanced
+	 * to, and not lowered from since: what the periodic check compares with the group's
+	 * sequence in Redis.
+	 * @param group the group
+	 * @return the number, 0 if none
+	 */
+	public long highestInvalidatedSeq(int group) {
+		return this.highest.get(group);
+	}
+
+	/**
+	 * Lower every state of a slot group's tags above {@code seq} to it.
+	 * @param group the group
+	 * @param seq the group's sequence in Redis
 	 * @return how many states were lowered
 	 */
-	int lowerTo(long seq) {
+	int lowerTo(int group, long seq) {
 		// Before the states: an advance that comes after this raises it again, and one
 		// that came before is lowered below, so it never understates a state.
-		this.highest.accumulateAndGet(seq, Math::min);
+		this.highest.accumulateAndGet(group, seq, Math::min);
 		int lowered = 0;
 		for (TagState state : this.states.asMap().values()) {
-			if (state.lowerTo(seq)) {
+			if (this.groupOf.applyAsInt(state.name()) == group && state.lowerTo(seq)) {
 				lowered++;
 			}
 		}
@@ -141,18 +194,41 @@ public final class TagTable {
 	}
 
 	/**
+	 * Per tag of an entry, its load sequence in the tag's slot group: what each tag's
+	 * state is compared with. A group the entry recorded no load for gives -1, which
+	 * every invalidation kills.
+	 * @param tags the entry's tags
+	 * @param loads its loads, per group
+	 * @return the sequences, in the order of {@code tags}
+	 */
+	long[] loadSequences(List<String> tags, List<Envelope.GroupLoad> loads) {
+		long[] seqs = new long[tags.size()];
+		for (int i = 0; i < seqs.length; i++) {
+			seqs[i] = -1;
+			int group = (loads.size() == 1 && groups() == 1) ? 0 : group(tags.get(i));
+			for (Envelope.GroupLoad load : loads) {
+				if (load.group() == group) {
+					seqs[i] = load.seq();
+					break;
+				}
+			}
+		}
+		return seqs;
+	}
+
+	/**
 	 * Whether this process heard of an invalidation of one of the tags after
 	 * {@code loadSeq}: an entry loaded then that Redis still returns as valid was revived
 	 * (Redis lost the invalidation) or the invalidation was forged; either way it is not
 	 * served ([I12]).
 	 * @param tags the tags of an entry
-	 * @param loadSeq the entry's load sequence
+	 * @param loadSeqs per tag, the entry's load sequence in the tag's slot group
 	 * @return whether any of them was invalidated after it
 	 */
-	boolean anyInvalidatedAfter(Collection<String> tags, long loadSeq) {
-		for (String tag : tags) {
-			TagState state = this.states.getIfPresent(tag);
-			if (state != null && state.invalidatedSeq() > loadSeq) {
+	boolean anyInvalidatedAfter(List<String> tags, long[] loadSeqs) {
+		for (int i = 0; i < loadSeqs.length; i++) {
+			TagState state = this.states.getIfPresent(tags.get(i));
+			if (state != null && state.invalidatedSeq() > loadSeqs[i]) {
 				return true;
 			}
 		}

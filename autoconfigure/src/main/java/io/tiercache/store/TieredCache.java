@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.tiercache.redis.Envelope;
+import io.tiercache.redis.RedisKeys;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.store.StoreErrorHandler.CacheFailure;
 import org.jspecify.annotations.Nullable;
@@ -100,10 +101,6 @@ public final class TieredCache {
 
 	private final CacheObserver observer;
 
-	private final String entryPrefix;
-
-	private final String leasePrefix;
-
 	// The keys this thread is loading in this cache: a load that calls its own method
 	// with its own key (through the proxy) would otherwise wait for itself, on its
 	// flight and then on its own lease, for twice the lease's maximum wait.
@@ -118,8 +115,6 @@ public final class TieredCache {
 		this.local = local;
 		this.observer = observer;
 		this.flights = new SingleFlight(context.options().leaseMaxWait(), observer);
-		this.entryPrefix = context.redis().keys().entryPrefix(settings.name());
-		this.leasePrefix = context.redis().keys().leasePrefix(settings.name());
 	}
 
 	public CacheSettings settings() {
@@ -222,9 +217,10 @@ public final class TieredCache {
 			refuseTag(tagRefusal);
 			return uncached(key, load, async);
 		}
-		Call call = new Call(key, (this.entryPrefix + rendered).getBytes(StandardCharsets.UTF_8),
-				(this.leasePrefix + rendered).getBytes(StandardCharsets.UTF_8), load, version, async,
-				this.context.trust(), this.local.enabled());
+		RedisKeys redisKeys = this.context.redis().keys();
+		Call call = new Call(key, redisKeys.entry(this.settings.name(), rendered),
+				redisKeys.lease(this.settings.name(), rendered), load, version, async, this.context.trust(),
+				this.local.enabled());
 		StoreOptions options = this.context.options();
 		// A load that is not shared takes no lease: other processes could not use
 		// what it loads, and it does not wait for what they load. Its miss always
@@ -235,14 +231,14 @@ public final class TieredCache {
 		long backoff = FIRST_BACKOFF_NANOS;
 		boolean waited = false;
 		while (true) {
-			LocalTrust.SequenceMark before = this.context.trust().mark();
+			LocalTrust.SequenceMark[] before = marks(call);
 			RedisTier.ReadResult read = this.context.redis()
 				.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), lease, call.token, false);
 			if (read == null) {
 				this.observer.notCached(CacheObserver.NotCachedReason.UNAVAILABLE);
 				return uncached(key, load, async);
 			}
-			if (this.context.trust().observe(before, read.epoch(), read.seq())) {
+			if (observe(call, before, read)) {
 				// [I12]: Redis lost invalidations, so what it holds may be revived: not
 				// this time.
 				this.observer.notCached(CacheObserver.NotCachedReason.STALE);
@@ -287,7 +283,8 @@ public final class TieredCache {
 		Object value;
 		Envelope envelope;
 		try {
-			envelope = Envelope.decode(read.envelope());
+			envelope = (read.decoded() != null) ? read.decoded()
+					: Envelope.decode(read.envelope(), this.context.trust().groups());
 			value = this.codec.decode(envelope.payload());
 		}
 		catch (RuntimeException ex) {
@@ -298,7 +295,8 @@ public final class TieredCache {
 			this.context.redis().unlink(call.entryKey);
 			return MISS;
 		}
-		if (this.context.trust().tags().anyInvalidatedAfter(envelope.tags(), envelope.loadSeq())) {
+		long[] loadSeqs = this.context.trust().tags().loadSequences(envelope.tags(), envelope.loads());
+		if (this.context.trust().tags().anyInvalidatedAfter(envelope.tags(), loadSeqs)) {
 			// [I12]: this process heard an invalidation that kills the entry, yet Redis
 			// returns
 			// it: Redis lost that invalidation. Load instead (the write accepts the new
@@ -326,8 +324,8 @@ public final class TieredCache {
 		}
 		Duration localTtl = Duration.ofMillis(Math.min(read.ttlMillis(),
 				EarlyRefresh.localLifetime(untilSoftExpiry, envelope.loadMillis(), beta, options.random())));
-		this.local.offer(call.key, value, envelope.loadSeq(), envelope.tags(), call.argumentStates, call.version,
-				call.generation, localTtl);
+		this.local.offer(call.key, value, loadSeqs, envelope.tags(), call.argumentStates, call.version, call.generation,
+				localTtl);
 		return value;
 	}
 
@@ -406,9 +404,10 @@ public final class TieredCache {
 			return false;
 		}
 		long now = options.wallClock().getAsLong();
-		Envelope envelope = new Envelope(read.epoch(), read.seq(), now, now + softTtl.toMillis(), loadMillis, absent,
-				tags, payload);
-		if (envelope.encodedLength() > options.maxValueBytes() + TieredStore.ENVELOPE_ALLOWANCE) {
+		List<Envelope.GroupLoad> loads = loads(read, tags);
+		Envelope envelope = new Envelope(loads, now, now + softTtl.toMillis(), loadMillis, absent, tags, payload);
+		if (envelope.encodedLength(this.context.trust().groups()) > options.maxValueBytes()
+				+ TieredStore.ENVELOPE_ALLOWANCE) {
 			// Its tags take it past what a read returns: it would be removed unread.
 			this.observer.notCached(CacheObserver.NotCachedReason.TOO_LARGE);
 			return false;
@@ -424,9 +423,9 @@ public final class TieredCache {
 			return false;
 		}
 		this.observer.put();
-		this.local.offer(call.key, result, read.seq(), tags, call.argumentStates, call.version, call.generation,
-				Duration.ofMillis(EarlyRefresh.localLifetime(softTtl.toMillis(), loadMillis, options.earlyRefreshBeta(),
-						options.random())));
+		this.local.offer(call.key, result, this.context.trust().tags().loadSequences(tags, loads), tags,
+				call.argumentStates, call.version, call.generation, Duration.ofMillis(EarlyRefresh
+					.localLifetime(softTtl.toMillis(), loadMillis, options.earlyRefreshBeta(), options.random())));
 		return true;
 	}
 
@@ -449,11 +448,11 @@ public final class TieredCache {
 
 	private boolean refresh(Call call) {
 		StoreOptions options = this.context.options();
-		LocalTrust.SequenceMark before = this.context.trust().mark();
+		LocalTrust.SequenceMark[] before = marks(call);
 		RedisTier.ReadResult read = this.context.redis()
 			.read(call.entryKey, call.leaseKey, call.argumentTags, this.settings.ttl(), options.leaseTimeout(),
 					call.token, true);
-		if (read == null || this.context.trust().observe(before, read.epoch(), read.seq()) || !read.leased()) {
+		if (read == null || observe(call, before, read) || !read.leased()) {
 			// Redis is unavailable or lost invalidations, or another process is
 			// refreshing or
 			// loading it.
@@ -535,6 +534,64 @@ public final class TieredCache {
 		this.context.errorHandler()
 			.handleCacheError(this.settings.name(), CacheFailure.TAG, new IllegalArgumentException(refusal));
 		this.observer.notCached(CacheObserver.NotCachedReason.UNSTORABLE_TAG);
+	}
+
+	/** The marks of the groups a read returns, taken before it is sent ([I12]). */
+	private LocalTrust.SequenceMark[] marks(Call call) {
+		LocalTrust.SequenceMark[] marks = new LocalTrust.SequenceMark[call.argumentGroups.length];
+		for (int i = 0; i < marks.length; i++) {
+			marks[i] = this.context.trust().mark(call.argumentGroups[i]);
+		}
+		return marks;
+	}
+
+	/**
+	 * Record the group states of a read; the groups of tags found only in the entry had
+	 * no mark taken before, so they advance marks but cannot show a rollback.
+	 * @return whether a group's sequence went backwards
+	 */
+	private boolean observe(Call call, LocalTrust.SequenceMark[] before, RedisTier.ReadResult read) {
+		boolean rolledBack = false;
+		for (RedisTier.GroupState state : read.states()) {
+			LocalTrust.SequenceMark mark = LocalTrust.SequenceMark.NONE;
+			for (int i = 0; i < call.argumentGroups.length; i++) {
+				if (call.argumentGroups[i] == state.group()) {
+					mark = before[i];
+				}
+			}
+			rolledBack |= this.context.trust().observe(state.group(), mark, state.epoch(), state.seq());
+		}
+		return rolledBack;
+	}
+
+	/**
+	 * What the entry records of each slot group of its tags: the group's state as the
+	 * read before the load found it, or, for a group it did not read (tags known only
+	 * from the result), the highest sequence this process knew the group had reached,
+	 * which is no higher than the group's sequence when the load began ([I3]).
+	 */
+	private List<Envelope.GroupLoad> loads(RedisTier.ReadResult read, List<String> tags) {
+		if (this.context.trust().groups() == 1) {
+			RedisTier.GroupState state = read.states().get(0);
+			return List.of(new Envelope.GroupLoad(0, state.epoch(), state.seq()));
+		}
+		java.util.TreeSet<Integer> groups = new java.util.TreeSet<>();
+		for (String tag : tags) {
+			groups.add(this.context.trust().tags().group(tag));
+		}
+		List<Envelope.GroupLoad> loads = new ArrayList<>(groups.size());
+		for (int group : groups) {
+			RedisTier.GroupState state = read.state(group);
+			if (state != null) {
+				loads.add(new Envelope.GroupLoad(group, state.epoch(), state.seq()));
+			}
+			else {
+				LocalTrust.SequenceMark mark = this.context.trust().mark(group);
+				// No epoch known: the write's check refuses it, and tells this process.
+				loads.add(new Envelope.GroupLoad(group, (mark.epoch() != null) ? mark.epoch() : "", mark.seq()));
+			}
+		}
+		return loads;
 	}
 
 	private static List<String> union(List<String> first, Collection<String> second) {

@@ -70,7 +70,11 @@ public final class TieredStore {
 
 	private TieredStore(RedisTier redis, ValueCodec codec, StoreOptions options, StoreObserver observer,
 			StoreErrorHandler errorHandler, InvalidationOutbox outbox) {
-		LocalTrust trust = new LocalTrust(new TagTable(), options.ticker(), options.localMaxUnconfirmed());
+		RedisKeys keys = redis.keys();
+		LocalTrust trust = new LocalTrust(new TagTable(keys.groups(), keys::group), options.ticker(),
+				options.localMaxUnconfirmed());
+		redis.setStateListener(
+				(state) -> trust.observe(state.group(), LocalTrust.SequenceMark.NONE, state.epoch(), state.seq()));
 		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
 		this.context = new StoreContext(calls, trust, errorHandler, options,
 				new BackgroundRefresher(options.refreshThreads()));
@@ -79,13 +83,13 @@ public final class TieredStore {
 		this.invalidations = new TagInvalidations(calls, trust, observer);
 		this.outbox = outbox;
 		trust.addClearListener(this::clearLocal);
-		trust.addRollbackListener((seen, found) -> {
+		trust.addRollbackListener((group, seen, found) -> {
 			logger.warn("Redis's invalidation sequence went back from {} to {} in epoch {} (a failover to a replica "
 					+ "that missed writes, or a restart from an older snapshot): starting a new epoch, every local "
 					+ "tier is cleared", seen.seq(), found, seen.epoch());
-			RedisTier.Sequence restarted = calls.restartEpoch(Objects.requireNonNull(seen.epoch()), seen.seq());
+			RedisTier.Sequence restarted = calls.restartEpoch(group, Objects.requireNonNull(seen.epoch()), seen.seq());
 			if (restarted != null) {
-				trust.observeEpoch(restarted.epoch());
+				trust.observeEpoch(group, restarted.epoch());
 			}
 			else {
 				// Redis is unreachable: the breaker withdraws trust; until a new epoch,
@@ -430,7 +434,8 @@ public final class TieredStore {
 					options.breakerOpenDuration(), System::nanoTime);
 			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker,
 					options.replicaAcks(), options.replicaAckTimeout());
-			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace()),
+			int groups = Math.max(1, options.slotGroups());
+			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace(), groups),
 					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString(),
 					// The envelope's header and tags come on top of the value itself.
 					options.maxValueBytes() + ENVELOPE_ALLOWANCE,

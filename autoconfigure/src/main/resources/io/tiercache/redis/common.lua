@@ -32,3 +32,17 @@ local function startEpoch(seq, epoch, run, floor)
   return n
 end
 
+-- The epoch and sequence to read under. A missing hash, one that is not tiercache's (no
+-- number), or one held by another server incarnation starts a new epoch, in which every
+-- entry written before is dead: the last one because the records it holds may have lost
+-- acknowledged invalidations ([I12] in docs/correctness.md). The new epoch's hash names
+-- this incarnation, so processes noticing it together start one epoch.
+local function state(seq, candidate)
+  local s = redis.call('HMGET', seq, 'epoch', 'n', 'run')
+  local run = incarnation()
+  local n = number(s[2])
+  if s[1] and n and s[3] == run then
+    return s[1], s[2]
+  end
+  return candidate, startEpoch(seq, candidate, run, n)
+end

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tiercache.store.StoreObserver;
+import io.tiercache.store.TestKeys;
 import io.tiercache.store.TieredCache;
 import io.tiercache.test.RedisServerExtension;
 import org.awaitility.core.ThrowingRunnable;
@@ -93,6 +94,8 @@ class TierCacheSpringCacheContractTests {
 
 	@RegisterExtension
 	static RedisServerExtension redis = new RedisServerExtension();
+
+	private static final TestKeys KEYS = TestKeys.defaults();
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -287,14 +290,14 @@ class TierCacheSpringCacheContractTests {
 		@Test
 		void putAddsAnEntryToRedis() {
 			writer().put("key-1", new Person("calmity", LocalDate.of(2017, 1, 1)));
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(new Person("calmity", LocalDate.of(2017, 1, 1)));
 		}
 
 		@Test
 		void putOfNullAddsAnEntryForTheNullValue() {
 			writer().put("key-1", null);
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(1L);
 			assertThat(reader().get("key-1")).isNotNull().extracting(ValueWrapper::get).isNull();
 		}
 
@@ -302,7 +305,7 @@ class TierCacheSpringCacheContractTests {
 		void putIfAbsentAddsAnEntryIfThereIsNone() {
 			Person sample = sample();
 			assertThat(writer().putIfAbsent("key-1", sample)).isNull();
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(sample);
 		}
 
@@ -375,7 +378,7 @@ class TierCacheSpringCacheContractTests {
 		void getWithLoaderOfAMissingKeyStoresTheValueInRedis() {
 			Person sample = sample();
 			assertThat(writer().get("key-1", () -> sample)).isEqualTo(sample);
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(1L);
 			assertThat(reader().get("key-1").get()).isEqualTo(sample);
 		}
 
@@ -397,7 +400,7 @@ class TierCacheSpringCacheContractTests {
 			eventually(() -> assertThat(reader().get("key-1")).isNull());
 			assertThat(reader().get("other").get()).isEqualTo("value");
 			// Dead since the eviction; the read that found it so removed it from Redis.
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(0L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(0L);
 		}
 
 		@Test
@@ -558,7 +561,7 @@ class TierCacheSpringCacheContractTests {
 		void retrieveWithLoaderStoresTheLoadedValue() throws Exception {
 			Person jon = new Person("Jon", LocalDate.of(2000, 1, 1));
 			writer().retrieve("key-1", () -> CompletableFuture.completedFuture(jon)).get(5, TimeUnit.SECONDS);
-			assertThat(redis.command("EXISTS", "{tc:v1}:e:" + CACHE_NAME + ":key-1")).isEqualTo(1L);
+			assertThat(redis.command("EXISTS", KEYS.entry(CACHE_NAME, "key-1"))).isEqualTo(1L);
 			CompletableFuture<Person> again = reader().retrieve("key-1", () -> {
 				throw new IllegalStateException("Should not have been invoked");
 			});

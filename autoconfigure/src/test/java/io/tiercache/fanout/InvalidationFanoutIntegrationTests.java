@@ -16,6 +16,7 @@ import io.tiercache.store.LocalTrust;
 import io.tiercache.store.LocalTrust.ClearReason;
 import io.tiercache.store.LocalTrust.DistrustCause;
 import io.tiercache.store.StoreOptions;
+import io.tiercache.store.TestKeys;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.TieredStore;
 import io.tiercache.store.TestRedisConfigurations;
@@ -39,6 +40,8 @@ class InvalidationFanoutIntegrationTests {
 
 	@RegisterExtension
 	static RedisServerExtension redis = new RedisServerExtension();
+
+	private static final TestKeys KEYS = TestKeys.defaults();
 
 	private Instance a;
 
@@ -79,12 +82,13 @@ class InvalidationFanoutIntegrationTests {
 		AtomicLong version = new AtomicLong(1);
 		AtomicInteger loads = new AtomicInteger();
 		TieredCache cacheB = this.b.cache();
-		this.a.store.invalidate(List.of("warm-up"));
+		// Of the slot group whose sequence is bumped below: it starts the group's epoch
+		this.a.store.invalidate(List.of("unrelated"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
 		read(cacheB, version, loads);
 		long generation = this.b.trust.generation();
 		// An invalidation whose message is lost: bump the sequence without publishing.
-		redis.command("HINCRBY", "{tc:v1}:seq", "n", "1");
+		redis.command("HINCRBY", KEYS.seq("unrelated"), "n", "1");
 		this.a.store.invalidate(List.of("unrelated"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 2);
 		assertThat(this.b.trust.generation()).isGreaterThan(generation);
@@ -139,9 +143,10 @@ class InvalidationFanoutIntegrationTests {
 		AtomicLong version = new AtomicLong(1);
 		AtomicInteger loads = new AtomicInteger();
 		TieredCache cacheB = this.b.cache();
-		this.a.store.invalidate(List.of("warm-up"));
+		// Of the slot group of the forged message's tag: it starts the group's epoch
+		this.a.store.invalidate(List.of("unrelated"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.received.get() == 1);
-		String epoch = (String) redis.command("HGET", "{tc:v1}:seq", "epoch");
+		String epoch = (String) redis.command("HGET", KEYS.seq("unrelated"), "epoch");
 		// Anyone who can publish on the channel: a well-formed message whose number Redis
 		// will not reach for a long time.
 		publish("{\"v\":1,\"e\":\"" + epoch
@@ -168,9 +173,9 @@ class InvalidationFanoutIntegrationTests {
 		AtomicInteger loads = new AtomicInteger();
 		TieredCache cacheB = this.b.cache();
 		read(cacheB, version, loads);
-		redis.command("HSET", "{tc:v1}:seq", "epoch", "a-new-epoch", "n", "1");
+		redis.command("HSET", KEYS.seq("product:1"), "epoch", "a-new-epoch", "n", "1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> cacheB.getLocal(1L) == TieredCache.MISS);
-		assertThat(this.b.trust.epoch()).isEqualTo("a-new-epoch");
+		assertThat(this.b.trust.epoch(KEYS.group("product:1"))).isEqualTo("a-new-epoch");
 	}
 
 	@Test
@@ -239,7 +244,7 @@ class InvalidationFanoutIntegrationTests {
 		AtomicInteger loads = new AtomicInteger();
 		AtomicLong nanos = new AtomicLong();
 		try (Instance c = new Instance(nanos::get, Duration.ofMinutes(1), Duration.ofMinutes(2))) {
-			assertThat(redis.command("EXISTS", "{tc:v1}:seq")).isEqualTo(0L);
+			assertThat(redis.command("EXISTS", KEYS.seq("product:1"))).isEqualTo(0L);
 			nanos.addAndGet(Duration.ofMinutes(2).plusSeconds(1).toNanos());
 			assertThat(c.trust.trusted()).isFalse();
 			c.subscriber.check();
@@ -314,11 +319,12 @@ class InvalidationFanoutIntegrationTests {
 	}
 
 	/**
-	 * Publish on the invalidation channel as someone else would: on a Redis Cluster by
-	 * {@code SPUBLISH}, which is what tiercache's instances subscribe to there.
+	 * Publish on the invalidation channel of the tag {@code unrelated} as someone else
+	 * would: on a Redis Cluster by {@code SPUBLISH}, which is what tiercache's instances
+	 * subscribe to there.
 	 */
 	private static void publish(String message) {
-		redis.command(redis.clusterNodes().isEmpty() ? "PUBLISH" : "SPUBLISH", "{tc:v1}:invalidations", message);
+		redis.command(redis.clusterNodes().isEmpty() ? "PUBLISH" : "SPUBLISH", KEYS.channel("unrelated"), message);
 	}
 
 	/** One process's worth of tiercache, with its own subscription. */
@@ -361,6 +367,7 @@ class InvalidationFanoutIntegrationTests {
 					.localMaximumSize(100)
 					.maxTtl(Duration.ofHours(1))
 					.localMaxUnconfirmed(maxUnconfirmed)
+					.slotGroups(TestKeys.slotGroups())
 					.time(ticker, StoreOptions.Sleeper.SYSTEM)
 					.build())
 				.build();

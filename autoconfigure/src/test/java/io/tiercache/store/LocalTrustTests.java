@@ -74,11 +74,11 @@ class LocalTrustTests {
 	@Test
 	void anEntryIsServedOnlyWhileTrustedInItsGenerationAndNotInvalidated() {
 		TagState state = this.tags.state("product:1");
-		LocalEntry entry = new LocalEntry("v", 5, new TagState[] { state }, this.trust.generation(), 1);
+		LocalEntry entry = new LocalEntry("v", new long[] { 5 }, new TagState[] { state }, this.trust.generation(), 1);
 		assertThat(entry.isServable(this.trust)).isTrue();
 		this.trust.apply("e1", 6, List.of("product:1"));
 		assertThat(entry.isServable(this.trust)).as("invalidated after its load").isFalse();
-		LocalEntry later = new LocalEntry("v", 6, new TagState[] { state }, this.trust.generation(), 1);
+		LocalEntry later = new LocalEntry("v", new long[] { 6 }, new TagState[] { state }, this.trust.generation(), 1);
 		assertThat(later.isServable(this.trust)).isTrue();
 		this.trust.clear(ClearReason.MANUAL);
 		assertThat(later.isServable(this.trust)).as("of an older generation").isFalse();
@@ -195,7 +195,7 @@ class LocalTrustTests {
 	@Test
 	void withChecksOffNothingReachesLocalEntries() {
 		TagState state = this.tags.state("product:1");
-		LocalEntry entry = new LocalEntry("v", 5, new TagState[] { state }, this.trust.generation(), 1);
+		LocalEntry entry = new LocalEntry("v", new long[] { 5 }, new TagState[] { state }, this.trust.generation(), 1);
 		this.trust.setChecksEnabled(false);
 		this.trust.requireConfirmation();
 		this.trust.distrust(DistrustCause.UNSUBSCRIBED);
@@ -208,7 +208,7 @@ class LocalTrustTests {
 	@Test
 	void aReplyBelowWhatWasKnownWhenItsRequestWasSentIsARollback() {
 		List<Long> rollbacks = new ArrayList<>();
-		this.trust.addRollbackListener((seen, found) -> rollbacks.add(found));
+		this.trust.addRollbackListener((group, seen, found) -> rollbacks.add(found));
 		this.trust.observe(this.trust.mark(), "e1", 201);
 		LocalTrust.SequenceMark before = this.trust.mark();
 		assertThat(before).isEqualTo(new LocalTrust.SequenceMark("e1", 201));
@@ -219,7 +219,7 @@ class LocalTrustTests {
 	@Test
 	void aLateReplyToARequestSentEarlierIsNoRollback() {
 		List<Long> rollbacks = new ArrayList<>();
-		this.trust.addRollbackListener((seen, found) -> rollbacks.add(found));
+		this.trust.addRollbackListener((group, seen, found) -> rollbacks.add(found));
 		this.trust.observe(this.trust.mark(), "e1", 200);
 		LocalTrust.SequenceMark sentAt200 = this.trust.mark();
 		// Meanwhile another thread's invalidation got 201
@@ -248,7 +248,8 @@ class LocalTrustTests {
 		this.trust.apply("e1", Long.MAX_VALUE / 4, List.of("product:1"));
 		TagState[] marks = this.trust.markPending(List.of("product:1"));
 		assertThat(this.tags.highestInvalidatedSeq()).isEqualTo(Long.MAX_VALUE / 4);
-		LocalEntry before = new LocalEntry("v", 45, new TagState[] { forged }, this.trust.generation(), 1);
+		LocalEntry before = new LocalEntry("v", new long[] { 45 }, new TagState[] { forged }, this.trust.generation(),
+				1);
 		this.trust.distrustAndLowerTagStates(DistrustCause.UNSUBSCRIBED, 50);
 		assertThat(this.trust.trusted()).as("withheld until the subscription is re-established").isFalse();
 		assertThat(this.tags.state("product:1")).as("the same object").isSameAs(forged);
@@ -256,11 +257,14 @@ class LocalTrustTests {
 		assertThat(real.invalidatedSeq()).as("a number Redis reached stays").isEqualTo(40);
 		assertThat(this.tags.highestInvalidatedSeq()).isEqualTo(50);
 		assertThat(this.tags.anyPending(List.of("product:1"))).as("read-your-writes kept").isTrue();
-		assertThat(this.tags.anyInvalidatedAfter(List.of("product:1"), 49)).as("loaded before Redis's number").isTrue();
+		assertThat(this.tags.anyInvalidatedAfter(List.of("product:1"), new long[] { 49 }))
+			.as("loaded before Redis's number")
+			.isTrue();
 		this.tags.resolvePending(marks);
 		this.trust.restoreTrust(DistrustCause.UNSUBSCRIBED);
 		assertThat(before.isServable(this.trust)).as("loaded before the lowering").isFalse();
-		LocalEntry after = new LocalEntry("v", 50, new TagState[] { forged }, this.trust.generation(), 1);
+		LocalEntry after = new LocalEntry("v", new long[] { 50 }, new TagState[] { forged }, this.trust.generation(),
+				1);
 		assertThat(after.isServable(this.trust)).as("loaded at Redis's number, after the lowering").isTrue();
 		assertThat(this.clears).contains(ClearReason.DISCONNECT);
 	}
@@ -292,7 +296,8 @@ class LocalTrustTests {
 	}
 
 	private LocalEntry entry() {
-		return new LocalEntry("v", 5, new TagState[] { this.tags.state("product:1") }, this.trust.generation(), 1);
+		return new LocalEntry("v", new long[] { 5 }, new TagState[] { this.tags.state("product:1") },
+				this.trust.generation(), 1);
 	}
 
 	private long now() {

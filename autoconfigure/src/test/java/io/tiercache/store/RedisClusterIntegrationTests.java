@@ -1,5 +1,6 @@
 package io.tiercache.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tiercache.redis.RedisKeys;
 import io.tiercache.test.EmbeddedRedisCluster;
 import io.tiercache.test.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -29,15 +31,21 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisClusterIntegrationTests {
 
-	private static final String SEQ = "{tc:v1}:seq";
+	/** The layout these instances use: 128 slot groups. */
+	private static final RedisKeys KEYS = new RedisKeys("tc", "v1", StoreOptions.CLUSTER_SLOT_GROUPS);
 
-	private static final String CHANNEL = "{tc:v1}:invalidations";
+	/** The slot group of {@code product:1}, which the tests invalidate. */
+	private static final int GROUP = KEYS.group("product:1");
 
-	private static final String TAG = "{tc:v1}:t:product:1";
+	private static final String SEQ = text(KEYS.seq(GROUP));
+
+	private static final String CHANNEL = text(KEYS.channel(GROUP));
+
+	private static final String TAG = text(KEYS.tag("product:1"));
 
 	// Commands given 2 s: six servers share the build machine's two cores.
-	private static final UnaryOperator<StoreOptions.Builder> SLOW = (options) -> options
-		.commandTimeout(Duration.ofSeconds(2));
+	private static final UnaryOperator<StoreOptions.Builder> SLOW = (
+			options) -> options.commandTimeout(Duration.ofSeconds(2)).slotGroups(StoreOptions.CLUSTER_SLOT_GROUPS);
 
 	private EmbeddedRedisCluster cluster;
 
@@ -80,6 +88,52 @@ class RedisClusterIntegrationTests {
 		a.store.invalidate(List.of("product:1"));
 		// b's local entry is dropped by the message
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(b, 1)).isEqualTo(version(1, 2)));
+	}
+
+	@Test
+	void entriesTagRecordsAndInvalidationsOfUnrelatedKeysSpreadOverEveryMaster() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		List<Long> evalsBefore = scriptCalls();
+		for (long id = 1; id <= 60; id++) {
+			this.database.put(id, 1L);
+			assertThat(read(a, id)).isEqualTo(version(id, 1));
+			a.store.invalidate(List.of("product:" + id));
+		}
+		assertThat(a.store.pendingInvalidations()).isZero();
+		List<Long> evalsAfter = scriptCalls();
+		long total = 0;
+		for (int i = 0; i < evalsAfter.size(); i++) {
+			total += evalsAfter.get(i) - evalsBefore.get(i);
+		}
+		for (int i = 0; i < this.cluster.masters().size(); i++) {
+			RedisProcess master = this.cluster.masters().get(i);
+			List<?> keys = (List<?>) master.command("KEYS", "*");
+			assertThat(keys).as("keys on %s", master)
+				.anySatisfy((key) -> assertThat((String) key).startsWith("{tc:v1:e:products:"))
+				.anySatisfy((key) -> assertThat((String) key).startsWith("{tc:v1:g").endsWith("}:seq"))
+				.anySatisfy((key) -> assertThat((String) key).startsWith("{tc:v1:g").contains("}:t:product:"));
+			// Each master's share of the scripts is about a third (one master ran every
+			// script of the one-slot layout)
+			assertThat((double) (evalsAfter.get(i) - evalsBefore.get(i)) / total)
+				.as("share of scripts run by %s", master)
+				.isBetween(0.15, 0.55);
+		}
+	}
+
+	/** Scripts run so far by each master, as its command statistics count them. */
+	private List<Long> scriptCalls() {
+		List<Long> calls = new ArrayList<>();
+		for (RedisProcess master : this.cluster.masters()) {
+			String stats = (String) master.command("INFO", "commandstats");
+			long total = 0;
+			for (String line : stats.split("\r?\n")) {
+				if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+					total += Long.parseLong(line.replaceFirst("^[^:]*:calls=(\\d+),.*$", "$1"));
+				}
+			}
+			calls.add(total);
+		}
+		return calls;
 	}
 
 	@Test
@@ -201,6 +255,10 @@ class RedisClusterIntegrationTests {
 			this.loads.incrementAndGet();
 			return version(id, this.database.get(id));
 		}, "product:" + id));
+	}
+
+	private static String text(byte[] key) {
+		return new String(key, StandardCharsets.UTF_8);
 	}
 
 	private static String version(long id, long version) {

@@ -92,7 +92,7 @@ class TagInvalidationsTests {
 	void aRetrysOwnSuccessDoesNotRescheduleIt() {
 		this.redisUp.set(true);
 		TagInvalidations invalidations = new TagInvalidations((tags) -> {
-			RedisTier.Sequence sequence = publish(tags);
+			List<RedisTier.Invalidated> sequence = publish(tags);
 			this.attempts.incrementAndGet();
 			return sequence;
 		}, this.trust, this.observer, 10);
@@ -185,12 +185,12 @@ class TagInvalidationsTests {
 		}
 	}
 
-	private RedisTier.@Nullable Sequence publish(List<String> tags) {
+	private @Nullable List<RedisTier.Invalidated> publish(List<String> tags) {
 		if (!this.redisUp.get()) {
 			return null;
 		}
 		this.published.add(List.copyOf(tags));
-		return new RedisTier.Sequence("e1", this.published.size());
+		return List.of(new RedisTier.Invalidated(0, "e1", this.published.size(), tags));
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {

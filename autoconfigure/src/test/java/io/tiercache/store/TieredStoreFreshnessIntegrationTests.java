@@ -33,6 +33,8 @@ class TieredStoreFreshnessIntegrationTests {
 	@RegisterExtension
 	static RedisServerExtension redis = new RedisServerExtension();
 
+	private static final TestKeys KEYS = TestKeys.defaults();
+
 	private final List<StoreFixture> fixtures = new ArrayList<>();
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -137,7 +139,7 @@ class TieredStoreFreshnessIntegrationTests {
 			return "shared";
 		}));
 		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(redis.command("EXISTS", "{tc:v1}:l:products:1")).as("the shared load's lease").isEqualTo(1L);
+		assertThat(redis.command("EXISTS", KEYS.lease("products", "1"))).as("the shared load's lease").isEqualTo(1L);
 		AtomicReference<Thread> aloneThread = new AtomicReference<>();
 		Future<Object> alone = this.threads.submit(() -> {
 			aloneThread.set(Thread.currentThread());
@@ -168,7 +170,7 @@ class TieredStoreFreshnessIntegrationTests {
 			return "alone";
 		}));
 		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(redis.command("EXISTS", "{tc:v1}:l:products:1")).as("a lease").isEqualTo(0L);
+		assertThat(redis.command("EXISTS", KEYS.lease("products", "1"))).as("a lease").isEqualTo(0L);
 		assertThat(this.threads.submit(() -> read(cacheA, () -> "loaded in A")).get(10, TimeUnit.SECONDS))
 			.isEqualTo("loaded in A");
 		assertThat(this.threads.submit(() -> read(cacheB, () -> "loaded in B")).get(10, TimeUnit.SECONDS))
@@ -194,7 +196,7 @@ class TieredStoreFreshnessIntegrationTests {
 			throw new IllegalStateException("query failed");
 		}));
 		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(redis.command("EXISTS", "{tc:v1}:l:products:1")).as("lease held").isEqualTo(1L);
+		assertThat(redis.command("EXISTS", KEYS.lease("products", "1"))).as("lease held").isEqualTo(1L);
 		Future<Object> waiter = this.threads.submit(() -> read(cacheB, () -> {
 			this.loads.incrementAndGet();
 			return "loaded by B";
@@ -358,7 +360,7 @@ class TieredStoreFreshnessIntegrationTests {
 		assertThat(readRefreshable(cache, loader)).isEqualTo("v1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> a.events.refreshFailures.get() == 1);
 		assertThat(readRefreshable(cache, loader)).isEqualTo("v1");
-		assertThat((Long) redis.command("PTTL", "{tc:v1}:e:swr:1")).as("hard expiry: ttl + stale window")
+		assertThat((Long) redis.command("PTTL", KEYS.entry("swr", "1"))).as("hard expiry: ttl + stale window")
 			.isGreaterThan(Duration.ofSeconds(10).toMillis());
 	}
 
@@ -424,7 +426,7 @@ class TieredStoreFreshnessIntegrationTests {
 			return CompletableFuture.failedFuture(new IllegalStateException("remote call failed"));
 		}));
 		assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("remote call failed");
-		assertThat(redis.command("EXISTS", "{tc:v1}:e:async:2")).isEqualTo(0L);
+		assertThat(redis.command("EXISTS", KEYS.entry("async", "2"))).isEqualTo(0L);
 		assertThat(this.loads).hasValue(2);
 	}
 
