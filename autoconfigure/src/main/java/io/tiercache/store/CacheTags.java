@@ -7,7 +7,8 @@ package io.tiercache.store;
  * <ul>
  * <li>{@link #cache(String)}: carried by every entry of a cache, so that invalidating it
  * clears the whole cache on every instance (both tiers) at the cost of one tag, however
- * many entries the cache holds.</li>
+ * many entries the cache holds. With slot groups, entries carry a shard of it instead,
+ * and invalidating it invalidates every shard ({@link CacheTagShards}).</li>
  * <li>{@link #key(String, String)}: carried by every entry that the Spring Cache bridge
  * or the programmatic API stores, so that one key can be evicted everywhere.</li>
  * </ul>
@@ -41,9 +42,10 @@ public final class CacheTags {
 		return PREFIX + "key:" + escape(cacheName) + ":" + renderedKey;
 	}
 
-	// As RedisKeys escapes cache names: no two (cache, key) pairs share a tag.
+	// As RedisKeys escapes cache names: no two (cache, key) pairs share a tag; and '#'
+	// too, which separates the shards of a cache's tag (CacheTagShards).
 	private static String escape(String cacheName) {
-		return cacheName.replace("%", "%25").replace(":", "%3A");
+		return cacheName.replace("%", "%25").replace(":", "%3A").replace("#", "%23");
 	}
 
 }

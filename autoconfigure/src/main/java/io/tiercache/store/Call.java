@@ -42,9 +42,13 @@ final class Call {
 
 	final boolean async;
 
+	final String renderedKey;
+
 	/**
 	 * Capture a load.
 	 * @param key the cache key
+	 * @param renderedKey the key as rendered in Redis, which picks the shard of the
+	 * cache's tag ({@link CacheTagShards})
 	 * @param entryKey the entry's Redis key
 	 * @param leaseKey the lease's Redis key
 	 * @param load the call that missed
@@ -54,16 +58,18 @@ final class Call {
 	 * @param local whether the cache keeps local entries (then argument tags' states are
 	 * held)
 	 */
-	Call(Object key, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async, LocalTrust trust,
-			boolean local) {
+	Call(Object key, String renderedKey, byte[] entryKey, byte[] leaseKey, CacheLoad load, long version, boolean async,
+			LocalTrust trust, boolean local) {
 		this.key = key;
+		this.renderedKey = renderedKey;
 		this.entryKey = entryKey;
 		this.leaseKey = leaseKey;
 		this.load = load;
 		this.version = version;
 		this.async = async;
 		this.generation = trust.generation();
-		this.argumentTags = TagInvalidations.distinct(load.argumentTags());
+		this.argumentTags = CacheTagShards.forEntry(TagInvalidations.distinct(load.argumentTags()), renderedKey,
+				trust.groups());
 		this.argumentGroups = (trust.groups() == 1) ? ONE_GROUP
 				: this.argumentTags.stream().mapToInt(trust.tags()::group).distinct().sorted().toArray();
 		this.argumentStates = local ? trust.tags().states(this.argumentTags) : TagTable.NO_STATES;

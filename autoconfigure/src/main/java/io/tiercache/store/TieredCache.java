@@ -218,7 +218,7 @@ public final class TieredCache {
 			return uncached(key, load, async);
 		}
 		RedisKeys redisKeys = this.context.redis().keys();
-		Call call = new Call(key, redisKeys.entry(this.settings.name(), rendered),
+		Call call = new Call(key, rendered, redisKeys.entry(this.settings.name(), rendered),
 				redisKeys.lease(this.settings.name(), rendered), load, version, async, this.context.trust(),
 				this.local.enabled());
 		StoreOptions options = this.context.options();
@@ -439,8 +439,8 @@ public final class TieredCache {
 		if (refreshLoad == null) {
 			return;
 		}
-		Call refresh = new Call(call.key, call.entryKey, call.leaseKey, refreshLoad, this.context.trust().version(),
-				call.async, this.context.trust(), this.local.enabled());
+		Call refresh = new Call(call.key, call.renderedKey, call.entryKey, call.leaseKey, refreshLoad,
+				this.context.trust().version(), call.async, this.context.trust(), this.local.enabled());
 		this.context.refresher()
 			.submit(this.settings.name(), call.key, () -> refresh(refresh),
 					(stored) -> this.observer.refreshed(early, stored));

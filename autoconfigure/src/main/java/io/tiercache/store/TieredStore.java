@@ -240,7 +240,9 @@ public final class TieredStore {
 	 * stale: caching refuses every entry that would carry one ({@link RedisText}).
 	 */
 	private List<String> storable(Collection<String> tags) {
-		List<String> distinct = TagInvalidations.distinct(tags);
+		// A cache's own tag reaches every shard of it that entries carry
+		List<String> distinct = TagInvalidations
+			.distinct(CacheTagShards.expand(TagInvalidations.distinct(tags), this.context.trust().groups()));
 		List<String> storable = null;
 		for (int i = 0; i < distinct.size(); i++) {
 			String tag = distinct.get(i);
