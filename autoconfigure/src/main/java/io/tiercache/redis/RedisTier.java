@@ -3,6 +3,7 @@ package io.tiercache.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -482,7 +483,7 @@ public final class RedisTier {
 	 */
 	public List<@Nullable SequenceState> currentSequences() {
 		if (this.keys.groups() == 1) {
-			return java.util.Collections.singletonList(currentSequence(0));
+			return Collections.singletonList(currentSequence(0));
 		}
 		List<RedisScriptRunner.ScriptCall> calls = new ArrayList<>(this.keys.groups());
 		for (int group = 0; group < this.keys.groups(); group++) {

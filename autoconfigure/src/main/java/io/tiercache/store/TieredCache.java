@@ -1,12 +1,12 @@
 package io.tiercache.store;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -575,7 +575,7 @@ public final class TieredCache {
 			RedisTier.GroupState state = read.states().get(0);
 			return List.of(new Envelope.GroupLoad(0, state.epoch(), state.seq()));
 		}
-		java.util.TreeSet<Integer> groups = new java.util.TreeSet<>();
+		TreeSet<Integer> groups = new TreeSet<>();
 		for (String tag : tags) {
 			groups.add(this.context.trust().tags().group(tag));
 		}

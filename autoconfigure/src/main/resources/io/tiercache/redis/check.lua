@@ -17,19 +17,7 @@ if s[1] ~= ARGV[1] or not number(s[2]) or s[3] ~= incarnation() then
   local epoch, n = state(KEYS[1], ARGV[4])
   return {0, epoch, n}
 end
-local loadSeq = tonumber(ARGV[2])
-for i = 2, #KEYS do
-  local v = number(redis.call('GET', KEYS[i]))
-  if not v then
-    -- As write.lua: a missing record counts as invalidated now.
-    redis.call('SET', KEYS[i], s[2], 'PX', ARGV[3])
-    v = tonumber(s[2])
-  end
-  if v > loadSeq then
-    return {0, s[1], s[2]}
-  end
-end
-for i = 2, #KEYS do
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
+if not unchangedSince(2, tonumber(ARGV[2]), s[2], ARGV[3]) then
+  return {0, s[1], s[2]}
 end
 return {1, s[1], s[2]}

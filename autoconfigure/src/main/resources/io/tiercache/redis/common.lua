@@ -46,3 +46,25 @@ local function state(seq, candidate)
   end
   return candidate, startEpoch(seq, candidate, run, n)
 end
+
+-- Whether no tag record from KEYS[first] on was invalidated after loadSeq ([I3] in
+-- docs/correctness.md), keeping each record at least ttl ms when so. A record that is
+-- missing or not a number (the tag first appears in a result, or its record was lost or
+-- not written by tiercache) counts as invalidated at n, the sequence now: the entry
+-- survives only if nothing was invalidated since its load began.
+local function unchangedSince(first, loadSeq, n, ttl)
+  for i = first, #KEYS do
+    local v = number(redis.call('GET', KEYS[i]))
+    if not v then
+      redis.call('SET', KEYS[i], n, 'PX', ttl)
+      v = tonumber(n)
+    end
+    if v > loadSeq then
+      return false
+    end
+  end
+  for i = first, #KEYS do
+    redis.call('PEXPIRE', KEYS[i], ttl, 'GT')
+  end
+  return true
+end

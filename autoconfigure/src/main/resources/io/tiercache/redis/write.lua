@@ -15,22 +15,8 @@ local s = redis.call('HMGET', KEYS[1], 'epoch', 'n', 'run')
 if s[1] ~= ARGV[1] or not number(s[2]) or s[3] ~= incarnation() then
   return 0
 end
-local loadSeq = tonumber(ARGV[2])
-for i = 4, #KEYS do
-  local v = number(redis.call('GET', KEYS[i]))
-  if not v then
-    -- The tag first appears in the result, or its record was lost or is not a number (not
-    -- written by tiercache): it counts as invalidated now, so the entry survives only if
-    -- nothing was invalidated since its load began.
-    redis.call('SET', KEYS[i], s[2], 'PX', ARGV[3])
-    v = tonumber(s[2])
-  end
-  if v > loadSeq then
-    return 0
-  end
-end
-for i = 4, #KEYS do
-  redis.call('PEXPIRE', KEYS[i], ARGV[3], 'GT')
+if not unchangedSince(4, tonumber(ARGV[2]), s[2], ARGV[3]) then
+  return 0
 end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
 return 1
