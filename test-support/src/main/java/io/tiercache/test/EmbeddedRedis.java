@@ -342,7 +342,12 @@ public final class EmbeddedRedis implements AutoCloseable {
 		return execProvider;
 	}
 
-	static int freePort() {
+	/**
+	 * A port free on the loopback address now, for a server's second port such as
+	 * {@code tls-port}.
+	 * @return the port
+	 */
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
 			return socket.getLocalPort();
 		}
