@@ -192,6 +192,71 @@ public final class RedisScriptRunner {
 	}
 
 	/**
+	 * Run scripts in one round trip, as {@link #runAll}, each on its own: one that fails
+	 * or times out does not fail the others. For an invalidation of several slot groups,
+	 * where the groups of live masters must not wait for one whose master is down. The
+	 * breaker counts the round trip as one call: a success if every script answered.
+	 * @param operation name of the tiercache operation, for errors and metrics
+	 * @param calls the scripts, with their keys and arguments
+	 * @param probe whether to run as the breaker's probe, also while it is open
+	 * ({@link CircuitBreaker#tryAcquireProbe()})
+	 * @return per call, in the order of {@code calls}, its reply or the
+	 * {@link RedisUnavailableException} it failed with
+	 * @throws RedisUnavailableException if none could be sent: the breaker is open, or no
+	 * connection could be had
+	 */
+	public List<@Nullable Object> runEach(String operation, List<ScriptCall> calls, boolean probe) {
+		if (!(probe ? this.breaker.tryAcquireProbe() : this.breaker.tryAcquirePermission())) {
+			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
+		}
+		List<@Nullable Object> outcomes = new ArrayList<>(calls.size());
+		boolean allAnswered = true;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+			List<Future<Object>> sent = new ArrayList<>(calls.size());
+			for (ScriptCall call : calls) {
+				sent.add(commands.evalsha(call.script().sha(), ScriptOutputType.MULTI, call.keys(), call.args()));
+			}
+			long deadline = System.nanoTime() + this.timeoutNanos;
+			for (int i = 0; i < calls.size(); i++) {
+				ScriptCall call = calls.get(i);
+				try {
+					try {
+						outcomes.add(await(sent.get(i), Math.max(1, deadline - System.nanoTime())));
+					}
+					catch (NoScriptException ex) {
+						outcomes.add(await(commands.eval(call.script().source(), ScriptOutputType.MULTI, call.keys(),
+								call.args())));
+					}
+				}
+				catch (RedisUnavailableException ex) {
+					allAnswered = false;
+					outcomes.add(new RedisUnavailableException(operation, ex.getMessage(), ex.getCause()));
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			failed();
+			throw new RedisUnavailableException(operation, "Redis " + operation + " failed: " + ex, ex);
+		}
+		if (allAnswered) {
+			this.breaker.recordSuccess();
+		}
+		else {
+			failed();
+		}
+		return outcomes;
+	}
+
+	/**
+	 * Whether {@link #runAcknowledged} waits for replicas.
+	 * @return whether {@code tiercache.redis.replica-acks} is above 0
+	 */
+	public boolean waitsForReplicas() {
+		return this.replicaAcks > 0;
+	}
+
+	/**
 	 * A script to run among others.
 	 *
 	 * @param script the script

@@ -397,7 +397,8 @@ public final class RedisTier {
 	 * carry)
 	 * @throws RedisUnavailableException if Redis cannot be used, or too few replicas
 	 * acknowledged the invalidation in time (operation {@code replica-ack}): it must be
-	 * sent again, which is harmless
+	 * sent again, which is harmless. An {@link IncompleteInvalidationException} says
+	 * which groups Redis did take.
 	 */
 	public List<Invalidated> invalidate(List<String> tags) {
 		return invalidate(tags, false);
@@ -410,7 +411,8 @@ public final class RedisTier {
 	 * @param tags the tags, at least one
 	 * @return per slot group of the tags, the epoch and sequence number of its
 	 * invalidation
-	 * @throws RedisUnavailableException if Redis cannot be used
+	 * @throws RedisUnavailableException if Redis cannot be used; an
+	 * {@link IncompleteInvalidationException} says which groups Redis did take
 	 */
 	public List<Invalidated> retryInvalidation(List<String> tags) {
 		return invalidate(tags, true);
@@ -422,19 +424,65 @@ public final class RedisTier {
 		// larger invalidation goes as several, each one atomic. The last one's number
 		// answers for all its group's tags: at least their own, so applying it
 		// invalidates no less.
-		List<Invalidated> done = new ArrayList<>(1);
-		for (Map.Entry<Integer, List<String>> group : byGroup(tags).entrySet()) {
-			List<List<String>> messages = InvalidationMessage.split(group.getValue());
-			Sequence sequence = null;
-			for (List<String> message : messages) {
-				sequence = invalidateOnce(group.getKey(), message, probe);
+		Map<Integer, List<String>> groups = byGroup(tags);
+		List<Integer> groupOfCall = new ArrayList<>(groups.size());
+		List<RedisScriptRunner.ScriptCall> calls = new ArrayList<>(groups.size());
+		groups.forEach((group, groupTags) -> {
+			for (List<String> message : InvalidationMessage.split(groupTags)) {
+				groupOfCall.add(group);
+				calls.add(invalidateCall(group, message));
 			}
-			done.add(new Invalidated(group.getKey(), sequence.epoch(), sequence.seq(), group.getValue()));
+		});
+		List<@Nullable Object> outcomes = this.runner.waitsForReplicas() ? runAcknowledged(calls, probe)
+				: this.runner.runEach("invalidate", calls, probe);
+		// A group is done when all its messages are: they went in order on one
+		// connection, the last one's number answering for them all.
+		Map<Integer, @Nullable Sequence> done = new TreeMap<>();
+		RedisUnavailableException failure = null;
+		boolean onlyReplicasMissing = true;
+		for (int i = 0; i < calls.size(); i++) {
+			int group = groupOfCall.get(i);
+			Object outcome = outcomes.get(i);
+			if (outcome instanceof RedisUnavailableException ex) {
+				failure = (failure != null) ? failure : ex;
+				onlyReplicasMissing &= RedisScriptRunner.REPLICA_ACK.equals(ex.operation());
+				done.put(group, null);
+			}
+			else if (!done.containsKey(group) || done.get(group) != null) {
+				List<?> reply = reply("invalidate", outcome);
+				done.put(group, new Sequence(string(reply, 0), Long.parseLong(string(reply, 1))));
+			}
 		}
-		return done;
+		List<Invalidated> invalidated = new ArrayList<>(groups.size());
+		done.forEach((group, sequence) -> {
+			if (sequence != null) {
+				invalidated.add(new Invalidated(group, sequence.epoch(), sequence.seq(), groups.get(group)));
+			}
+		});
+		if (failure != null) {
+			throw new IncompleteInvalidationException(
+					onlyReplicasMissing ? RedisScriptRunner.REPLICA_ACK : "invalidate", failure, invalidated);
+		}
+		return invalidated;
 	}
 
-	private Sequence invalidateOnce(int group, List<String> tags, boolean probe) {
+	/**
+	 * One at a time, each waiting for its replicas; one failing does not stop the rest.
+	 */
+	private List<@Nullable Object> runAcknowledged(List<RedisScriptRunner.ScriptCall> calls, boolean probe) {
+		List<@Nullable Object> outcomes = new ArrayList<>(calls.size());
+		for (RedisScriptRunner.ScriptCall call : calls) {
+			try {
+				outcomes.add(this.runner.runAcknowledged("invalidate", call.script(), call.keys(), call.args(), probe));
+			}
+			catch (RedisUnavailableException ex) {
+				outcomes.add(ex);
+			}
+		}
+		return outcomes;
+	}
+
+	private RedisScriptRunner.ScriptCall invalidateCall(int group, List<String> tags) {
 		byte[][] keys = new byte[1 + tags.size()][];
 		byte[][] args = new byte[6 + tags.size()][];
 		keys[0] = this.keys.seq(group);
@@ -448,9 +496,7 @@ public final class RedisTier {
 			keys[1 + i] = this.keys.tag(tags.get(i));
 			args[6 + i] = bytes(tags.get(i));
 		}
-		// With replicas to wait for, not done until they have it ([I12]).
-		List<?> reply = reply("invalidate", this.runner.runAcknowledged("invalidate", INVALIDATE, keys, args, probe));
-		return new Sequence(string(reply, 0), Long.parseLong(string(reply, 1)));
+		return new RedisScriptRunner.ScriptCall(INVALIDATE, keys, args);
 	}
 
 	/**

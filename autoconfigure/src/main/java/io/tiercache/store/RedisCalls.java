@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.tiercache.redis.Envelope;
+import io.tiercache.redis.IncompleteInvalidationException;
 import io.tiercache.redis.RedisKeys;
 import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
@@ -63,18 +64,24 @@ final class RedisCalls {
 		}
 	}
 
-	/** {@link RedisTier#invalidate}, or {@code null} without Redis. */
+	/**
+	 * {@link RedisTier#invalidate}: the slot groups Redis took, all or some, or
+	 * {@code null} if it took none.
+	 */
 	@Nullable List<RedisTier.Invalidated> invalidate(List<String> tags) {
 		try {
 			return this.redis.invalidate(tags);
 		}
 		catch (RedisUnavailableException ex) {
 			failed(ex);
-			return null;
+			return done(ex);
 		}
 	}
 
-	/** {@link RedisTier#retryInvalidation}, or {@code null} without Redis. */
+	/**
+	 * {@link RedisTier#retryInvalidation}: the slot groups Redis took, all or some, or
+	 * {@code null} if it took none.
+	 */
 	@Nullable List<RedisTier.Invalidated> retryInvalidation(List<String> tags) {
 		try {
 			List<RedisTier.Invalidated> sequence = this.redis.retryInvalidation(tags);
@@ -84,8 +91,13 @@ final class RedisCalls {
 		catch (RedisUnavailableException ex) {
 			this.retryAnswered = RedisScriptRunner.REPLICA_ACK.equals(ex.operation());
 			failed(ex);
-			return null;
+			return done(ex);
 		}
+	}
+
+	private static @Nullable List<RedisTier.Invalidated> done(RedisUnavailableException ex) {
+		return (ex instanceof IncompleteInvalidationException incomplete && !incomplete.done().isEmpty())
+				? incomplete.done() : null;
 	}
 
 	/**

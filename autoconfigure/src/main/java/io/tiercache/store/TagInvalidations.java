@@ -3,6 +3,7 @@ package io.tiercache.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
@@ -27,13 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>
  * An invalidation that cannot reach Redis keeps its marks and is retried with exponential
  * backoff (100 ms doubling to 250 ms), and at once when any call to Redis succeeds again:
- * until it reaches Redis, Redis still holds what it invalidates. One that Redis took but
- * too few replicas acknowledged backs off up to 5 s instead, and is not woken by other
- * calls' successes: other processes have it already. {@link #close} drains what is still
- * queued, for a bounded time, and reports every invalidation it could not publish: none
- * is dropped silently. An invalidation written to the {@link InvalidationOutbox} is told
- * when it reached Redis, so that the outbox's relay publishes it only if this process
- * never could.
+ * until it reaches Redis, Redis still holds what it invalidates. The retry sends what is
+ * queued as one invalidation of all its tags (up to {@value #MAX_BATCH} queued at a
+ * time), so that a backlog built up during an outage reaches Redis in one round trip
+ * rather than one per write. On Redis Cluster an invalidation whose slot groups Redis
+ * took only in part (a master down) counts as done for the invalidations all of whose
+ * groups it took; the others stay queued. One that Redis took but too few replicas
+ * acknowledged backs off up to 5 s instead, and is not woken by other calls' successes:
+ * other processes have it already. {@link #close} drains what is still queued, for a
+ * bounded time, and reports every invalidation it could not publish: none is dropped
+ * silently. An invalidation written to the {@link InvalidationOutbox} is told when it
+ * reached Redis, so that the outbox's relay publishes it only if this process never
+ * could.
  */
 final class TagInvalidations {
 
@@ -57,6 +63,13 @@ final class TagInvalidations {
 
 	private static final long CLOSE_PAUSE_MILLIS = 50;
 
+	/**
+	 * The most queued invalidations one retry sends together: enough for the backlog of
+	 * an outage of seconds under heavy writing, few enough to keep one round trip's
+	 * scripts small.
+	 */
+	static final int MAX_BATCH = 1024;
+
 	private static final Runnable NOTHING = () -> {
 	};
 
@@ -67,7 +80,9 @@ final class TagInvalidations {
 		/**
 		 * Publish an invalidation.
 		 * @param tags the tags
-		 * @return its epoch and sequence, or {@code null} if Redis could not take it
+		 * @return per slot group Redis took, its epoch and sequence: every group of the
+		 * tags, or some of them only (Redis Cluster with a master down); {@code null} if
+		 * Redis took none
 		 */
 		@Nullable List<RedisTier.Invalidated> publish(List<String> tags);
 
@@ -163,7 +178,7 @@ final class TagInvalidations {
 		}
 		TagState[] marks = this.trust.markPending(distinct);
 		Pending pending = new Pending(distinct, marks, published);
-		if (!tryInvalidate(pending, this.publisher)) {
+		if (!send(List.of(pending), this.publisher)[0]) {
 			this.observer.invalidationFailed();
 			boolean queued;
 			synchronized (this) {
@@ -183,16 +198,51 @@ final class TagInvalidations {
 	}
 
 	/**
-	 * One attempt: on success the invalidation is applied locally and its marks lifted.
-	 * @return whether it reached Redis
+	 * One attempt at some invalidations, sent together as one: each whose every slot
+	 * group Redis took is applied locally and its marks lifted.
+	 * @return for each, whether it reached Redis
 	 */
-	private boolean tryInvalidate(Pending pending, Publisher publisher) {
-		List<RedisTier.Invalidated> sequence = publish(pending.tags, publisher);
-		if (sequence == null) {
-			return false;
+	private boolean[] send(List<Pending> batch, Publisher publisher) {
+		List<String> tags;
+		if (batch.size() == 1) {
+			tags = batch.get(0).tags;
 		}
-		this.trust.tags().resolvePending(pending.marks);
-		pending.published.run();
+		else {
+			LinkedHashSet<String> union = new LinkedHashSet<>();
+			batch.forEach((pending) -> union.addAll(pending.tags));
+			tags = new ArrayList<>(union);
+		}
+		boolean[] reached = new boolean[batch.size()];
+		List<RedisTier.Invalidated> published = publish(tags, publisher);
+		if (published == null) {
+			return reached;
+		}
+		boolean[] groups = groupsTaken(published);
+		for (int i = 0; i < batch.size(); i++) {
+			Pending pending = batch.get(i);
+			reached[i] = allTaken(pending.tags, groups);
+			if (reached[i]) {
+				this.trust.tags().resolvePending(pending.marks);
+				pending.published.run();
+			}
+		}
+		return reached;
+	}
+
+	private boolean[] groupsTaken(List<RedisTier.Invalidated> published) {
+		boolean[] groups = new boolean[this.trust.groups()];
+		for (RedisTier.Invalidated group : published) {
+			groups[group.group()] = true;
+		}
+		return groups;
+	}
+
+	private boolean allTaken(List<String> tags, boolean[] groups) {
+		for (String tag : tags) {
+			if (!groups[this.trust.tags().group(tag)]) {
+				return false;
+			}
+		}
 		return true;
 	}
 
@@ -200,15 +250,16 @@ final class TagInvalidations {
 	 * Publish an invalidation that some process wrote to the outbox, once, without marks
 	 * or retries: the outbox row is what is retried.
 	 * @param tags the tags, distinct and not empty
-	 * @return whether it reached Redis
+	 * @return whether it reached Redis, for every slot group of its tags
 	 */
 	boolean relay(List<String> tags) {
 		// This process's subscription applies it too; applying it here first makes it
 		// take effect here without waiting for the message.
-		return publish(tags, this.publisher) != null;
+		List<RedisTier.Invalidated> published = publish(tags, this.publisher);
+		return published != null && allTaken(tags, groupsTaken(published));
 	}
 
-	/** Send one invalidation and apply its reply here. */
+	/** Send one invalidation and apply here what Redis took of it. */
 	private @Nullable List<RedisTier.Invalidated> publish(List<String> tags, Publisher publisher) {
 		LocalTrust.SequenceMark[] before = new LocalTrust.SequenceMark[this.trust.groups()];
 		for (String tag : tags) {
@@ -290,21 +341,35 @@ final class TagInvalidations {
 	}
 
 	/**
-	 * Publish what is queued, in order, until one fails.
+	 * Publish what is queued, oldest first, in batches sent as one invalidation, until a
+	 * batch fails in part or in full.
 	 * @return whether the queue is empty
 	 */
 	private boolean drain() {
-		// The head stays queued while it is sent, so that it still counts as waiting (and
-		// keeps its place); only this thread removes from the queue.
-		Pending pending;
+		// What is sent stays queued meanwhile, so that it still counts as waiting (and
+		// keeps its place); only this thread removes from the queue, and others add at
+		// its tail, so its first elements are the batch, in order.
 		boolean failed = false;
-		while ((pending = this.queue.peek()) != null) {
-			if (!tryInvalidate(pending, this.retryPublisher)) {
-				failed = true;
-				break;
+		while (!failed && !this.queue.isEmpty()) {
+			List<Pending> batch = new ArrayList<>(Math.min(this.queue.size(), MAX_BATCH));
+			for (Pending pending : this.queue) {
+				batch.add(pending);
+				if (batch.size() == MAX_BATCH) {
+					break;
+				}
 			}
-			this.queue.poll();
-			this.observer.invalidationRetried();
+			boolean[] reached = send(batch, this.retryPublisher);
+			Iterator<Pending> queued = this.queue.iterator();
+			for (int i = 0; i < batch.size() && queued.hasNext(); i++) {
+				queued.next();
+				if (reached[i]) {
+					queued.remove();
+					this.observer.invalidationRetried();
+				}
+				else {
+					failed = true;
+				}
+			}
 		}
 		boolean answered = failed && this.retryAnswered.getAsBoolean();
 		synchronized (this) {
@@ -397,7 +462,21 @@ final class TagInvalidations {
 		return new ArrayList<>(distinct);
 	}
 
-	private record Pending(List<String> tags, TagState[] marks, Runnable published) {
+	/** An invalidation waiting for Redis; equal only to itself. */
+	private static final class Pending {
+
+		private final List<String> tags;
+
+		private final TagState[] marks;
+
+		private final Runnable published;
+
+		Pending(List<String> tags, TagState[] marks, Runnable published) {
+			this.tags = tags;
+			this.marks = marks;
+			this.published = published;
+		}
+
 	}
 
 }

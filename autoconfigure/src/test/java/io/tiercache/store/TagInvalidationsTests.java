@@ -1,6 +1,7 @@
 package io.tiercache.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -134,8 +135,71 @@ class TagInvalidationsTests {
 		Future<Integer> closing = this.threads.submit(() -> invalidations.close(Duration.ofSeconds(10)));
 		this.redisUp.set(true);
 		assertThat(closing.get(5, TimeUnit.SECONDS)).isZero();
-		assertThat(this.published).containsExactly(List.of("product:1"), List.of("product:2", "category:7"));
+		assertThat(this.published).as("what was queued goes as one invalidation")
+			.containsExactly(List.of("product:1", "product:2", "category:7"));
 		assertThat(this.dropped).hasValue(0);
+	}
+
+	@Test
+	void theBacklogOfAnOutageReachesRedisAsOneInvalidation() {
+		TagInvalidations invalidations = new TagInvalidations(this::publish, this.trust, this.observer, 10_000);
+		List<String> all = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			invalidations.invalidate(List.of("product:" + i, "category:" + (i % 7)));
+			all.add("product:" + i);
+		}
+		assertThat(invalidations.size()).isEqualTo(300);
+		this.redisUp.set(true);
+		invalidations.retrySoon();
+		await().atMost(Duration.ofSeconds(5)).until(() -> invalidations.size() == 0);
+		assertThat(this.published).singleElement().satisfies((tags) -> {
+			assertThat(tags).containsAll(all).hasSize(300 + 7).doesNotHaveDuplicates();
+		});
+		assertThat(this.trust.tags().anyPending(all)).as("every mark lifted").isFalse();
+		invalidations.close(Duration.ZERO);
+	}
+
+	@Test
+	void anInvalidationIsDoneOnlyOnceRedisTookEveryOneOfItsSlotGroups() {
+		// Two slot groups, as on a Redis Cluster whose two masters serve one each.
+		LocalTrust trust = new LocalTrust(new TagTable(2, (tag) -> tag.startsWith("a") ? 0 : 1), Ticker.systemTicker(),
+				StoreOptions.DEFAULT_LOCAL_MAX_UNCONFIRMED);
+		AtomicBoolean secondUp = new AtomicBoolean();
+		TagInvalidations invalidations = new TagInvalidations((tags) -> {
+			if (!this.redisUp.get()) {
+				return null;
+			}
+			this.published.add(List.copyOf(tags));
+			List<RedisTier.Invalidated> taken = new ArrayList<>();
+			List<String> first = tags.stream().filter((tag) -> tag.startsWith("a")).toList();
+			List<String> second = tags.stream().filter((tag) -> !tag.startsWith("a")).toList();
+			if (!first.isEmpty()) {
+				taken.add(new RedisTier.Invalidated(0, "e0", this.published.size(), first));
+			}
+			if (!second.isEmpty() && secondUp.get()) {
+				taken.add(new RedisTier.Invalidated(1, "e1", this.published.size(), second));
+			}
+			return taken.isEmpty() ? null : taken;
+		}, trust, this.observer, 10_000);
+		invalidations.invalidate(List.of("a:1"));
+		invalidations.invalidate(List.of("a:2", "b:2"));
+		invalidations.invalidate(List.of("b:1"));
+		assertThat(invalidations.size()).isEqualTo(3);
+		// The first group's master answers again, the second's does not yet.
+		this.redisUp.set(true);
+		invalidations.retrySoon();
+		await().atMost(Duration.ofSeconds(5)).until(() -> invalidations.size() == 2);
+		assertThat(trust.tags().anyPending(List.of("a:1"))).as("all its groups taken").isFalse();
+		assertThat(trust.tags().anyPending(List.of("a:2")))
+			.as("not served here until every group of its invalidation is taken")
+			.isTrue();
+		assertThat(trust.tags().anyPending(List.of("b:1"))).isTrue();
+		secondUp.set(true);
+		invalidations.retrySoon();
+		await().atMost(Duration.ofSeconds(5)).until(() -> invalidations.size() == 0);
+		assertThat(trust.tags().anyPending(List.of("a:2", "b:1", "b:2"))).isFalse();
+		assertThat(this.published.get(this.published.size() - 1)).containsExactly("a:2", "b:2", "b:1");
+		invalidations.close(Duration.ZERO);
 	}
 
 	@Test
