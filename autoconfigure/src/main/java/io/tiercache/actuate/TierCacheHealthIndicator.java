@@ -20,7 +20,10 @@ import org.springframework.boot.health.contributor.Health;
  * Error messages in the details have the user information of any URL removed. Details:
  * the epoch, the last invalidation sequence this process applied and Redis's, the lag
  * between them, whether the local tier is trusted, the invalidations waiting for Redis,
- * and the server's version, with the Lua-engine vulnerabilities it is known to have.
+ * and the server's version, with the Lua-engine vulnerabilities it is known to have. With
+ * slot groups (Redis Cluster): their number, the lag summed over every group (read in one
+ * round trip) and how many groups are behind, in place of the one group's epoch and
+ * sequences, since each group numbers its invalidations from a start of its own.
  * <p>
  * tiercache keeps answering while it is {@code DOWN} (calls go to the method), so it is
  * not part of the readiness group unless the application adds it
@@ -51,24 +54,11 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 		boolean subscribed = !trust.distrusts(DistrustCause.UNSUBSCRIBED);
 		builder.withDetail("localTrusted", trust.trusted())
 			.withDetail("subscriptionConfirmed", subscribed)
-			.withDetail("lastSequenceSeen", this.subscriber.lastSequence())
 			.withDetail("pendingInvalidations", this.store.pendingInvalidations());
-		RedisTier.SequenceState current;
-		try {
-			current = this.redis.currentSequence();
-		}
-		catch (RuntimeException ex) {
-			builder.down().withDetail("redis", "unreachable: " + redact(ex.getMessage()));
+		int groups = this.redis.keys().groups();
+		if (!((groups > 1) ? groupedSequences(builder, groups) : sequence(builder, trust))) {
 			return;
 		}
-		String epoch = (current != null) ? current.epoch() : trust.epoch();
-		if (epoch != null) {
-			builder.withDetail("epoch", epoch);
-		}
-		// No sequence in Redis yet (nothing loaded or invalidated since it started):
-		// nothing missed
-		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
-			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
 		String version = this.subscriber.redisVersion();
 		if (version != null) {
 			builder.withDetail("redisVersion", version);
@@ -90,6 +80,53 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.up();
 		}
+	}
+
+	/**
+	 * The one group's epoch and sequences.
+	 * @return whether Redis answered; if not, the builder is {@code DOWN}
+	 */
+	private boolean sequence(Health.Builder builder, LocalTrust trust) {
+		builder.withDetail("lastSequenceSeen", this.subscriber.lastSequence());
+		RedisTier.SequenceState current;
+		try {
+			current = this.redis.currentSequence();
+		}
+		catch (RuntimeException ex) {
+			builder.down().withDetail("redis", "unreachable: " + redact(ex.getMessage()));
+			return false;
+		}
+		String epoch = (current != null) ? current.epoch() : trust.epoch();
+		if (epoch != null) {
+			builder.withDetail("epoch", epoch);
+		}
+		// No sequence in Redis yet (nothing loaded or invalidated since it started):
+		// nothing missed
+		builder.withDetail("redisSequence", (current != null) ? current.seq() : 0)
+			.withDetail("lag", (current != null) ? this.subscriber.lag(current) : 0);
+		return true;
+	}
+
+	/**
+	 * The lag over every group, read in one round trip: the invalidations Redis numbered
+	 * that this process has not received, summed, and how many groups they are in. Each
+	 * group numbers its own, from its own start, so their sequences are not shown.
+	 * @return whether Redis answered for every group; if not (a master down), the builder
+	 * is {@code DOWN}
+	 */
+	private boolean groupedSequences(Health.Builder builder, int groups) {
+		builder.withDetail("slotGroups", groups);
+		List<RedisTier.@Nullable SequenceState> current;
+		try {
+			current = this.redis.currentSequences();
+		}
+		catch (RuntimeException ex) {
+			builder.down().withDetail("redis", "unreachable: " + redact(ex.getMessage()));
+			return false;
+		}
+		builder.withDetail("lag", this.subscriber.lag(current))
+			.withDetail("groupsBehind", this.subscriber.groupsBehind(current));
+		return true;
 	}
 
 	// A connection error may quote a URL; its user information is not for health

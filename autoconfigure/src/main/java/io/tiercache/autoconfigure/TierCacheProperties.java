@@ -474,9 +474,10 @@ public class TierCacheProperties {
 		/**
 		 * Number of slot groups the invalidation state (sequence, tag records and
 		 * channel) is split into, so that a Redis Cluster's masters share it; each entry
-		 * then hashes by its own key. Unset: 1 (everything in one slot); 128 spreads the
-		 * load of a cluster of up to a few dozen masters. Every instance of a namespace
-		 * must use the same count: change it together with tiercache.namespace.
+		 * then hashes by its own key. Unset: 128 on a Redis Cluster (spread within 2% of
+		 * even over three masters, enough for a few dozen), 1 on a single server or
+		 * Sentinel (everything in one slot). Every instance of a namespace must use the
+		 * same count: change it together with tiercache.namespace.
 		 */
 		private @Nullable Integer slotGroups;
 

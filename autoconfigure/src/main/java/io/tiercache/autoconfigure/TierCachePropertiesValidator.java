@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import io.tiercache.cache.SpringCacheValueCodec;
 import io.tiercache.redis.RedisKeys;
 import io.tiercache.store.CacheSettings;
+import io.tiercache.store.StoreOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
@@ -212,8 +213,9 @@ final class TierCachePropertiesValidator {
 			throw new TierCacheConfigurationException(
 					"Invalid tiercache.redis.slot-groups: '" + groups + "' must be between 1 and "
 							+ RedisKeys.MAX_GROUPS + ".",
-					"Remove tiercache.redis.slot-groups for the default (1), or set " + "it between 1 and "
-							+ RedisKeys.MAX_GROUPS + ".");
+					"Remove tiercache.redis.slot-groups for the default (" + StoreOptions.CLUSTER_SLOT_GROUPS
+							+ " on a Redis Cluster, 1 otherwise), or set it between 1 and " + RedisKeys.MAX_GROUPS
+							+ ".");
 		}
 	}
 

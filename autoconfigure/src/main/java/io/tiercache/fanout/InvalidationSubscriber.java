@@ -704,6 +704,24 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 		return lag;
 	}
 
+	/**
+	 * How many slot groups hold invalidations Redis has published that this process has
+	 * not received.
+	 * @param current each group's sequence now, as {@link RedisTier#currentSequences()}
+	 * returns them
+	 * @return the count, not counting groups whose epochs differ
+	 */
+	public int groupsBehind(List<RedisTier.@Nullable SequenceState> current) {
+		int behind = 0;
+		for (int group = 0; group < this.trackers.length && group < current.size(); group++) {
+			RedisTier.SequenceState state = current.get(group);
+			if (state != null && this.trackers[group].lag(state) > 0) {
+				behind++;
+			}
+		}
+		return behind;
+	}
+
 	private void probe() {
 		synchronized (this.applying) {
 			this.probed.clear();

@@ -40,8 +40,7 @@ public final class StoreOptions {
 
 	/**
 	 * Slot groups to split the invalidation state into on a Redis Cluster: enough that
-	 * groups spread over three masters within 2% of even. Not yet the default
-	 * ({@code docs/cluster.md} says why).
+	 * groups spread over three masters within 2% of even. The default on a cluster.
 	 */
 	public static final int CLUSTER_SLOT_GROUPS = 128;
 
@@ -285,7 +284,7 @@ public final class StoreOptions {
 
 	/**
 	 * How many slot groups the invalidation state is split into, or {@code 0} for the
-	 * default, 1.
+	 * default: {@value #CLUSTER_SLOT_GROUPS} on a Redis Cluster, 1 otherwise.
 	 */
 	public int slotGroups() {
 		return this.slotGroups;
@@ -481,7 +480,7 @@ public final class StoreOptions {
 		 * Split the invalidation state into slot groups, so that a Redis Cluster's
 		 * masters share it; every process of a namespace must use the same count.
 		 * @param groups how many, from 1 to {@link RedisKeys#MAX_GROUPS}, or {@code 0}
-		 * for the default, 1 ({@value #CLUSTER_SLOT_GROUPS} spreads a cluster's load)
+		 * for the default ({@value #CLUSTER_SLOT_GROUPS} on a Redis Cluster, 1 otherwise)
 		 * @return this builder
 		 */
 		public Builder slotGroups(int groups) {

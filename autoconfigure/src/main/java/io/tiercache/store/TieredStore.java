@@ -436,7 +436,10 @@ public final class TieredStore {
 					options.breakerOpenDuration(), System::nanoTime);
 			RedisScriptRunner runner = new RedisScriptRunner(this.connectionFactory, options.commandTimeout(), breaker,
 					options.replicaAcks(), options.replicaAckTimeout());
-			int groups = Math.max(1, options.slotGroups());
+			// A cluster spreads the invalidation state over its masters; one server has
+			// nothing to spread it over.
+			int groups = (options.slotGroups() > 0) ? options.slotGroups()
+					: runner.isCluster() ? StoreOptions.CLUSTER_SLOT_GROUPS : 1;
 			RedisTier redis = new RedisTier(runner, new RedisKeys(options.keyPrefix(), options.namespace(), groups),
 					options.maxTtl(), (this.instanceId != null) ? this.instanceId : UUID.randomUUID().toString(),
 					// The envelope's header and tags come on top of the value itself.

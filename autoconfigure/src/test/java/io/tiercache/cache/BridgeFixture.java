@@ -11,7 +11,6 @@ import io.tiercache.store.Jitter;
 import io.tiercache.store.LocalTrust;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.StoreOptions;
-import io.tiercache.store.TestKeys;
 import io.tiercache.store.TestRedisConfigurations;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisServerHandle;
@@ -47,7 +46,6 @@ public final class BridgeFixture implements AutoCloseable {
 				.localMaximumSize(1000)
 				.maxTtl(Duration.ofHours(1))
 				.breaker(1, Duration.ofMillis(200))
-				.slotGroups(TestKeys.slotGroups())
 				.build())
 			.observer(observer)
 			.build();

@@ -367,7 +367,6 @@ class InvalidationFanoutIntegrationTests {
 					.localMaximumSize(100)
 					.maxTtl(Duration.ofHours(1))
 					.localMaxUnconfirmed(maxUnconfirmed)
-					.slotGroups(TestKeys.slotGroups())
 					.time(ticker, StoreOptions.Sleeper.SYSTEM)
 					.build())
 				.build();

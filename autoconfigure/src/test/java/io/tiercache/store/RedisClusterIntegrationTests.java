@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tiercache.actuate.TierCacheHealthIndicator;
 import io.tiercache.redis.RedisKeys;
 import io.tiercache.test.EmbeddedRedisCluster;
 import io.tiercache.test.RedisProcess;
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisClusterIntegrationTests {
 
-	/** The layout these instances use: 128 slot groups. */
+	/** The layout these instances use without being told: 128 slot groups. */
 	private static final RedisKeys KEYS = new RedisKeys("tc", "v1", StoreOptions.CLUSTER_SLOT_GROUPS);
 
 	/** The slot group of {@code product:1}, which the tests invalidate. */
@@ -43,9 +44,10 @@ class RedisClusterIntegrationTests {
 
 	private static final String TAG = text(KEYS.tag("product:1"));
 
-	// Commands given 2 s: six servers share the build machine's two cores.
-	private static final UnaryOperator<StoreOptions.Builder> SLOW = (
-			options) -> options.commandTimeout(Duration.ofSeconds(2)).slotGroups(StoreOptions.CLUSTER_SLOT_GROUPS);
+	// Commands given 2 s: six servers share the build machine's two cores. The slot
+	// groups are left to their default, which a cluster decides.
+	private static final UnaryOperator<StoreOptions.Builder> SLOW = (options) -> options
+		.commandTimeout(Duration.ofSeconds(2));
 
 	private EmbeddedRedisCluster cluster;
 
@@ -134,6 +136,29 @@ class RedisClusterIntegrationTests {
 			calls.add(total);
 		}
 		return calls;
+	}
+
+	@Test
+	void healthShowsTheLagOfEverySlotGroup() throws Throwable {
+		StoreFixture a = fixture(SLOW);
+		// No periodic check, which would notice the gap below and subscribe again
+		StoreFixture b = new StoreFixture(configuration(),
+				(options) -> SLOW.apply(options).localMaxUnconfirmed(Duration.ofHours(2)), Duration.ofHours(1));
+		this.fixtures.add(b);
+		TierCacheHealthIndicator health = new TierCacheHealthIndicator(b.store, b.subscriber);
+		String tag = "product:3";
+		int group = KEYS.group(tag);
+		assertThat(group).as("a group other than the first").isNotZero();
+		a.store.invalidate(List.of(tag));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(health.health(true).getDetails())
+				.containsEntry("slotGroups", StoreOptions.CLUSTER_SLOT_GROUPS)
+				.containsEntry("lag", 0L)
+				.containsEntry("groupsBehind", 0));
+		// An invalidation numbered in that group whose message never came
+		String seq = text(KEYS.seq(group));
+		this.cluster.masterOf(this.cluster.slotOf(seq)).command("HINCRBY", seq, "n", "1");
+		assertThat(health.health(true).getDetails()).containsEntry("lag", 1L).containsEntry("groupsBehind", 1);
 	}
 
 	@Test

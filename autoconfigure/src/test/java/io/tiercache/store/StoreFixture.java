@@ -96,7 +96,6 @@ final class StoreFixture implements AutoCloseable {
 			.maxTtl(Duration.ofHours(1))
 			.breaker(1, Duration.ofMillis(200))
 			.commandTimeout(Duration.ofMillis(300))
-			.slotGroups(TestKeys.slotGroups())
 			.time(this.ticker, this.ticker::sleep);
 		this.store = TieredStore.builder(this.connectionFactory)
 			.options(options.apply(defaults).build())

@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import io.tiercache.redis.RedisKeys;
 
 /**
- * The names of tiercache's keys in the layout a test run's processes use: one slot group,
- * or as many as the system property {@code tiercache.redis.slot-groups} says (the build's
- * run on a cluster sets it, and Spring Boot reads it as the property it is). Tests that
- * look at or tamper with keys name them through this class, so that they run on both.
+ * The names of tiercache's keys in the layout a test run's processes use by default: one
+ * slot group on a single server, {@value StoreOptions#CLUSTER_SLOT_GROUPS} on the cluster
+ * the build's {@code on-redis-cluster} run starts (system property
+ * {@code tiercache.test.redis=cluster}). Tests that look at or tamper with keys name them
+ * through this class, so that they run on both.
  */
 public final class TestKeys {
 
@@ -28,7 +29,7 @@ public final class TestKeys {
 	 * @return the count
 	 */
 	public static int slotGroups() {
-		return Integer.getInteger("tiercache.redis.slot-groups", 1);
+		return "cluster".equals(System.getProperty("tiercache.test.redis")) ? StoreOptions.CLUSTER_SLOT_GROUPS : 1;
 	}
 
 	/** The layout itself. */

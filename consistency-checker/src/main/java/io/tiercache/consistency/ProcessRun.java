@@ -3,6 +3,7 @@ package io.tiercache.consistency;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+
+import io.tiercache.redis.RedisKeys;
+import io.tiercache.store.StoreOptions;
 
 import org.springframework.core.io.ClassPathResource;
 
@@ -66,11 +70,22 @@ final class ProcessRun {
 		this.options = options;
 	}
 
+	/**
+	 * The key whose master the faults hit: the first slot group's sequence in the layout
+	 * the instances use by default, so that on a cluster a migration moves a slot that
+	 * holds tiercache's state, and a killed master serves a share of the groups.
+	 */
+	private String faultedKey(String namespace) {
+		int groups = (this.options.topology() == CheckerOptions.Topology.CLUSTER) ? StoreOptions.CLUSTER_SLOT_GROUPS
+				: 1;
+		return new String(new RedisKeys("tc", namespace, groups).seq(0), StandardCharsets.UTF_8);
+	}
+
 	ProcessRunResult execute() {
 		Path directory = createDirectory();
 		boolean keep = true;
 		String namespace = "check-" + UUID.randomUUID().toString().substring(0, 8);
-		try (RedisUnderTest redis = RedisUnderTest.forProcesses(this.options.topology(), "{tc:" + namespace + "}:seq");
+		try (RedisUnderTest redis = RedisUnderTest.forProcesses(this.options.topology(), faultedKey(namespace));
 				SharedDatabase database = SharedDatabase.postgres(this.options.keyspace(), this.options.buckets())) {
 			if (this.options.outbox()) {
 				database.execute(new ClassPathResource(database.outboxSchema()));
