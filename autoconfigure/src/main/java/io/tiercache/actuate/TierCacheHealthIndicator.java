@@ -68,7 +68,11 @@ public class TierCacheHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail("redisLuaVulnerabilities", advisories);
 			}
 		}
-		if (!subscribed) {
+		String layoutConflict = this.store.layout().conflict();
+		if (layoutConflict != null) {
+			builder.down().withDetail("layout", layoutConflict + ": nothing is cached");
+		}
+		else if (!subscribed) {
 			builder.down().withDetail("subscription", "not confirmed: the local tier is bypassed");
 		}
 		else if (this.store.pendingInvalidations() > 0) {

@@ -22,6 +22,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tiercache.redis.InvalidationMessage;
+import io.tiercache.redis.LayoutCheck;
 import io.tiercache.redis.RedisTier;
 import io.tiercache.redis.ServerVersionCheck;
 import io.tiercache.store.LocalTrust;
@@ -117,6 +118,8 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 
 	/** One per slot group: each group's channel carries its own sequence. */
 	private final SequenceTracker[] trackers;
+
+	private final LayoutCheck layout;
 
 	private final ServerVersionCheck versionCheck;
 
@@ -224,6 +227,7 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 			this.trackers[group] = new SequenceTracker();
 		}
 		this.versionCheck = new ServerVersionCheck(this.redis);
+		this.layout = store.layout();
 		this.connectionFactory = connectionFactory;
 		this.observer = observer;
 		// Messages are applied on the connection's I/O thread, in the order Redis sent
@@ -410,6 +414,10 @@ public final class InvalidationSubscriber implements MessageListener, Subscripti
 	 * @return whether the baseline was established now
 	 */
 	private boolean establishBaseline() {
+		// Another layout's invalidations are never heard here: no baseline, no trust.
+		if (!this.layout.run()) {
+			return false;
+		}
 		List<RedisTier.@Nullable SequenceState> current;
 		try {
 			current = this.redis.currentSequences();

@@ -147,6 +147,14 @@ public final class RedisKeys {
 		return this.base;
 	}
 
+	/**
+	 * The key recording the namespace's layout, such as <code>{tc:v1}:layout</code>,
+	 * which every process of the namespace checks its own against.
+	 */
+	public byte[] layout() {
+		return bytes(this.base + "layout");
+	}
+
 	/** The first group's sequence hash. */
 	public byte[] seq() {
 		return this.seqs[0];

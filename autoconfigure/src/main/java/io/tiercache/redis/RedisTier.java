@@ -58,6 +58,8 @@ public final class RedisTier {
 
 	private static final RedisScriptRunner.Script STORE = RedisScriptRunner.Script.load("store");
 
+	private static final RedisScriptRunner.Script LAYOUT = RedisScriptRunner.Script.load("layout");
+
 	private final RedisScriptRunner runner;
 
 	private final RedisKeys keys;
@@ -621,6 +623,27 @@ public final class RedisTier {
 	 */
 	public String serverInfo() {
 		return this.runner.info("server");
+	}
+
+	/**
+	 * This process's layout, as recorded for its namespace: {@code slot-groups=<G>}.
+	 * @return the layout
+	 */
+	public String layout() {
+		return "slot-groups=" + this.keys.groups();
+	}
+
+	/**
+	 * Record this process's layout for its namespace unless one is recorded already, and
+	 * read the one that is.
+	 * @return the namespace's recorded layout: this process's own unless another process
+	 * recorded a different one first
+	 * @throws RedisUnavailableException if Redis cannot be used
+	 */
+	public String claimLayout() {
+		List<?> reply = reply("layout", this.runner.run("layout", LAYOUT, new byte[][] { this.keys.layout() },
+				new byte[][] { bytes(layout()) }));
+		return string(reply, 0);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.tiercache.redis.Envelope;
 import io.tiercache.redis.IncompleteInvalidationException;
+import io.tiercache.redis.LayoutCheck;
 import io.tiercache.redis.RedisKeys;
 import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
@@ -25,12 +26,33 @@ final class RedisCalls {
 
 	private final StoreObserver observer;
 
+	private final LayoutCheck layout;
+
 	private volatile boolean retryAnswered;
 
 	RedisCalls(RedisTier redis, StoreErrorHandler errorHandler, StoreObserver observer) {
 		this.redis = redis;
 		this.errorHandler = errorHandler;
 		this.observer = observer;
+		this.layout = new LayoutCheck(redis);
+	}
+
+	/** The check of this process's layout against its namespace's. */
+	LayoutCheck layout() {
+		return this.layout;
+	}
+
+	/**
+	 * Whether entries must not be read or stored: this process's layout is not its
+	 * namespace's, so what it stores would not be invalidated by the others (counted as
+	 * an error of operation {@code layout}; {@link LayoutCheck} logged it).
+	 */
+	private boolean refused() {
+		if (this.layout.conflict() == null) {
+			return false;
+		}
+		this.observer.redisError("layout");
+		return true;
 	}
 
 	RedisTier tier() {
@@ -44,6 +66,9 @@ final class RedisCalls {
 	/** {@link RedisTier#read}, or {@code null} without Redis. */
 	RedisTier.@Nullable ReadResult read(byte[] entryKey, byte[] leaseKey, List<String> argumentTags, Duration tagTtl,
 			Duration lease, String token, boolean refresh) {
+		if (refused()) {
+			return null;
+		}
 		try {
 			return this.redis.read(entryKey, leaseKey, argumentTags, tagTtl, lease, token, refresh);
 		}
@@ -55,6 +80,9 @@ final class RedisCalls {
 
 	/** {@link RedisTier#write}: whether it was stored, or {@code null} without Redis. */
 	@Nullable Boolean write(byte[] entryKey, byte[] leaseKey, String token, Envelope envelope, Duration ttl) {
+		if (refused()) {
+			return null;
+		}
 		try {
 			return this.redis.write(entryKey, leaseKey, token, envelope, ttl);
 		}

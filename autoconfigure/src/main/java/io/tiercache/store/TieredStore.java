@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tiercache.redis.CircuitBreaker;
+import io.tiercache.redis.LayoutCheck;
 import io.tiercache.redis.RedisKeys;
 import io.tiercache.redis.RedisScriptRunner;
 import io.tiercache.redis.RedisTier;
@@ -295,6 +296,15 @@ public final class TieredStore {
 	/** The shared tier. */
 	public RedisTier redis() {
 		return this.context.redis().tier();
+	}
+
+	/**
+	 * The check that this process splits the invalidation state as its namespace's other
+	 * processes do; while it finds otherwise, the store caches nothing.
+	 * @return the check
+	 */
+	public LayoutCheck layout() {
+		return this.context.redis().layout();
 	}
 
 	/** The options the store was built with. */

@@ -162,6 +162,39 @@ class RedisClusterIntegrationTests {
 	}
 
 	@Test
+	void theLeastPrivilegeAclOfACluster() throws Throwable {
+		// docs/SECURITY.md's user, with what a cluster adds, on every node
+		List<String> user = List.of("ACL", "SETUSER", "tiercache", "on", ">tc-password", "resetkeys", "~{tc:v1}:*",
+				"~{tc:v1:*", "resetchannels", "&{tc:v1}:invalidations", "&{tc:v1:g*}:invalidations", "-@all", "+del",
+				"+eval", "+evalsha", "+get", "+hincrby", "+hmget", "+hset", "+info", "+pexpire", "+ping", "+pttl",
+				"+publish", "+set", "+strlen", "+subscribe", "+time", "+unlink", "+unsubscribe", "+spublish",
+				"+ssubscribe", "+sunsubscribe", "+client|setname", "+cluster|nodes", "+cluster|myid");
+		for (RedisProcess node : this.cluster.nodes()) {
+			node.command(user.toArray(String[]::new));
+		}
+		RedisClusterConfiguration configuration = configuration();
+		configuration.setUsername("tiercache");
+		configuration.setPassword("tc-password");
+		StoreFixture a = new StoreFixture(configuration, SLOW, true);
+		this.fixtures.add(a);
+		StoreFixture b = new StoreFixture(configuration, SLOW, true);
+		this.fixtures.add(b);
+		TierCacheHealthIndicator health = new TierCacheHealthIndicator(b.store, b.subscriber);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(health.health(true).getStatus().getCode()).isEqualTo("UP"));
+		assertThat(read(a, 1)).isEqualTo(version(1, 1));
+		assertThat(read(b, 1)).isEqualTo(version(1, 1));
+		assertThat(this.loads).as("the second read Redis").hasValue(1);
+		this.database.put(1L, 2L);
+		a.store.invalidate(List.of("product:1"));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(read(b, 1)).isEqualTo(version(1, 2)));
+		for (RedisProcess node : this.cluster.nodes()) {
+			Object refused = node.command("ACL", "LOG");
+			assertThat(refused).as("commands refused by %s: %s", node, refused).isEqualTo(List.of());
+		}
+	}
+
+	@Test
 	void replicaAcksWaitOnTheNodeThatRanTheInvalidation() throws Throwable {
 		StoreFixture writer = fixture((options) -> SLOW.apply(options).replicaAcks(1, Duration.ofSeconds(1)));
 		read(writer, 1);

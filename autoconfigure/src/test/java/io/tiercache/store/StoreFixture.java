@@ -264,6 +264,18 @@ final class StoreFixture implements AutoCloseable {
 
 		final AtomicInteger refusedTags = new AtomicInteger();
 
+		final Map<String, AtomicInteger> redisErrors = new ConcurrentHashMap<>();
+
+		int redisErrors(String operation) {
+			AtomicInteger count = this.redisErrors.get(operation);
+			return (count != null) ? count.get() : 0;
+		}
+
+		@Override
+		public void redisError(String operation) {
+			this.redisErrors.computeIfAbsent(operation, (o) -> new AtomicInteger()).incrementAndGet();
+		}
+
 		int notCachedFor(NotCachedReason reason) {
 			AtomicInteger count = this.notCached.get(reason);
 			return (count != null) ? count.get() : 0;
