@@ -212,22 +212,24 @@ public record Envelope(List<GroupLoad> loads, long createdMillis, long softExpir
 			int length = Integer.parseInt(reader.field());
 			tags.add(reader.bytes(length));
 		}
-		List<GroupLoad> loads = new ArrayList<>(loadCount);
+		List<GroupLoad> loads;
 		if (epoch != null) {
-			loads.add(new GroupLoad(0, epoch, loadSeq));
+			loads = List.of(new GroupLoad(0, epoch, loadSeq));
 		}
 		else {
+			GroupLoad[] read = new GroupLoad[loadCount];
 			for (int i = 0; i < loadCount; i++) {
 				int group = Integer.parseInt(reader.field());
 				if (group < 0 || group >= groups) {
 					throw new IllegalArgumentException("Bad group " + group);
 				}
-				loads.add(new GroupLoad(group, reader.field(), Long.parseLong(reader.field())));
+				read[i] = new GroupLoad(group, reader.field(), Long.parseLong(reader.field()));
 			}
+			loads = List.of(read);
 		}
 		byte[] payload = Arrays.copyOfRange(bytes, reader.position, bytes.length);
-		return new Envelope(List.copyOf(loads), created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0,
-				List.copyOf(tags), payload);
+		return new Envelope(loads, created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0, List.copyOf(tags),
+				payload);
 	}
 
 	private static int count(String field, byte[] bytes) {

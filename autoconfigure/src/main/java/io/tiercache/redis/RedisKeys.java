@@ -195,10 +195,7 @@ public final class RedisKeys {
 	 * @return the Redis key
 	 */
 	public byte[] entry(String cache, String key) {
-		if (this.groupBases.length == 1) {
-			return bytes(entryPrefix(cache) + key);
-		}
-		return bytes("{" + this.hashTag + ":e:" + escape(cache) + ":" + key + "}");
+		return forCache(cache).entry(key);
 	}
 
 	/**
@@ -208,10 +205,21 @@ public final class RedisKeys {
 	 * @return the Redis key
 	 */
 	public byte[] lease(String cache, String key) {
+		return forCache(cache).lease(key);
+	}
+
+	/**
+	 * The keys of one cache's entries and leases, their prefixes worked out once: a read
+	 * names two keys, and it should cost no more than that.
+	 * @param cache the cache name
+	 * @return the cache's keys
+	 */
+	public CacheKeys forCache(String cache) {
 		if (this.groupBases.length == 1) {
-			return bytes(leasePrefix(cache) + key);
+			return new CacheKeys(entryPrefix(cache), "", leasePrefix(cache), "");
 		}
-		return bytes("{" + this.hashTag + ":e:" + escape(cache) + ":" + key + "}:l");
+		String prefix = "{" + this.hashTag + ":e:" + escape(cache) + ":";
+		return new CacheKeys(prefix, "}", prefix, "}:l");
 	}
 
 	private static String escape(String cache) {
@@ -248,6 +256,46 @@ public final class RedisKeys {
 	 */
 	public byte[] channel(int group) {
 		return this.channels[group];
+	}
+
+	/**
+	 * The keys of one cache: see {@link RedisKeys#entry} and {@link RedisKeys#lease}.
+	 */
+	public static final class CacheKeys {
+
+		private final String entryPrefix;
+
+		private final String entrySuffix;
+
+		private final String leasePrefix;
+
+		private final String leaseSuffix;
+
+		private CacheKeys(String entryPrefix, String entrySuffix, String leasePrefix, String leaseSuffix) {
+			this.entryPrefix = entryPrefix;
+			this.entrySuffix = entrySuffix;
+			this.leasePrefix = leasePrefix;
+			this.leaseSuffix = leaseSuffix;
+		}
+
+		/**
+		 * Key of an entry.
+		 * @param key the rendered key
+		 * @return the Redis key
+		 */
+		public byte[] entry(String key) {
+			return bytes(this.entryPrefix + key + this.entrySuffix);
+		}
+
+		/**
+		 * Key of an entry's load lease, in the entry's slot.
+		 * @param key the rendered key
+		 * @return the Redis key
+		 */
+		public byte[] lease(String key) {
+			return bytes(this.leasePrefix + key + this.leaseSuffix);
+		}
+
 	}
 
 	static byte[] bytes(String text) {

@@ -101,6 +101,8 @@ public final class TieredCache {
 
 	private final CacheObserver observer;
 
+	private final RedisKeys.CacheKeys redisKeys;
+
 	// The keys this thread is loading in this cache: a load that calls its own method
 	// with its own key (through the proxy) would otherwise wait for itself, on its
 	// flight and then on its own lease, for twice the lease's maximum wait.
@@ -115,6 +117,7 @@ public final class TieredCache {
 		this.local = local;
 		this.observer = observer;
 		this.flights = new SingleFlight(context.options().leaseMaxWait(), observer);
+		this.redisKeys = context.redis().keys().forCache(settings.name());
 	}
 
 	public CacheSettings settings() {
@@ -217,10 +220,8 @@ public final class TieredCache {
 			refuseTag(tagRefusal);
 			return uncached(key, load, async);
 		}
-		RedisKeys redisKeys = this.context.redis().keys();
-		Call call = new Call(key, rendered, redisKeys.entry(this.settings.name(), rendered),
-				redisKeys.lease(this.settings.name(), rendered), load, version, async, this.context.trust(),
-				this.local.enabled());
+		Call call = new Call(key, rendered, this.redisKeys.entry(rendered), this.redisKeys.lease(rendered), load,
+				version, async, this.context.trust(), this.local.enabled());
 		StoreOptions options = this.context.options();
 		// A load that is not shared takes no lease: other processes could not use
 		// what it loads, and it does not wait for what they load. Its miss always
