@@ -4,6 +4,7 @@ import io.tiercache.interceptor.TierCacheAdvisor;
 import io.tiercache.interceptor.TierCacheInterceptor;
 import io.tiercache.interceptor.TierCacheOperationSource;
 import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,10 +58,13 @@ class TierCacheProxyConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static TierCacheInterceptor tierCacheInterceptor(TierCacheOperationSource operationSource,
-			ObjectProvider<TieredStore> store, ObjectProvider<StoreErrorHandler> errorHandler) {
-		// The store and the error handler are resolved on first use: this bean is created
-		// with the other infrastructure, before Redis and Jackson should be.
-		return new TierCacheInterceptor(operationSource, store::getObject, errorHandler::getObject);
+			ObjectProvider<TieredStore> store, ObjectProvider<StoreErrorHandler> errorHandler,
+			ObjectProvider<StoreObserver> observer) {
+		// The store, the error handler and the observer are resolved on first use: this
+		// bean is created with the other infrastructure, before Redis, Jackson and
+		// Micrometer should be.
+		return new TierCacheInterceptor(operationSource, store::getObject, errorHandler::getObject,
+				() -> observer.getIfAvailable(() -> StoreObserver.NONE));
 	}
 
 	@Bean

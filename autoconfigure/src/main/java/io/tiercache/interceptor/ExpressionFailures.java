@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
 import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 
 import org.springframework.expression.Expression;
@@ -20,9 +21,12 @@ final class ExpressionFailures {
 
 	private final Supplier<StoreErrorHandler> handler;
 
-	ExpressionFailures(Method method, Supplier<StoreErrorHandler> handler) {
+	private final Supplier<StoreObserver> observer;
+
+	ExpressionFailures(Method method, Supplier<StoreErrorHandler> handler, Supplier<StoreObserver> observer) {
 		this.method = method;
 		this.handler = handler;
+		this.observer = observer;
 	}
 
 	/**
@@ -33,9 +37,7 @@ final class ExpressionFailures {
 	 * @param ex the failure
 	 */
 	void cacheSkipped(String attribute, Expression expression, ExpressionConsequence consequence, RuntimeException ex) {
-		this.handler.get()
-			.handleExpressionError("@Cached on " + TierCacheAnnotationParser.describe(this.method), attribute,
-					expression.getExpressionString(), consequence, ex);
+		report("@Cached", attribute, expression, consequence, ex);
 	}
 
 	/**
@@ -44,9 +46,7 @@ final class ExpressionFailures {
 	 * @param expression the expression
 	 */
 	void invalidationNullSkipped(Expression expression) {
-		this.handler.get()
-			.handleExpressionError("@InvalidatesTags on " + TierCacheAnnotationParser.describe(this.method), "tag",
-					expression.getExpressionString(), ExpressionConsequence.NULL_TAG_SKIPPED, nullValue());
+		report("@InvalidatesTags", "tag", expression, ExpressionConsequence.NULL_TAG_SKIPPED, nullValue());
 	}
 
 	/**
@@ -70,9 +70,16 @@ final class ExpressionFailures {
 	 * @param ex the failure
 	 */
 	void invalidationSkipped(Expression expression, RuntimeException ex) {
+		report("@InvalidatesTags", "tag", expression, ExpressionConsequence.TAGS_NOT_INVALIDATED, ex);
+	}
+
+	private void report(String annotation, String attribute, Expression expression, ExpressionConsequence consequence,
+			RuntimeException ex) {
+		// Counted whatever the handler does: a dashboard sees what a log may not.
+		this.observer.get().expressionFailed(attribute, consequence);
 		this.handler.get()
-			.handleExpressionError("@InvalidatesTags on " + TierCacheAnnotationParser.describe(this.method), "tag",
-					expression.getExpressionString(), ExpressionConsequence.TAGS_NOT_INVALIDATED, ex);
+			.handleExpressionError(annotation + " on " + TierCacheAnnotationParser.describe(this.method), attribute,
+					expression.getExpressionString(), consequence, ex);
 	}
 
 }

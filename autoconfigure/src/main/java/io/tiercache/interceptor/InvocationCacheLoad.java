@@ -96,7 +96,8 @@ final class InvocationCacheLoad implements CacheLoad {
 		for (Expression expression : this.operation.resultTagExpressions()) {
 			try {
 				if (this.evaluation.addTags(expression, result, tags)) {
-					this.failures.cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_SKIPPED);
+					this.failures.cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_RESULT_NOT_CACHED);
+					return null;
 				}
 			}
 			catch (RuntimeException ex) {

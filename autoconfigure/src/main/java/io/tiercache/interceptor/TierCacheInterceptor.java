@@ -16,6 +16,7 @@ import io.tiercache.store.CompositeKey;
 import io.tiercache.store.TieredCache;
 import io.tiercache.store.LoggingStoreErrorHandler;
 import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
 import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 import io.tiercache.store.TieredStore;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -85,6 +86,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 	private final SingletonSupplier<StoreErrorHandler> errorHandler;
 
+	private final SingletonSupplier<StoreObserver> observer;
+
 	// Per target class, then per method: no key object is allocated on the hot path
 	private final Map<Class<?>, Map<Method, InterceptedMethod>> interceptedMethods = new ConcurrentHashMap<>(64);
 
@@ -97,7 +100,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 * the interceptor does not create the store
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store) {
-		this(operationSource, store, LoggingStoreErrorHandler::new, null);
+		this(operationSource, store, LoggingStoreErrorHandler::new);
 	}
 
 	/**
@@ -110,7 +113,23 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 */
 	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
 			Supplier<StoreErrorHandler> errorHandler) {
-		this(operationSource, store, errorHandler, null);
+		this(operationSource, store, errorHandler, () -> StoreObserver.NONE, null);
+	}
+
+	/**
+	 * Create an interceptor.
+	 * @param operationSource the source of operations
+	 * @param store supplies the store on the first call that needs it, so that creating
+	 * the interceptor does not create the store
+	 * @param errorHandler supplies, on the first failure, where expressions that fail at
+	 * run time are reported
+	 * @param observer supplies, on the first failure, where those failures are counted
+	 * ({@link StoreObserver#expressionFailed})
+	 * @since 0.1.0
+	 */
+	public TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
+			Supplier<StoreErrorHandler> errorHandler, Supplier<StoreObserver> observer) {
+		this(operationSource, store, errorHandler, observer, null);
 	}
 
 	/**
@@ -123,9 +142,16 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 */
 	TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
 			Supplier<StoreErrorHandler> errorHandler, @Nullable Invalidator invalidator) {
+		this(operationSource, store, errorHandler, () -> StoreObserver.NONE, invalidator);
+	}
+
+	private TierCacheInterceptor(TierCacheOperationSource operationSource, Supplier<TieredStore> store,
+			Supplier<StoreErrorHandler> errorHandler, Supplier<StoreObserver> observer,
+			@Nullable Invalidator invalidator) {
 		this.operationSource = operationSource;
 		this.store = SingletonSupplier.of(store);
 		this.errorHandler = SingletonSupplier.of(errorHandler);
+		this.observer = SingletonSupplier.of(observer);
 		this.invalidator = (invalidator != null) ? invalidator : new StoreInvalidator(this.store);
 	}
 
@@ -193,7 +219,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		if (intercepted == null) {
 			// A method without operations is cached too: invoke() lets it proceed
 			intercepted = new InterceptedMethod(this.operationSource.getOperations(method, targetClass),
-					this.errorHandler);
+					this.errorHandler, this.observer);
 			InterceptedMethod existing = this.interceptedMethods
 				.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
 				.putIfAbsent(method, intercepted);
@@ -278,7 +304,10 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		for (Expression expression : operation.argumentTagExpressions()) {
 			try {
 				if (evaluation.addTags(expression, tags)) {
-					intercepted.cachedFailures().cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_SKIPPED);
+					// An entry without that tag would outlive the tag's invalidation.
+					intercepted.cachedFailures()
+						.cacheNull("tag", expression, ExpressionConsequence.NULL_TAG_CALL_UNCACHED);
+					return null;
 				}
 			}
 			catch (RuntimeException ex) {
@@ -350,13 +379,14 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 		private volatile @Nullable TieredCache cache;
 
-		InterceptedMethod(MethodOperations operations, Supplier<StoreErrorHandler> errorHandler) {
+		InterceptedMethod(MethodOperations operations, Supplier<StoreErrorHandler> errorHandler,
+				Supplier<StoreObserver> observer) {
 			this.cached = operations.cached();
 			this.invalidatesTags = operations.invalidatesTags();
-			this.cachedFailures = (this.cached != null) ? new ExpressionFailures(this.cached.method(), errorHandler)
-					: null;
+			this.cachedFailures = (this.cached != null)
+					? new ExpressionFailures(this.cached.method(), errorHandler, observer) : null;
 			this.invalidationFailures = (this.invalidatesTags != null)
-					? new ExpressionFailures(this.invalidatesTags.method(), errorHandler) : null;
+					? new ExpressionFailures(this.invalidatesTags.method(), errorHandler, observer) : null;
 		}
 
 		ExpressionFailures cachedFailures() {

@@ -2,6 +2,7 @@ package io.tiercache.metrics;
 
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import io.tiercache.store.CacheObserver;
 import io.tiercache.store.CacheStatistics;
 import io.tiercache.store.LocalTrust.ClearReason;
+import io.tiercache.store.StoreErrorHandler;
 import io.tiercache.store.StoreObserver;
 import io.tiercache.store.TieredCache;
 
@@ -60,6 +62,8 @@ public class MicrometerStoreObserver implements StoreObserver {
 	private final Map<String, MicrometerCacheObserver> caches = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> redisErrors = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> expressionFailures = new ConcurrentHashMap<>();
 
 	public MicrometerStoreObserver(MeterRegistry registry) {
 		this.registry = registry;
@@ -118,6 +122,17 @@ public class MicrometerStoreObserver implements StoreObserver {
 	public TieredCacheMeterBinder binder(TieredCache cache) {
 		return new TieredCacheMeterBinder(cache, statistics(cache.settings().name()),
 				Tags.of("cache.manager", CACHE_MANAGER));
+	}
+
+	@Override
+	public void expressionFailed(String attribute, StoreErrorHandler.ExpressionConsequence consequence) {
+		this.expressionFailures.computeIfAbsent(attribute + "/" + consequence.name(),
+				(key) -> Counter.builder("tiercache.expression.failures")
+					.description("Expressions of @Cached or @InvalidatesTags that failed or yielded null at run time")
+					.tag("attribute", attribute)
+					.tag("consequence", consequence.name().toLowerCase(Locale.ROOT))
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override

@@ -87,11 +87,27 @@ public interface StoreErrorHandler {
 		TAGS_NOT_INVALIDATED(
 				"its tags were NOT invalidated: entries carrying them may be served stale until they expire"),
 		/**
-		 * The expression, or an element of what it yielded, was {@code null}, which names
-		 * no tag: it was skipped, and the other tags were used. No entry carries a
-		 * {@code null} tag, so nothing can be left stale by skipping it.
+		 * A tag expression of {@code @InvalidatesTags}, or an element of what it yielded,
+		 * was {@code null}, which names no tag: it was skipped, and the other tags were
+		 * invalidated. No entry carries a {@code null} tag, so nothing can be left stale
+		 * by skipping it.
 		 */
 		NULL_TAG_SKIPPED("it yielded null, which names no tag, so that tag was skipped and the others used"),
+		/**
+		 * A tag expression of {@code @Cached} over the arguments, or an element of what
+		 * it yielded, was {@code null}: the call went to the method without the cache, as
+		 * an entry missing the tag the expression stands for would outlive that tag's
+		 * invalidation.
+		 */
+		NULL_TAG_CALL_UNCACHED("it yielded null, which names no tag, and an entry without its tag would outlive"
+				+ " the tag's invalidation, so the call went to the method without the cache"),
+		/**
+		 * A tag expression of {@code @Cached} over the result, or an element of what it
+		 * yielded, was {@code null}: the result was returned but not stored, for the
+		 * reason of {@link #NULL_TAG_CALL_UNCACHED}.
+		 */
+		NULL_TAG_RESULT_NOT_CACHED("it yielded null, which names no tag, and an entry without its tag would"
+				+ " outlive the tag's invalidation, so the result was not cached"),
 		/**
 		 * A key expression yielded {@code null}: the call went to the method without the
 		 * cache, since such a key would make unrelated calls share one entry.

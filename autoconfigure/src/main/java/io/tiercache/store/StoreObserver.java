@@ -48,6 +48,16 @@ public interface StoreObserver {
 	default void redisError(String operation) {
 	}
 
+	/**
+	 * An expression of {@code @Cached} or {@code @InvalidatesTags} failed or yielded
+	 * {@code null} at run time; the {@link StoreErrorHandler} was told.
+	 * @param attribute the attribute of the expression ({@code key}, {@code tag},
+	 * {@code condition}, {@code unless})
+	 * @param consequence what was done instead
+	 */
+	default void expressionFailed(String attribute, StoreErrorHandler.ExpressionConsequence consequence) {
+	}
+
 	default void invalidationPublished() {
 	}
 

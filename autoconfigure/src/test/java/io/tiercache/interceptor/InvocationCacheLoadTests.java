@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.tiercache.annotation.Cached;
 import io.tiercache.store.Jitter;
 import io.tiercache.store.StoreErrorHandler;
+import io.tiercache.store.StoreObserver;
 import io.tiercache.store.StoreErrorHandler.ExpressionConsequence;
 import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class InvocationCacheLoadTests {
 		InvocationEvaluation evaluation = new InvocationEvaluation(operation.method(), new Object[] { argument },
 				new ProductService(), ProductService.class, null);
 		return new InvocationCacheLoad(operation, this.invocation, evaluation, argumentTags,
-				new ExpressionFailures(operation.method(), () -> this.errorHandler));
+				new ExpressionFailures(operation.method(), () -> this.errorHandler, () -> StoreObserver.NONE));
 	}
 
 	record Product(long id, long categoryId) {

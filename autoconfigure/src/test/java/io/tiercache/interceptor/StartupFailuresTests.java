@@ -1,14 +1,24 @@
 package io.tiercache.interceptor;
 
+import java.io.File;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
 import io.tiercache.annotation.Cached;
 import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.store.Jitter;
 import io.tiercache.store.TieredStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 import org.springframework.aop.support.AopUtils;
@@ -204,6 +214,59 @@ class StartupFailuresTests {
 	void aMisspeltParameterNameFails() {
 		assertStartupFailure(MisspeltKeyService.class, "find(long)",
 				"key expression '#idd' uses #idd, but no parameter of the method is called idd; its parameters are #id");
+	}
+
+	@Test
+	void parameterNamesMissingFromTheBytecodeFailNamingTheCompilerFlag(@TempDir Path classes) throws Exception {
+		// As a build on Spring Boot's BOM alone compiles: without -parameters.
+		try (URLClassLoader loader = compileWithoutParameterNames(classes)) {
+			Class<?> byName = loader.loadClass("fixture.PriceService");
+			Method quote = byName.getMethod("quote", String.class);
+			assertThat(quote.getParameters()[0].isNamePresent()).as("compiled without names").isFalse();
+			this.contextRunner.withClassLoader(loader).withBean(byName).run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("fixture.PriceService.quote(String)")
+					.hasMessageContaining("uses #sku, but parameter names are not available")
+					.isInstanceOfSatisfying(InvalidAnnotationException.class, (ex) -> assertThat(ex.getAction())
+						.isEqualTo(
+								"Compile with -parameters, or refer to the arguments as #p0, #p1, ... in the expression."));
+			});
+			this.contextRunner.withClassLoader(loader)
+				.withBean(loader.loadClass("fixture.IndexedPriceService"))
+				.run((context) -> assertThat(context).as("#p0 needs no names").hasNotFailed());
+		}
+	}
+
+	private static URLClassLoader compileWithoutParameterNames(Path classes) throws Exception {
+		Path sources = Files.createDirectories(classes.resolve("src/fixture"));
+		Path named = Files.writeString(sources.resolve("PriceService.java"), """
+				package fixture;
+				public class PriceService {
+					@io.tiercache.annotation.Cached(name = "prices", tags = "'sku:' + #sku")
+					public String quote(String sku) {
+						return sku;
+					}
+				}
+				""");
+		Path indexed = Files.writeString(sources.resolve("IndexedPriceService.java"), """
+				package fixture;
+				public class IndexedPriceService {
+					@io.tiercache.annotation.Cached(name = "indexed-prices", tags = "'sku:' + #p0")
+					public String quote(String sku) {
+						return sku;
+					}
+				}
+				""");
+		JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+		// Where the annotations are: the class path of a forked test JVM may be a
+		// manifest-only jar.
+		String classPath = Path.of(Cached.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+				+ File.pathSeparator + System.getProperty("java.class.path");
+		int status = compiler.run(null, null, null, "-classpath", classPath, "-d", classes.toString(), named.toString(),
+				indexed.toString());
+		assertThat(status).as("fixture compiled").isZero();
+		return new URLClassLoader(new URL[] { classes.toUri().toURL() }, StartupFailuresTests.class.getClassLoader());
 	}
 
 	@Test
