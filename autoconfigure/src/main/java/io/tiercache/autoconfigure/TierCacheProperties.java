@@ -76,9 +76,9 @@ public class TierCacheProperties {
 	private final Outbox outbox = new Outbox();
 
 	/**
-	 * Per-cache settings, by cache name, that win over annotation attributes. A name with
-	 * dots, as the default SimpleClassName.method has, is written either way:
-	 * tiercache.caches.PriceService.quote.ttl or
+	 * Per-cache settings, by cache name (such as products, or PriceService.quote for the
+	 * default SimpleClassName.method), that win over annotation attributes. A name with
+	 * dots is written either way: tiercache.caches.PriceService.quote.ttl or
 	 * tiercache.caches[PriceService.quote].ttl.
 	 */
 	private final Map<String, CacheSpec> caches = new LinkedHashMap<>();
@@ -681,38 +681,47 @@ public class TierCacheProperties {
 	}
 
 	/**
-	 * Settings of one cache; each one left unset keeps the annotation's value.
+	 * Settings of one cache, {@code tiercache.caches.<name>.*}; each one left unset keeps
+	 * the cache's own: its annotation's, otherwise the default. The additional metadata
+	 * describes each one as {@code tiercache.caches.*.<setting>}: keep it in step.
 	 */
 	public static class CacheSpec {
 
 		/**
-		 * Time to live of entries.
+		 * Time to live of the cache's entries, at most tiercache.max-ttl. Unset, the
+		 * annotation's, otherwise tiercache.default-ttl.
 		 */
 		private @Nullable Duration ttl;
 
 		/**
-		 * Jitter: a duration or a percentage of the time to live, such as "10%".
+		 * Jitter of the cache's entries, the most taken off the time to live of each: a
+		 * duration such as "30s" or a percentage of it such as "10%". Empty for none.
+		 * Unset, the annotation's, otherwise tiercache.default-jitter.
 		 */
 		private @Nullable String jitter;
 
 		/**
 		 * Time to live of absent values (null or empty Optional). Zero not to cache them.
+		 * Unset, the annotation's, otherwise they are not cached.
 		 */
 		private @Nullable Duration nullTtl;
 
 		/**
 		 * How long after its time to live an entry may still be served while one
-		 * background refresh runs. Zero for never.
+		 * background refresh runs. Zero for never. Unset, the annotation's, otherwise
+		 * never.
 		 */
 		private @Nullable Duration staleWhileRevalidate;
 
 		/**
-		 * Whether to keep entries in the local tier as well as in Redis.
+		 * Whether to keep entries in the local tier as well as in Redis. Unset, the
+		 * annotation's, otherwise true.
 		 */
 		private @Nullable Boolean local;
 
 		/**
-		 * Whether to use the cache at all.
+		 * Whether to use the cache at all. When disabled, calls go straight to the
+		 * method.
 		 */
 		private @Nullable Boolean enabled;
 

@@ -29,9 +29,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Return types that JSON cannot carry back from Redis: one Jackson cannot construct fails
- * startup naming the method, one that leaves {@code Object} open is a warning naming the
- * method, and one with type information is read back as the class it was.
+ * Return types that JSON cannot carry back from Redis, returned or held by a property of
+ * a class: one Jackson cannot construct fails startup naming the method (and the
+ * property), one that leaves {@code Object} open is a warning naming the method (and the
+ * property), and one with type information, or a class referring to itself, is read back
+ * as the class it was.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CachedValueTypesIntegrationTests {
@@ -110,6 +112,71 @@ class CachedValueTypesIntegrationTests {
 			.hasSize(1);
 		assertThat(warnings).as("a fully typed method")
 			.noneMatch((line) -> line.contains(AttributesService.class.getName() + ".instants("));
+	}
+
+	@Test
+	void anInterfacePropertyOfAClassFailsStartupNamingTheMethodThePropertyAndTheFix() {
+		this.contextRunner.withBean(ProductService.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new TierCacheFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains(ProductService.class.getName() + ".find(long)",
+					"whose property Product.pet holds " + Animal.class.getName(), "an interface", "never read back");
+			assertThat(analysis.getAction()).contains("a concrete class or a record for Product.pet", "@JsonTypeInfo",
+					"@JsonSubTypes");
+		});
+	}
+
+	@Test
+	void anObjectHoleInAPropertyOfAClassIsAWarningOnceNamingTheMethodAndTheProperty(CapturedOutput output) {
+		this.contextRunner.withBean(ProfileService.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			ProfileService service = context.getBean(ProfileService.class);
+			service.profile(1);
+			service.profile(1);
+		});
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("WARN") && line.contains(CachedValueTypesCheck.class.getName())
+					&& line.contains(ProfileService.class.getName() + ".profile(")))
+			.singleElement()
+			.asString()
+			.contains("whose property Profile.attributes leaves java.lang.Object open", "JSON maps, lists, strings");
+	}
+
+	@Test
+	void aClassWithoutAConstructorJacksonCanUseFailsStartupNamingTheFix() {
+		this.contextRunner.withBean(MoneyService.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new TierCacheFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains(MoneyService.class.getName() + ".price(long)",
+					Money.class.getName(), "no default constructor and no creator that takes its properties",
+					"never read back");
+			assertThat(analysis.getAction()).contains("@JsonCreator", "no-argument constructor", "record");
+		});
+		this.contextRunner.withBean(OfferService.class)
+			.run((context) -> assertThat(new TierCacheFailureAnalyzer().analyze(context.getStartupFailure()))
+				.extracting(FailureAnalysis::getDescription)
+				.asString()
+				.contains(OfferService.class.getName() + ".offers(long)",
+						"whose property Offer.price holds " + Money.class.getName()));
+	}
+
+	@Test
+	void aClassReferringToItselfStartsAndIsReadBackFromRedis(CapturedOutput output) {
+		this.contextRunner.withBean(CategoryService.class)
+			.run((first) -> this.contextRunner.withBean(CategoryService.class).run((second) -> {
+				assertThat(first).hasNotFailed();
+				Category tools = first.getBean(CategoryService.class).find(1);
+				CategoryService other = second.getBean(CategoryService.class);
+				Category read = other.find(1);
+				assertThat(other.invocations()).as("read from Redis").isZero();
+				assertThat(read.getName()).isEqualTo(tools.getName());
+				assertThat(read.getParent().getName()).isEqualTo("all");
+				assertThat(read.getChildren()).extracting(Category::getName).containsExactly("saws");
+			}));
+		assertThat(output.getOut()).doesNotContain(CategoryService.class.getName());
 	}
 
 	@Test
@@ -219,6 +286,183 @@ class CachedValueTypesIntegrationTests {
 		@Cached
 		public Map<String, List<Instant>> instants(long id) {
 			return Map.of("at", List.of(Instant.EPOCH));
+		}
+
+	}
+
+	static class Product {
+
+		private String name;
+
+		private Animal pet;
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public Animal getPet() {
+			return this.pet;
+		}
+
+		public void setPet(Animal pet) {
+			this.pet = pet;
+		}
+
+	}
+
+	static class ProductService {
+
+		@Cached
+		public Product find(long id) {
+			Product product = new Product();
+			product.setName("lamp");
+			product.setPet(new Dog("rex"));
+			return product;
+		}
+
+	}
+
+	static class Profile {
+
+		private String name;
+
+		private Map<String, Object> attributes;
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public Map<String, Object> getAttributes() {
+			return this.attributes;
+		}
+
+		public void setAttributes(Map<String, Object> attributes) {
+			this.attributes = attributes;
+		}
+
+	}
+
+	static class ProfileService {
+
+		@Cached
+		public Profile profile(long id) {
+			Profile profile = new Profile();
+			profile.setName("ann");
+			profile.setAttributes(Map.of("since", Instant.EPOCH));
+			return profile;
+		}
+
+	}
+
+	/** Built through a factory method Jackson is not told about. */
+	static final class Money {
+
+		private final String currency;
+
+		private final long cents;
+
+		private Money(String currency, long cents) {
+			this.currency = currency;
+			this.cents = cents;
+		}
+
+		static Money of(String currency, long cents) {
+			return new Money(currency, cents);
+		}
+
+		public String getCurrency() {
+			return this.currency;
+		}
+
+		public long getCents() {
+			return this.cents;
+		}
+
+	}
+
+	static class MoneyService {
+
+		@Cached
+		public Money price(long id) {
+			return Money.of("EUR", 1250);
+		}
+
+	}
+
+	record Offer(String sku, Money price) {
+	}
+
+	static class OfferService {
+
+		@Cached
+		public List<Offer> offers(long id) {
+			return List.of(new Offer("lamp", Money.of("EUR", 1250)));
+		}
+
+	}
+
+	static class Category {
+
+		private String name;
+
+		private Category parent;
+
+		private List<Category> children = List.of();
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public Category getParent() {
+			return this.parent;
+		}
+
+		public void setParent(Category parent) {
+			this.parent = parent;
+		}
+
+		public List<Category> getChildren() {
+			return this.children;
+		}
+
+		public void setChildren(List<Category> children) {
+			this.children = children;
+		}
+
+	}
+
+	static class CategoryService {
+
+		private final AtomicInteger invocations = new AtomicInteger();
+
+		@Cached
+		public Category find(long id) {
+			this.invocations.incrementAndGet();
+			Category all = new Category();
+			all.setName("all");
+			Category saws = new Category();
+			saws.setName("saws");
+			Category tools = new Category();
+			tools.setName("tools");
+			tools.setParent(all);
+			tools.setChildren(List.of(saws));
+			return tools;
+		}
+
+		int invocations() {
+			return this.invocations.get();
 		}
 
 	}
