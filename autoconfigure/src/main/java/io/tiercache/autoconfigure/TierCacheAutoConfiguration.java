@@ -6,6 +6,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -40,6 +41,7 @@ public final class TierCacheAutoConfiguration {
 	// Static: it only runs once every singleton exists.
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "tiercache.spring-cache.enabled", havingValue = false, matchIfMissing = true)
 	static SpringCacheManagerCheck tierCacheSpringCacheManagerCheck(Environment environment) {
 		return new SpringCacheManagerCheck(environment);
