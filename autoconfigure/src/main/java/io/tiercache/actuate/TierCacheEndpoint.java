@@ -53,8 +53,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *
  * @since 0.1.0
  */
-@Endpoint(id = "tiercache")
+@Endpoint(id = TierCacheEndpoint.ID)
 public class TierCacheEndpoint {
+
+	/** The endpoint's id, and its path under the actuator's base path by default. */
+	public static final String ID = "tiercache";
 
 	/** Most tags one {@code POST} may invalidate: each one is a key in Redis. */
 	public static final int MAX_TAGS = 1000;

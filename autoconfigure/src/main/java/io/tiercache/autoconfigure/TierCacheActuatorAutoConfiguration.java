@@ -3,6 +3,7 @@ package io.tiercache.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.tiercache.actuate.TagListRequestFilter;
 import io.tiercache.actuate.TierCacheEndpoint;
 import io.tiercache.actuate.TierCacheHealthIndicator;
 import io.tiercache.fanout.InvalidationSubscriber;
@@ -15,11 +16,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -65,6 +69,31 @@ public final class TierCacheActuatorAutoConfiguration {
 				}
 			}
 			return caches;
+		}
+
+		// A JSON array of tags, which Boot's web endpoints refuse, on a servlet
+		// application's own port.
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		@ConditionalOnClass(name = { "jakarta.servlet.Filter", "org.springframework.web.filter.OncePerRequestFilter" })
+		static class TagListFilterConfiguration {
+
+			// After Spring Security's filters (at -100), so that the body of a request
+			// they refuse is never read.
+			@Bean
+			@ConditionalOnMissingBean(name = "tierCacheTagListRequestFilter")
+			FilterRegistrationBean<TagListRequestFilter> tierCacheTagListRequestFilter(
+					ObjectProvider<WebEndpointProperties> webEndpoints) {
+				WebEndpointProperties properties = webEndpoints.getIfAvailable(WebEndpointProperties::new);
+				String path = properties.getBasePath() + "/"
+						+ properties.getPathMapping().getOrDefault(TierCacheEndpoint.ID, TierCacheEndpoint.ID);
+				FilterRegistrationBean<TagListRequestFilter> registration = new FilterRegistrationBean<>(
+						new TagListRequestFilter(path));
+				registration.addUrlPatterns(path);
+				registration.setOrder(0);
+				return registration;
+			}
+
 		}
 
 	}

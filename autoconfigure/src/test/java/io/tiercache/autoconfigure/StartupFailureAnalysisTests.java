@@ -31,9 +31,11 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.mockito.Mockito.mock;
 
 /**
  * Every kind of careless annotation or property fails a real {@link SpringApplication} at
@@ -82,6 +84,14 @@ class StartupFailureAnalysisTests {
 								+ "exceeds tiercache.max-ttl PT24H (ttl from a TierCacheCustomizer)",
 						"Change ttl (from a TierCacheCustomizer) or tiercache.max-ttl so that ttl is at most "
 								+ "tiercache.max-ttl (PT24H)."),
+				failure("a customizer returning null", NullCustomizerConfiguration.class,
+						"QuotesService.quote(long) of cache 'quotes': TierCacheCustomizer ",
+						"so that it returns settings of that cache, never null."),
+				failure("a Redis connection that is not Lettuce's", NotLettuceConfiguration.class,
+						"tiercache needs Lettuce", "spring.data.redis.client-type=lettuce"),
+				failure("an application name that cannot be a namespace", QuotesService.class,
+						"spring.application.name 'orders-{eu}'", "Set tiercache.namespace",
+						"spring.application.name=orders-{eu}"),
 				failure("a property out of range", QuotesService.class,
 						"Invalid tiercache.local.max-ttl: 'PT0S' must be positive",
 						"Set tiercache.local.max-ttl to a positive duration, such as 500ms or 5s, or remove it to use "
@@ -178,6 +188,31 @@ class StartupFailureAnalysisTests {
 		@Bean
 		TierCacheCustomizer aMonth() {
 			return (settings) -> settings.withTtl(Duration.ofDays(30));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NullCustomizerConfiguration {
+
+		@Bean
+		QuotesService quotesService() {
+			return new QuotesService();
+		}
+
+		@Bean
+		TierCacheCustomizer forgetful() {
+			return (settings) -> null;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NotLettuceConfiguration {
+
+		@Bean
+		RedisConnectionFactory redisConnectionFactory() {
+			return mock(RedisConnectionFactory.class);
 		}
 
 	}

@@ -201,6 +201,31 @@ class OperabilityIntegrationTests {
 		assertThat(several.statusCode()).as(several.body()).isEqualTo(200);
 		assertThat(JsonMapper.shared().readTree(several.body()).get("invalidated").size()).isEqualTo(2);
 		await().atMost(WAIT).until(() -> scrape(b).delta(before, "tiercache_invalidations_received_total") == 3);
+		// A JSON array, each element one whole tag, also alone
+		HttpResponse<String> array = post(a, "/actuator/tiercache", "{\"tags\": [\"product:4\", \"category:9\"]}");
+		assertThat(array.statusCode()).as(array.body()).isEqualTo(200);
+		JsonNode arrayed = JsonMapper.shared().readTree(array.body()).get("invalidated");
+		assertThat(arrayed.size()).isEqualTo(2);
+		assertThat(arrayed.get(0).asString()).isEqualTo("product:4");
+		assertThat(arrayed.get(1).asString()).isEqualTo("category:9");
+		HttpResponse<String> alone = post(a, "/actuator/tiercache", "{\"tags\": [\"shelf:a,b\"]}");
+		assertThat(alone.statusCode()).as(alone.body()).isEqualTo(200);
+		assertThat(JsonMapper.shared().readTree(alone.body()).get("invalidated").size()).isEqualTo(1);
+		assertThat(JsonMapper.shared().readTree(alone.body()).get("invalidated").get(0).asString())
+			.isEqualTo("shelf:a,b");
+		assertThat(post(a, "/actuator/tiercache", "{\"tags\": [{\"nested\": 1}]}").statusCode())
+			.as("an array of anything but tags is still refused")
+			.isEqualTo(400);
+		// Repeated query parameters, each one whole tag
+		HttpResponse<String> listed = send(
+				HttpRequest.newBuilder(uri(a, "/actuator/tiercache?tags=product:4&tags=shelf:a,b"))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+		JsonNode invalidated = JsonMapper.shared().readTree(listed.body()).get("invalidated");
+		assertThat(invalidated.size()).isEqualTo(2);
+		assertThat(invalidated.get(0).asString()).isEqualTo("product:4");
+		assertThat(invalidated.get(1).asString()).isEqualTo("shelf:a,b");
 	}
 
 	@Test
