@@ -78,7 +78,7 @@ final class InvocationEvaluation {
 	 * @param expression the tag expression
 	 * @param tags where to add them
 	 * @return whether the expression, or an element of what it yielded, was {@code null}
-	 * and was skipped: a {@code null} names no tag
+	 * (and added nothing): a {@code null} names no tag
 	 */
 	boolean addTags(Expression expression, Collection<String> tags) {
 		return addTags(evaluate(expression), tags);

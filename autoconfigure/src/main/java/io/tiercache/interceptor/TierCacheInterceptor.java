@@ -86,7 +86,9 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 	private final SingletonSupplier<StoreErrorHandler> errorHandler;
 
-	private final SingletonSupplier<StoreObserver> observer;
+	// Not memoized: a failure before the application's observer exists must not keep
+	// later ones from being counted
+	private final Supplier<StoreObserver> observer;
 
 	// Per target class, then per method: no key object is allocated on the hot path
 	private final Map<Class<?>, Map<Method, InterceptedMethod>> interceptedMethods = new ConcurrentHashMap<>(64);
@@ -123,7 +125,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 * the interceptor does not create the store
 	 * @param errorHandler supplies, on the first failure, where expressions that fail at
 	 * run time are reported
-	 * @param observer supplies, on the first failure, where those failures are counted
+	 * @param observer supplies, on each failure, where those failures are counted
 	 * ({@link StoreObserver#expressionFailed})
 	 * @since 0.1.0
 	 */
@@ -151,7 +153,7 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 		this.operationSource = operationSource;
 		this.store = SingletonSupplier.of(store);
 		this.errorHandler = SingletonSupplier.of(errorHandler);
-		this.observer = SingletonSupplier.of(observer);
+		this.observer = observer;
 		this.invalidator = (invalidator != null) ? invalidator : new StoreInvalidator(this.store);
 	}
 
