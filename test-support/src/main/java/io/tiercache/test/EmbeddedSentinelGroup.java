@@ -171,15 +171,62 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	}
 
 	/**
-	 * Let the replica resynchronise again after {@link #cutReplication()}; it reconnects
-	 * by itself within about a second.
+	 * Let the replica resynchronise again after {@link #cutReplication()}, and return
+	 * once the master counts its acknowledgements, which is what {@code WAIT} counts.
+	 * <p>
+	 * A replica whose {@code PSYNC} was refused retries with the old {@code SYNC}, and a
+	 * replica synced that way receives every write but never acknowledges an offset, so
+	 * {@code WAIT} would never count it. Dropping its link once is not enough: a
+	 * {@code SYNC} already on its way when the rights come back lands after the drop. So
+	 * the link is dropped until the replica, synchronised afresh with {@code PSYNC},
+	 * acknowledges what the master has written.
+	 * @throws IllegalStateException if the replica does not acknowledge within 30 seconds
 	 */
 	public void restoreReplication() {
-		this.currentMaster.command("ACL", "SETUSER", "default", "+psync", "+sync");
-		// A replica whose PSYNC was refused retries with the old SYNC on the same link,
-		// and a replica synced that way never acknowledges an offset, so WAIT would never
-		// count it: drop the link, so that it synchronizes afresh with PSYNC.
-		this.currentReplica.command("CLIENT", "KILL", "TYPE", "master");
+		RedisProcess master = this.currentMaster;
+		RedisProcess replica = this.currentReplica;
+		master.command("ACL", "SETUSER", "default", "+psync", "+sync");
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		IllegalStateException failure = null;
+		while (System.nanoTime() - deadline < 0) {
+			replica.command("CLIENT", "KILL", "TYPE", "master");
+			try {
+				awaitAcknowledged(master, replica, Duration.ofSeconds(5));
+				return;
+			}
+			catch (IllegalStateException ex) {
+				failure = ex;
+			}
+		}
+		throw Objects.requireNonNull(failure);
+	}
+
+	/**
+	 * Wait until the master reports the replica acknowledging an offset at least the
+	 * master's own after a marker write (replicas acknowledge every second).
+	 */
+	private void awaitAcknowledged(RedisProcess master, RedisProcess replica, Duration timeout) {
+		master.command("SET", "tiercache-test:acknowledged:" + System.nanoTime(), "1", "PX", "60000");
+		long written = Long.parseLong(master.info("replication", "master_repl_offset"));
+		String address = "port=" + replica.port() + ",";
+		awaitCondition(timeout, "the replica to acknowledge offset " + written, () -> {
+			for (String line : ((String) master.command("INFO", "replication")).split("\r\n")) {
+				if (line.startsWith("slave") && line.contains(address) && line.contains("state=online")) {
+					return acknowledgedOffset(line) >= written;
+				}
+			}
+			return false;
+		});
+	}
+
+	/** The {@code offset=} of a {@code slaveN:} line of {@code INFO replication}. */
+	private static long acknowledgedOffset(String line) {
+		for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+			if (field.startsWith("offset=")) {
+				return Long.parseLong(field.substring("offset=".length()));
+			}
+		}
+		return -1;
 	}
 
 	/** Kill the current master with {@code SIGKILL}. */
