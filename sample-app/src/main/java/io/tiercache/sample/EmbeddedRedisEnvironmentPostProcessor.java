@@ -20,11 +20,16 @@ import org.springframework.util.StringUtils;
  * Starts a real redis-server when no Redis is configured, so that the sample runs on a
  * machine with nothing installed, and points {@code spring.data.redis.*} at it.
  * <p>
+ * The server listens on {@code 127.0.0.1} at {@code sample.embedded-redis.port} (0 for
+ * any free port). When a Redis already answers there, as the one a first instance of the
+ * sample started does, a second instance joins it instead of starting its own: that is
+ * how two instances started on one machine share one Redis with nothing configured.
+ * <p>
  * It does nothing when any of {@code spring.data.redis.host}, {@code port}, {@code url},
  * {@code cluster.nodes}, {@code sentinel.nodes} or {@code masterreplica.nodes} is set, or
- * when {@code sample.embedded-redis.enabled} is {@code false}. The server is registered
- * as the {@value #BEAN_NAME} bean, which stops it when the context closes or fails to
- * start.
+ * when {@code sample.embedded-redis.enabled} is {@code false}. A server it started is
+ * registered as the {@value #BEAN_NAME} bean, which stops it when the context closes or
+ * fails to start.
  */
 public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -34,6 +39,8 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 	public static final String BEAN_NAME = "embeddedRedisServer";
 
 	static final String ENABLED_PROPERTY = "sample.embedded-redis.enabled";
+
+	static final String PORT_PROPERTY = "sample.embedded-redis.port";
 
 	static final String PROPERTY_SOURCE_NAME = "embeddedRedis";
 
@@ -62,17 +69,28 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 		if (!environment.getProperty(ENABLED_PROPERTY, Boolean.class, true) || redisConfigured(environment)) {
 			return;
 		}
-		EmbeddedRedisServer server = EmbeddedRedisServer.start();
+		int port = environment.getProperty(PORT_PROPERTY, Integer.class, 0);
+		if (port > 0 && EmbeddedRedisServer.answersPing(port)) {
+			this.logger.info("Joined the redis-server already running on " + EmbeddedRedisServer.HOST + ":" + port
+					+ " (" + PORT_PROPERTY + "), as no spring.data.redis connection is configured");
+			useServer(environment, EmbeddedRedisServer.HOST, port);
+			return;
+		}
+		EmbeddedRedisServer server = EmbeddedRedisServer.start(port);
 		this.logger.info("Started redis-server on " + server.host() + ":" + server.port()
-				+ " because no spring.data.redis connection is configured");
-		environment.getPropertySources()
-			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME,
-					Map.of("spring.data.redis.host", server.host(), "spring.data.redis.port", server.port())));
+				+ " because no spring.data.redis connection is configured; it stops with this instance");
+		useServer(environment, server.host(), server.port());
 		this.bootstrapContext.addCloseListener((event) -> {
 			ConfigurableListableBeanFactory beanFactory = event.getApplicationContext().getBeanFactory();
 			beanFactory.registerSingleton(BEAN_NAME, server);
 			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, server);
 		});
+	}
+
+	private static void useServer(ConfigurableEnvironment environment, String host, int port) {
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME,
+					Map.of("spring.data.redis.host", host, "spring.data.redis.port", port)));
 	}
 
 	private static boolean redisConfigured(ConfigurableEnvironment environment) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The embedded redis-server starts only when no Redis is configured, and stops with the
@@ -39,6 +42,35 @@ class EmbeddedRedisEnvironmentPostProcessorTests {
 			assertThat(ping(port)).isEqualTo("+PONG");
 		}
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ping(port));
+	}
+
+	@Test
+	void aSecondInstanceJoinsTheServerOfTheFirstOnItsPort() throws IOException {
+		int port = freePort();
+		try (ConfigurableApplicationContext first = run("sample.embedded-redis.port=" + port)) {
+			EmbeddedRedisServer server = first.getBean(EmbeddedRedisEnvironmentPostProcessor.BEAN_NAME,
+					EmbeddedRedisServer.class);
+			assertThat(server.port()).isEqualTo(port);
+			try (ConfigurableApplicationContext second = run("sample.embedded-redis.port=" + port)) {
+				assertThat(second.containsBean(EmbeddedRedisEnvironmentPostProcessor.BEAN_NAME))
+					.as("joined, not started")
+					.isFalse();
+				assertThat(second.getEnvironment().getProperty("spring.data.redis.port", Integer.class))
+					.isEqualTo(port);
+			}
+			assertThat(ping(port)).as("the first instance's server outlives the second").isEqualTo("+PONG");
+		}
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ping(port));
+	}
+
+	@Test
+	void aPortTakenBySomethingElseFailsNamingTheProperty() throws IOException {
+		try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getByName(EmbeddedRedisServer.HOST))) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> run("sample.embedded-redis.port=" + other.getLocalPort()).close())
+				.withMessageContaining("127.0.0.1:" + other.getLocalPort())
+				.withMessageContaining("sample.embedded-redis.port");
+		}
 	}
 
 	@Test
@@ -76,6 +108,12 @@ class EmbeddedRedisEnvironmentPostProcessorTests {
 	private static ConfigurableApplicationContext run(String... properties) {
 		String[] args = Arrays.stream(properties).map((property) -> "--" + property).toArray(String[]::new);
 		return new SpringApplicationBuilder(EmptyConfiguration.class).web(WebApplicationType.NONE).run(args);
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(EmbeddedRedisServer.HOST))) {
+			return socket.getLocalPort();
+		}
 	}
 
 	private static String ping(int port) throws IOException {

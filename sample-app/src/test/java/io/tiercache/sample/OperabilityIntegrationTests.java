@@ -66,9 +66,9 @@ class OperabilityIntegrationTests {
 																			// put
 		get(app, "/products/1"); // local hit
 		get(app, "/products/2"); // miss, loaded, put
-		get(app, "/products?category=coffee"); // miss, loaded, put
-		get(app, "/products?category=coffee"); // local hit
-		// one invalidation of product:1 and category:coffee
+		get(app, "/categories/coffee/products"); // miss, loaded, put
+		get(app, "/categories/coffee/products"); // local hit
+		// one invalidation, of product:1
 		assertThat(put(app, "/products/1/price", "{\"price\": 25.50}").statusCode()).isEqualTo(200);
 		get(app, "/products/1"); // local entry invalidated, Redis entry too: loaded, put
 		app.getBean(TierCacheOperations.class).clearLocal(); // the forced clear
@@ -101,11 +101,9 @@ class OperabilityIntegrationTests {
 			.isEqualTo(3);
 		assertThat(after.delta(before, "tiercache_loads_seconds_count", "cache", "products", "result", "failure"))
 			.isZero();
-		assertThat(after.delta(before, "cache_gets_total", "cache", "products-by-category", "result", "hit"))
-			.isEqualTo(1);
-		assertThat(after.delta(before, "cache_gets_total", "cache", "products-by-category", "result", "miss"))
-			.isEqualTo(1);
-		assertThat(after.value("cache_size", "cache", "products-by-category")).as("cleared").isZero();
+		assertThat(after.delta(before, "cache_gets_total", "cache", "category-page", "result", "hit")).isEqualTo(1);
+		assertThat(after.delta(before, "cache_gets_total", "cache", "category-page", "result", "miss")).isEqualTo(1);
+		assertThat(after.value("cache_size", "cache", "category-page")).as("cleared").isZero();
 		assertThat(after.delta(before, "tiercache_invalidations_published_total")).isEqualTo(1);
 		assertThat(after.delta(before, "tiercache_invalidations_received_total")).isEqualTo(1);
 		assertThat(after.delta(before, "tiercache_invalidations_failed_total")).isZero();

@@ -197,8 +197,9 @@ class ProductRepositoryCachingIntegrationTests {
 
 	@Test
 	void aListIsInvalidatedThroughTheProductTagsOfItsResult() {
-		Product rake = this.repository.save(new Product(null, "Rake", "garden", new BigDecimal("21.00"), 0));
-		Product hose = this.repository.save(new Product(null, "Hose, 25 m", "garden", new BigDecimal("34.00"), 0));
+		this.jdbc.update("MERGE INTO category (id, name) KEY (id) VALUES ('garden', 'Garden'), ('patio', 'Patio')");
+		Product rake = this.repository.save(new Product(null, "Rake", "garden", new BigDecimal("21.00"), 5, 0));
+		Product hose = this.repository.save(new Product(null, "Hose, 25 m", "garden", new BigDecimal("34.00"), 5, 0));
 		assertThat(this.repository.findByCategory("garden")).containsExactlyInAnyOrder(rake, hose);
 		assertThat(this.repository.findByCategory("patio")).isEmpty();
 		assertThat(this.repository.findByCategory("garden")).containsExactlyInAnyOrder(rake, hose);
@@ -209,7 +210,7 @@ class ProductRepositoryCachingIntegrationTests {
 		// The save invalidates 'product:<rake>' and 'category:patio' (its new category),
 		// not 'category:garden': only the list's result tags can tell the garden list.
 		Product moved = this.repository
-			.save(new Product(rake.id(), rake.name(), "patio", rake.price(), rake.version() + 1));
+			.save(new Product(rake.id(), rake.name(), "patio", rake.price(), rake.stock(), rake.version() + 1));
 		assertThat(this.redis.opsForValue().get(TAG_PREFIX + "category:garden")).isEqualTo(gardenTag);
 
 		assertThat(this.repository.findByCategory("garden")).containsExactly(hose);
@@ -403,11 +404,11 @@ class ProductRepositoryCachingIntegrationTests {
 	 * The row as committed, read straight from the database (this read is not counted).
 	 */
 	private Product jdbcProduct(long id) {
-		return this.reads.uncounted(
-				() -> this.jdbc.queryForObject("select id, name, category, price, version from product where id = ?",
-						(rs, row) -> new Product(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
-								rs.getLong(5)),
-						id));
+		return this.reads.uncounted(() -> this.jdbc.queryForObject(
+				"select id, name, category, price, stock, version from product where id = ?",
+				(rs, row) -> new Product(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4),
+						rs.getInt(5), rs.getLong(6)),
+				id));
 	}
 
 	private String seq() {
