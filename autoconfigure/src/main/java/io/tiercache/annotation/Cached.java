@@ -79,7 +79,11 @@ public @interface Cached {
 	/**
 	 * SpEL templates of the tags of an entry. Each expression may use the arguments and
 	 * {@code #result}, and may evaluate to a single value or to a collection or array of
-	 * values (each one a tag). {@code null} values are ignored.
+	 * values (each one a tag). An expression that yields {@code null}, or a collection
+	 * with a {@code null} in it, leaves the call uncached (logged and counted in
+	 * {@code tiercache.expression.failures}): an entry missing a tag would outlive that
+	 * tag's invalidation. Give an optional tag a fallback ({@code #region ?: 'none'}), or
+	 * yield an empty collection ({@code #result == null ? {} : ...}) for no tag.
 	 * <p>
 	 * Example: {@code tags = {"'product:' + #id", "#result.![ 'category:' + categoryId
 	 * ]"}}.

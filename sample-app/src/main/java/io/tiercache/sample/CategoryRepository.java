@@ -10,9 +10,9 @@ import org.springframework.data.repository.Repository;
 
 /**
  * Categories, read-only here: they change by migration, which runs before any instance
- * caches them. Each is tagged {@code category:<id>}, invalidated by every change of the
- * category's products as well. ({@code @Cacheable} is for the {@code spring-cache}
- * profile only, as in {@link ProductRepository}.)
+ * caches them; {@code categories} is the tag to invalidate (from the {@code tiercache}
+ * endpoint) when one is edited by hand. ({@code @Cacheable} is for the
+ * {@code spring-cache} profile only, as in {@link ProductRepository}.)
  */
 public interface CategoryRepository extends Repository<Category, String> {
 
@@ -21,7 +21,7 @@ public interface CategoryRepository extends Repository<Category, String> {
 	List<Category> findAllByOrderById();
 
 	@Cacheable(cacheNames = "category", key = "#id")
-	@Cached(name = "category", ttl = "1h", tags = { "'categories'", "'category:' + #id" })
+	@Cached(name = "category", ttl = "1h", tags = "'categories'")
 	Optional<Category> findById(String id);
 
 }

@@ -18,17 +18,18 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Counts the statements the application sends to its database, as
- * {@code sample.database.statements{kind=select|update}}: the meter that shows what the
- * caches spare the database (the load figures of the README divide by it). Statements of
- * Flyway and of connection checks count too; they are few.
+ * {@code sample.database.statements{kind=read|write}}: the meter that shows what the
+ * caches spare the database (the load figures of the README divide by it). A
+ * {@code SELECT ... FOR UPDATE} counts as a write: it is the locked read a write starts
+ * from, which no cache may answer. Statements of Flyway count too; they are few.
  */
 class DatabaseStatementMeter implements BeanPostProcessor {
 
 	private final ObjectProvider<MeterRegistry> registry;
 
-	private volatile Counter selects;
+	private volatile Counter reads;
 
-	private volatile Counter updates;
+	private volatile Counter writes;
 
 	DatabaseStatementMeter(ObjectProvider<MeterRegistry> registry) {
 		this.registry = registry;
@@ -43,13 +44,14 @@ class DatabaseStatementMeter implements BeanPostProcessor {
 	}
 
 	private void count(String sql) {
-		boolean select = sql.stripLeading().toLowerCase(Locale.ROOT).startsWith("select");
-		if (this.selects == null) {
+		String statement = sql.strip().toLowerCase(Locale.ROOT);
+		boolean read = statement.startsWith("select") && !statement.endsWith("for update");
+		if (this.reads == null) {
 			MeterRegistry meters = this.registry.getObject();
-			this.selects = counter(meters, "select");
-			this.updates = counter(meters, "update");
+			this.reads = counter(meters, "read");
+			this.writes = counter(meters, "write");
 		}
-		(select ? this.selects : this.updates).increment();
+		(read ? this.reads : this.writes).increment();
 	}
 
 	private static Counter counter(MeterRegistry meters, String kind) {

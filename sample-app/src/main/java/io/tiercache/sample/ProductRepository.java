@@ -17,16 +17,17 @@ import org.springframework.data.relational.repository.Lock;
 import org.springframework.data.repository.ListCrudRepository;
 
 /**
- * Products in the database. Reads are cached and tagged with every product they contain
- * ({@code product:<id>}) and with the category they show ({@code category:<id>}), and
- * each write invalidates exactly the tags of what it changes, so callers never need to
- * know which caches exist:
+ * Products in the database. Reads are cached and tagged with what they show, and each
+ * write invalidates exactly the tags of what it changes, so callers never need to know
+ * which caches exist. Three kinds of tag:
  * <ul>
- * <li>a price or stock change: the product, wherever it is cached;</li>
- * <li>a move: the product and both categories;</li>
- * <li>a price change of a whole category: one tag, whatever the number of products;</li>
- * <li>a new or renamed product ({@link #save}): the product, its category and every
- * search.</li>
+ * <li>{@code product:<id>}, one product's fields: on its own entry and on every list
+ * showing it; a price or stock change invalidates it;</li>
+ * <li>{@code category:<id>}, which products a category holds: on its lists; a move
+ * invalidates those of both categories, a new product those of its own;</li>
+ * <li>{@code prices:<id>}, the prices of a category's products: on every entry showing
+ * one; a price change of the whole category invalidates this one tag, however many
+ * products and lists it covers.</li>
  * </ul>
  * Every inherited write is overridden to declare what it invalidates, except
  * {@code deleteAll()}, which names no product: do not use it while caches are warm.
@@ -39,14 +40,14 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface ProductRepository extends ListCrudRepository<Product, Long> {
 
 	/**
-	 * Returns a product, tagged with its category too, so that a price change of the
-	 * whole category reaches it. An unknown id is cached as well, for the
+	 * Returns a product, tagged with its category's prices too, so that a price change of
+	 * the whole category reaches it. An unknown id is cached as well, for the
 	 * {@code null-ttl} of the {@code products} cache in {@code application.yml}.
 	 */
 	@Override
 	@Cacheable(cacheNames = "products", key = "#id")
 	@Cached(name = "products", ttl = "10m", jitter = "10%",
-			tags = { "'product:' + #id", "#result == null ? {} : 'category:' + #result.category" })
+			tags = { "'product:' + #id", "#result == null ? {} : 'prices:' + #result.category" })
 	Optional<Product> findById(Long id);
 
 	/**
@@ -58,7 +59,7 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 */
 	@Cacheable("products-by-category")
 	@Cached(name = "products-by-category", ttl = "5m",
-			tags = { "'category:' + #category", "#result.![ 'product:' + id ]" })
+			tags = { "'category:' + #category", "'prices:' + #category", "#result.![ 'product:' + id ]" })
 	List<Product> findByCategory(String category);
 
 	/**
@@ -69,7 +70,8 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 * @return the products of the page
 	 */
 	@Cacheable(cacheNames = "category-page", key = "#category + ':' + #limit + ':' + #offset")
-	@Cached(name = "category-page", ttl = "5m", tags = { "'category:' + #category", "#result.![ 'product:' + id ]" })
+	@Cached(name = "category-page", ttl = "5m",
+			tags = { "'category:' + #category", "'prices:' + #category", "#result.![ 'product:' + id ]" })
 	@Query("SELECT * FROM product WHERE category = :category ORDER BY id LIMIT :limit OFFSET :offset")
 	List<Product> findPage(String category, int limit, int offset);
 
@@ -82,7 +84,7 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 */
 	@Cacheable("product-search")
 	@Cached(name = "product-search", ttl = "2m",
-			tags = { "'search'", "#result.![ 'product:' + id ]", "#result.![ 'category:' + category ]" })
+			tags = { "'search'", "#result.![ 'product:' + id ]", "#result.![ 'prices:' + category ]" })
 	@Query("SELECT * FROM product WHERE LOWER(name) LIKE :pattern ORDER BY id LIMIT 20")
 	List<Product> search(String pattern);
 
@@ -96,7 +98,7 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 */
 	@Cacheable("related-products")
 	@Cached(name = "related-products", ttl = "1m", staleWhileRevalidate = "5m",
-			tags = { "'category:' + #category", "#result.![ 'product:' + id ]" })
+			tags = { "'category:' + #category", "'prices:' + #category", "#result.![ 'product:' + id ]" })
 	@Query("SELECT * FROM product WHERE category = :category ORDER BY stock DESC, id LIMIT 6")
 	List<Product> findBestStocked(String category);
 
@@ -164,7 +166,7 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 */
 	@Modifying
 	@Query("UPDATE product SET price = ROUND(price * :factor, 2), version = version + 1 WHERE category = :category")
-	@InvalidatesTags("'category:' + #category")
+	@InvalidatesTags("'prices:' + #category")
 	@CacheEvict(
 			cacheNames = { "products", "products-by-category", "category-page", "product-search", "related-products" },
 			allEntries = true)
