@@ -3,14 +3,11 @@ package io.tiercache.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.actuate.TierCacheHealthIndicator;
-import io.tiercache.annotation.Cached;
-import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.store.TieredStore;
 import io.tiercache.test.RedisProcess;
 import io.tiercache.test.RedisServerExtension;
@@ -25,8 +22,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,7 +57,7 @@ class LeastPrivilegeAclIntegrationTests {
 				"spring.data.redis.username=tiercache", "spring.data.redis.password=tc-password",
 				"tiercache.fanout.check-interval=100ms", "tiercache.redis.breaker.open-duration=100ms")
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-		.withUserConfiguration(PricesConfiguration.class);
+		.withUserConfiguration(PricesService.Configuration.class);
 
 	@BeforeEach
 	void flushRedis() {
@@ -192,36 +187,6 @@ class LeastPrivilegeAclIntegrationTests {
 				"~{tc:v1}:*", "resetchannels", "&{tc:v1}:invalidations", "-@all"));
 		args.addAll(commands);
 		redis.command(args.toArray(String[]::new));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PricesConfiguration {
-
-		@Bean
-		PricesService pricesService() {
-			return new PricesService();
-		}
-
-	}
-
-	public static class PricesService {
-
-		private final AtomicInteger invocations = new AtomicInteger();
-
-		@Cached(name = "prices", tags = "'price:' + #id")
-		public long price(long id) {
-			this.invocations.incrementAndGet();
-			return id * 100;
-		}
-
-		@InvalidatesTags("'price:' + #id")
-		public void change(long id) {
-		}
-
-		public int invocations() {
-			return this.invocations.get();
-		}
-
 	}
 
 }

@@ -3,11 +3,8 @@ package io.tiercache.autoconfigure;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tiercache.actuate.TierCacheHealthIndicator;
-import io.tiercache.annotation.Cached;
-import io.tiercache.annotation.InvalidatesTags;
 import io.tiercache.test.EmbeddedRedis;
 import io.tiercache.test.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +20,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,7 +46,7 @@ class RedisTlsIntegrationTests {
 				TierCacheActuatorAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=localhost", "spring.data.redis.port=" + tlsPort,
 				"tiercache.fanout.check-interval=100ms", "tiercache.redis.breaker.open-duration=100ms")
-		.withUserConfiguration(PricesConfiguration.class);
+		.withUserConfiguration(PricesService.Configuration.class);
 
 	@BeforeAll
 	static void startRedisWithTls() {
@@ -138,36 +133,6 @@ class RedisTlsIntegrationTests {
 
 	private static String quoted(Path path) {
 		return "\"" + path.toAbsolutePath() + "\"";
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PricesConfiguration {
-
-		@Bean
-		PricesService pricesService() {
-			return new PricesService();
-		}
-
-	}
-
-	public static class PricesService {
-
-		private final AtomicInteger invocations = new AtomicInteger();
-
-		@Cached(name = "prices", tags = "'price:' + #id")
-		public long price(long id) {
-			this.invocations.incrementAndGet();
-			return id * 100;
-		}
-
-		@InvalidatesTags("'price:' + #id")
-		public void change(long id) {
-		}
-
-		public int invocations() {
-			return this.invocations.get();
-		}
-
 	}
 
 }

@@ -4,7 +4,6 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tiercache.annotation.Cached;
 import io.tiercache.cache.TierCacheOperations;
@@ -57,7 +56,7 @@ class TierCacheConfigurationTests {
 
 	@Test
 	void customizersApplyInOrderAfterProperties() {
-		this.contextRunner.withUserConfiguration(CustomizersConfiguration.class, PricesConfiguration.class)
+		this.contextRunner.withUserConfiguration(CustomizersConfiguration.class, PricesService.Configuration.class)
 			.withPropertyValues("tiercache.caches.prices.ttl=10m")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -76,7 +75,7 @@ class TierCacheConfigurationTests {
 
 	@Test
 	void aCustomizerProducingInvalidSettingsFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+		this.contextRunner.withUserConfiguration(PricesService.Configuration.class)
 			.withBean(TierCacheCustomizer.class, () -> (settings) -> settings.withTtl(Duration.ofDays(30)))
 			.run((context) -> assertFailureMentions(context, "PricesService.price(long)", "exceeds tiercache.max-ttl"));
 	}
@@ -88,7 +87,7 @@ class TierCacheConfigurationTests {
 			.withBean(TierCacheCustomizer.class,
 					() -> (settings) -> settings.withStaleWhileRevalidate(Duration.ofMinutes(30)));
 		String problem = "ttl PT1H plus staleWhileRevalidate PT30M exceeds tiercache.max-ttl PT1H";
-		runner.withUserConfiguration(PricesConfiguration.class)
+		runner.withUserConfiguration(PricesService.Configuration.class)
 			.run((context) -> assertFailureMentions(context, "Invalid @Cached on " + PricesService.class.getName()
 					+ ".price(long) of cache 'prices': " + problem));
 		runner.run((context) -> {
@@ -197,7 +196,7 @@ class TierCacheConfigurationTests {
 
 	@Test
 	void theTemplateClearsAnAnnotatedCacheOnEveryInstance() {
-		ApplicationContextRunner runner = this.contextRunner.withUserConfiguration(PricesConfiguration.class);
+		ApplicationContextRunner runner = this.contextRunner.withUserConfiguration(PricesService.Configuration.class);
 		runner.run((first) -> runner.run((second) -> {
 			PricesService a = first.getBean(PricesService.class);
 			PricesService b = second.getBean(PricesService.class);
@@ -248,14 +247,14 @@ class TierCacheConfigurationTests {
 					tiercache.redis.replica-ack-timeout=-1ms           | tiercache.redis.replica-ack-timeout: 'PT-0.001S' must be positive
 					""")
 	void anInvalidPropertyFailsStartupNamingIt(String property, String message) {
-		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+		this.contextRunner.withUserConfiguration(PricesService.Configuration.class)
 			.withPropertyValues(property)
 			.run((context) -> assertFailureMentions(context, message));
 	}
 
 	@Test
 	void aReplicaAckTimeoutOfZeroFailsStartupSayingWhatToSet() {
-		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+		this.contextRunner.withUserConfiguration(PricesService.Configuration.class)
 			.withPropertyValues("tiercache.redis.replica-acks=1", "tiercache.redis.replica-ack-timeout=0ms")
 			.run((context) -> {
 				assertFailureMentions(context, "Invalid tiercache.redis.replica-ack-timeout: 'PT0S' must be positive "
@@ -270,7 +269,7 @@ class TierCacheConfigurationTests {
 
 	@Test
 	void replicaAcksReachTheStore() {
-		this.contextRunner.withUserConfiguration(PricesConfiguration.class)
+		this.contextRunner.withUserConfiguration(PricesService.Configuration.class)
 			.withPropertyValues("tiercache.redis.replica-acks=2", "tiercache.redis.replica-ack-timeout=250ms")
 			.run((context) -> {
 				StoreOptions options = context.getBean(TieredStore.class).options();
@@ -311,16 +310,6 @@ class TierCacheConfigurationTests {
 				CacheSettings doubled = settings.withTtl(settings.ttl().multipliedBy(2));
 				return settings.name().equals("prices") ? doubled.withLocal(false) : doubled;
 			};
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class PricesConfiguration {
-
-		@Bean
-		PricesService pricesService() {
-			return new PricesService();
 		}
 
 	}
@@ -373,22 +362,6 @@ class TierCacheConfigurationTests {
 		@Cached(name = "history", ttl = "20h")
 		public long history(long id) {
 			return id;
-		}
-
-	}
-
-	public static class PricesService {
-
-		private final AtomicInteger invocations = new AtomicInteger();
-
-		@Cached(name = "prices", ttl = "1h")
-		public long price(long id) {
-			this.invocations.incrementAndGet();
-			return id * 100;
-		}
-
-		public int invocations() {
-			return this.invocations.get();
 		}
 
 	}

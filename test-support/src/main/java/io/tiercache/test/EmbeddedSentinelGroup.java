@@ -255,19 +255,34 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 	 * Start the server a failover replaced again, as a replica of the new master, as an
 	 * operator would (the Sentinels would turn it into one too, but only after watching
 	 * it claim to be a master for several seconds). Returns once it is in sync and every
-	 * Sentinel sees it up, so that the group can fail over again.
+	 * Sentinel sees it up, so that the group can fail over again. Should the Sentinels
+	 * fail over to it meanwhile, {@link #currentMaster()} and {@link #currentReplica()}
+	 * swap.
 	 * @param timeout how long to wait
 	 */
 	public void rejoinAsReplica(Duration timeout) {
 		RedisProcess old = this.currentReplica;
 		RedisProcess master = this.currentMaster;
-		String port = Integer.toString(old.port());
 		old.startAgain();
 		old.command("REPLICAOF", master.host(), Integer.toString(master.port()));
+		// On a loaded machine the Sentinels may find the master slow to answer while it
+		// serves the rejoining replica a full resynchronisation, and fail over again, to
+		// the server rejoining: the group is whole then too, with the roles swapped.
 		awaitCondition(timeout, "the old master to rejoin as a replica",
-				() -> "slave".equals(old.info("replication", "role"))
-						&& "up".equals(old.info("replication", "master_link_status")) && everySentinelSeesUp(port));
+				() -> replicates(old, master) || (replicates(master, old) && everySentinelNames(old)));
+		if (replicates(master, old) && everySentinelNames(old)) {
+			this.currentMaster = old;
+			this.currentReplica = master;
+		}
 		awaitReplicaInSync(timeout);
+	}
+
+	/** Whether a server is a replica with its link up and every Sentinel sees it so. */
+	private boolean replicates(RedisProcess replica, RedisProcess master) {
+		return "slave".equals(replica.info("replication", "role"))
+				&& Integer.toString(master.port()).equals(replica.info("replication", "master_port"))
+				&& "up".equals(replica.info("replication", "master_link_status"))
+				&& everySentinelSeesUp(Integer.toString(replica.port()));
 	}
 
 	private boolean everySentinelNames(RedisProcess master) {
