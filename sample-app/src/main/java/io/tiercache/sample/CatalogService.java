@@ -94,7 +94,7 @@ public class CatalogService {
 	@Transactional
 	public Product updateStock(long id, int stock) {
 		Product current = forUpdate(id);
-		this.products.updateStock(id, stock);
+		this.products.updateStock(id, current.category(), stock);
 		return current.withStock(stock);
 	}
 

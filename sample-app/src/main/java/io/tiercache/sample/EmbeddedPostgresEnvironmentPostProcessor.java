@@ -12,8 +12,6 @@ import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
@@ -79,11 +77,7 @@ public class EmbeddedPostgresEnvironmentPostProcessor implements EnvironmentPost
 				+ ((data != null) ? " with its data in " + data : "") + "; it stops with this instance");
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("embeddedPostgres", Map.of(PORT_PROPERTY, server.port())));
-		this.bootstrapContext.addCloseListener((event) -> {
-			ConfigurableListableBeanFactory beanFactory = event.getApplicationContext().getBeanFactory();
-			beanFactory.registerSingleton(BEAN_NAME, server);
-			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, server);
-		});
+		EmbeddedRedisEnvironmentPostProcessor.stopWithTheContext(this.bootstrapContext, BEAN_NAME, server);
 	}
 
 	private static boolean listening(int port) {

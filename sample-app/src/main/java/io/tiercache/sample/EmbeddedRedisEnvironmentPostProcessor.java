@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -80,10 +81,19 @@ public class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostPro
 		this.logger.info("Started redis-server on " + server.host() + ":" + server.port()
 				+ " because no spring.data.redis connection is configured; it stops with this instance");
 		useServer(environment, server.host(), server.port());
-		this.bootstrapContext.addCloseListener((event) -> {
+		stopWithTheContext(this.bootstrapContext, BEAN_NAME, server);
+	}
+
+	/**
+	 * Register a server started before the context as a disposable bean of it, so that it
+	 * stops when the context closes or fails to start.
+	 */
+	static void stopWithTheContext(ConfigurableBootstrapContext bootstrapContext, String beanName,
+			DisposableBean server) {
+		bootstrapContext.addCloseListener((event) -> {
 			ConfigurableListableBeanFactory beanFactory = event.getApplicationContext().getBeanFactory();
-			beanFactory.registerSingleton(BEAN_NAME, server);
-			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, server);
+			beanFactory.registerSingleton(beanName, server);
+			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(beanName, server);
 		});
 	}
 

@@ -92,13 +92,15 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 * Returns the best-stocked products of a category, shown as related products on a
 	 * product page. Served stale for a while after its time to live while it is refreshed
 	 * in the background (never once invalidated): a slightly old ranking is fine, a slow
-	 * page is not.
+	 * page is not. Tagged {@code stock:<category>} as well: a stock change of a product
+	 * not shown can move it into the ranking, and its own tag would not reach it.
 	 * @param category the category
 	 * @return up to 6 products
 	 */
 	@Cacheable("related-products")
 	@Cached(name = "related-products", ttl = "1m", staleWhileRevalidate = "5m",
-			tags = { "'category:' + #category", "'prices:' + #category", "#result.![ 'product:' + id ]" })
+			tags = { "'category:' + #category", "'prices:' + #category", "'stock:' + #category",
+					"#result.![ 'product:' + id ]" })
 	@Query("SELECT * FROM product WHERE category = :category ORDER BY stock DESC, id LIMIT 6")
 	List<Product> findBestStocked(String category);
 
@@ -127,18 +129,20 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	int updatePrice(long id, BigDecimal price);
 
 	/**
-	 * Changes the stock of a product.
+	 * Changes the stock of a product, and so perhaps the ranking of its category's
+	 * best-stocked products ({@link #findBestStocked(String)}).
 	 * @param id the product
+	 * @param category the category it is in
 	 * @param stock the new stock
-	 * @return the number of rows changed
+	 * @return the number of rows changed: 0 if it was not in {@code category}
 	 */
 	@Modifying
-	@Query("UPDATE product SET stock = :stock, version = version + 1 WHERE id = :id")
-	@InvalidatesTags("'product:' + #id")
+	@Query("UPDATE product SET stock = :stock, version = version + 1 WHERE id = :id AND category = :category")
+	@InvalidatesTags({ "'product:' + #id", "'stock:' + #category" })
 	@Caching(evict = { @CacheEvict(cacheNames = "products", key = "#id"),
 			@CacheEvict(cacheNames = { "products-by-category", "category-page", "product-search", "related-products" },
 					allEntries = true) })
-	int updateStock(long id, int stock);
+	int updateStock(long id, String category, int stock);
 
 	/**
 	 * Moves a product from one category to another: the lists of the category it leaves

@@ -100,6 +100,17 @@ class TwoInstancesEndToEndTests {
 	}
 
 	@Test
+	void aStockChangeOnALiftingAProductIntoTheRelatedProductsIsServedByB() throws Exception {
+		JsonNode page = warm(b, "/products/31/page");
+		long lifted = 40;
+		assertThat(find(page.get("related"), lifted)).as("not ranked yet").isNull();
+
+		assertThat(send(a, "PUT", "/products/" + lifted + "/stock", "{\"stock\": 100000}").statusCode()).isEqualTo(200);
+
+		awaitOn(b, "/products/31/page", (fresh) -> fresh.get("related").get(0).get("id").asLong() == lifted);
+	}
+
+	@Test
 	void aMoveOnAIsServedByBInBothCategories() throws Exception {
 		warm(b, "/products/13");
 		warm(b, "/categories/kitchen/products?size=50");

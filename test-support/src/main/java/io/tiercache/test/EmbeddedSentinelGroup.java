@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One master, one replica and three Sentinels (quorum two) of the bundled
@@ -268,9 +269,15 @@ public final class EmbeddedSentinelGroup implements AutoCloseable {
 		// On a loaded machine the Sentinels may find the master slow to answer while it
 		// serves the rejoining replica a full resynchronisation, and fail over again, to
 		// the server rejoining: the group is whole then too, with the roles swapped.
-		awaitCondition(timeout, "the old master to rejoin as a replica",
-				() -> replicates(old, master) || (replicates(master, old) && everySentinelNames(old)));
-		if (replicates(master, old) && everySentinelNames(old)) {
+		AtomicBoolean swapped = new AtomicBoolean();
+		awaitCondition(timeout, "the old master to rejoin as a replica", () -> {
+			if (replicates(old, master)) {
+				return true;
+			}
+			swapped.set(replicates(master, old) && everySentinelNames(old));
+			return swapped.get();
+		});
+		if (swapped.get()) {
 			this.currentMaster = old;
 			this.currentReplica = master;
 		}

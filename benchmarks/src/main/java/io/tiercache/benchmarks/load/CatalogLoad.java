@@ -124,9 +124,9 @@ public final class CatalogLoad {
 			try (MetricsRecorder recorder = (dashboard != null && arguments.isEmpty())
 					? new MetricsRecorder(instances, http) : null) {
 				drive(instances, ids, http, clients, warmup);
-				Map<String, Double> before = scrape(instances, http);
+				Map<String, Double> before = SampleInstance.scrape(instances, http);
 				Result result = drive(instances, ids, http, clients, duration);
-				Map<String, Double> after = scrape(instances, http);
+				Map<String, Double> after = SampleInstance.scrape(instances, http);
 				if (recorder != null) {
 					new DashboardRenderer(recorder.scrapes()).write(Path.of(dashboard), String.format(Locale.ROOT,
 							"Two instances of the sample, %d clients, %d s warm-up then %d s measured; scraped every "
@@ -137,14 +137,6 @@ public final class CatalogLoad {
 				return result.row(name, new Delta(before, after), duration);
 			}
 		}
-	}
-
-	private static Map<String, Double> scrape(List<SampleInstance> instances, HttpClient http) throws Exception {
-		Map<String, Double> sum = new LinkedHashMap<>();
-		for (SampleInstance instance : instances) {
-			instance.scrape(http).forEach((key, value) -> sum.merge(key, value, Double::sum));
-		}
-		return sum;
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.tiercache.benchmarks.load;
 
 import java.net.http.HttpClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -28,11 +27,9 @@ final class MetricsRecorder implements AutoCloseable {
 
 	MetricsRecorder(List<SampleInstance> instances, HttpClient http) {
 		this.scheduler.scheduleAtFixedRate(() -> {
-			Map<String, Double> sum = new LinkedHashMap<>();
+			Map<String, Double> sum;
 			try {
-				for (SampleInstance instance : instances) {
-					instance.scrape(http).forEach((key, value) -> sum.merge(key, value, Double::sum));
-				}
+				sum = SampleInstance.scrape(instances, http);
 			}
 			catch (Exception ex) {
 				return; // a missed scrape is a gap in the graph, as in Prometheus

@@ -89,6 +89,16 @@ final class SampleInstance implements AutoCloseable {
 		return samples;
 	}
 
+	/** The samples of every instance, summed, as {@code sum by (...)} over instances. */
+	static Map<String, Double> scrape(List<SampleInstance> instances, HttpClient http)
+			throws IOException, InterruptedException {
+		Map<String, Double> sum = new HashMap<>();
+		for (SampleInstance instance : instances) {
+			instance.scrape(http).forEach((key, value) -> sum.merge(key, value, Double::sum));
+		}
+		return sum;
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
