@@ -76,7 +76,7 @@ public class CatalogService {
 	 */
 	public ProductPage productPage(long id) {
 		Product product = product(id);
-		List<Product> related = this.products.findBestStocked(product.category())
+		List<Product> related = this.products.findInStock(product.category())
 			.stream()
 			.filter((candidate) -> !candidate.id().equals(product.id()))
 			.limit(RELATED)
@@ -94,7 +94,12 @@ public class CatalogService {
 	@Transactional
 	public Product updateStock(long id, int stock) {
 		Product current = forUpdate(id);
-		this.products.updateStock(id, current.category(), stock);
+		if ((current.stock() > 0) == (stock > 0)) {
+			this.products.updateStock(id, current.category(), stock);
+		}
+		else {
+			this.products.updateStockAndAvailability(id, current.category(), stock);
+		}
 		return current.withStock(stock);
 	}
 
@@ -155,7 +160,7 @@ public class CatalogService {
 	 *
 	 * @param product the product
 	 * @param category its category
-	 * @param related other products of the category, best stocked first
+	 * @param related other products of the category in stock, by id
 	 */
 	public record ProductPage(Product product, Category category, List<Product> related) {
 	}

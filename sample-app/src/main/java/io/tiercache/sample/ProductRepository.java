@@ -89,20 +89,22 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	List<Product> search(String pattern);
 
 	/**
-	 * Returns the best-stocked products of a category, shown as related products on a
-	 * product page. Served stale for a while after its time to live while it is refreshed
-	 * in the background (never once invalidated): a slightly old ranking is fine, a slow
-	 * page is not. Tagged {@code stock:<category>} as well: a stock change of a product
-	 * not shown can move it into the ranking, and its own tag would not reach it.
+	 * Returns the first products of a category that are in stock, shown as related
+	 * products on a product page. Served stale for a while after its time to live while
+	 * it is refreshed in the background (never once invalidated): a slightly old list is
+	 * fine, a slow page is not. Tagged {@code in-stock:<category>} as well: a product
+	 * coming back into stock joins the list, and its own tag is not on it yet. A stock
+	 * change that leaves a product in stock (or sold out) does not invalidate that tag,
+	 * so the list is not reloaded on every sale.
 	 * @param category the category
-	 * @return up to 6 products
+	 * @return up to 6 products, by id
 	 */
 	@Cacheable("related-products")
 	@Cached(name = "related-products", ttl = "1m", staleWhileRevalidate = "5m",
-			tags = { "'category:' + #category", "'prices:' + #category", "'stock:' + #category",
+			tags = { "'category:' + #category", "'prices:' + #category", "'in-stock:' + #category",
 					"#result.![ 'product:' + id ]" })
-	@Query("SELECT * FROM product WHERE category = :category ORDER BY stock DESC, id LIMIT 6")
-	List<Product> findBestStocked(String category);
+	@Query("SELECT * FROM product WHERE category = :category AND stock > 0 ORDER BY id LIMIT 6")
+	List<Product> findInStock(String category);
 
 	/**
 	 * Reads a product for update, uncached and locked: a write must start from the
@@ -129,8 +131,8 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	int updatePrice(long id, BigDecimal price);
 
 	/**
-	 * Changes the stock of a product, and so perhaps the ranking of its category's
-	 * best-stocked products ({@link #findBestStocked(String)}).
+	 * Changes the stock of a product that stays in stock, or stays sold out: only the
+	 * product's own tag, as for a price.
 	 * @param id the product
 	 * @param category the category it is in
 	 * @param stock the new stock
@@ -138,11 +140,27 @@ public interface ProductRepository extends ListCrudRepository<Product, Long> {
 	 */
 	@Modifying
 	@Query("UPDATE product SET stock = :stock, version = version + 1 WHERE id = :id AND category = :category")
-	@InvalidatesTags({ "'product:' + #id", "'stock:' + #category" })
+	@InvalidatesTags("'product:' + #id")
 	@Caching(evict = { @CacheEvict(cacheNames = "products", key = "#id"),
 			@CacheEvict(cacheNames = { "products-by-category", "category-page", "product-search", "related-products" },
 					allEntries = true) })
 	int updateStock(long id, String category, int stock);
+
+	/**
+	 * Changes the stock of a product that sells out or comes back into stock, and so
+	 * leaves or joins its category's products in stock ({@link #findInStock(String)}).
+	 * @param id the product
+	 * @param category the category it is in
+	 * @param stock the new stock
+	 * @return the number of rows changed: 0 if it was not in {@code category}
+	 */
+	@Modifying
+	@Query("UPDATE product SET stock = :stock, version = version + 1 WHERE id = :id AND category = :category")
+	@InvalidatesTags({ "'product:' + #id", "'in-stock:' + #category" })
+	@Caching(evict = { @CacheEvict(cacheNames = "products", key = "#id"),
+			@CacheEvict(cacheNames = { "products-by-category", "category-page", "product-search", "related-products" },
+					allEntries = true) })
+	int updateStockAndAvailability(long id, String category, int stock);
 
 	/**
 	 * Moves a product from one category to another: the lists of the category it leaves

@@ -218,6 +218,28 @@ class ProductRepositoryCachingIntegrationTests {
 		assertThat(this.reads.count()).as(this.reads.describe()).isEqualTo(4);
 	}
 
+	@Test
+	void aStockChangeInvalidatesTheProductsInStockOnlyWhenTheProductSellsOutOrComesBack() {
+		Product hammer = this.repository.findById(5L).orElseThrow();
+		assertThat(this.repository.findInStock("tools")).contains(hammer);
+		String inStockTag = this.redis.opsForValue().get(TAG_PREFIX + "in-stock:tools");
+		assertThat(inStockTag).isNotNull();
+
+		this.catalog.updateStock(5L, hammer.stock() + 3);
+		assertThat(this.redis.opsForValue().get(TAG_PREFIX + "in-stock:tools")).as("still in stock")
+			.isEqualTo(inStockTag);
+		assertThat(this.repository.findInStock("tools")).filteredOn((product) -> product.id() == 5L)
+			.singleElement()
+			.satisfies((product) -> assertThat(product.stock()).isEqualTo(hammer.stock() + 3));
+
+		this.catalog.updateStock(5L, 0);
+		assertThat(this.redis.opsForValue().get(TAG_PREFIX + "in-stock:tools")).as("sold out").isNotEqualTo(inStockTag);
+		assertThat(this.repository.findInStock("tools")).isNotEmpty().noneMatch((product) -> product.id() == 5L);
+		this.catalog.updateStock(5L, 2);
+		assertThat(this.repository.findInStock("tools")).anyMatch((product) -> product.id() == 5L);
+		assertThat(this.reads.count()).as(this.reads.describe()).isEqualTo(5);
+	}
+
 	// 3. A load that raced a committed update is returned but never stored
 
 	@Test

@@ -100,14 +100,15 @@ class TwoInstancesEndToEndTests {
 	}
 
 	@Test
-	void aStockChangeOnALiftingAProductIntoTheRelatedProductsIsServedByB() throws Exception {
-		JsonNode page = warm(b, "/products/31/page");
-		long lifted = 40;
-		assertThat(find(page.get("related"), lifted)).as("not ranked yet").isNull();
+	void aProductSellingOutAndComingBackIntoStockOnAIsServedByBInTheRelatedProducts() throws Exception {
+		long product = 32;
+		assertThat(find(warm(b, "/products/40/page").get("related"), product)).as("shown while in stock").isNotNull();
 
-		assertThat(send(a, "PUT", "/products/" + lifted + "/stock", "{\"stock\": 100000}").statusCode()).isEqualTo(200);
+		assertThat(send(a, "PUT", "/products/" + product + "/stock", "{\"stock\": 0}").statusCode()).isEqualTo(200);
+		awaitOn(b, "/products/40/page", (page) -> find(page.get("related"), product) == null);
 
-		awaitOn(b, "/products/31/page", (fresh) -> fresh.get("related").get(0).get("id").asLong() == lifted);
+		assertThat(send(a, "PUT", "/products/" + product + "/stock", "{\"stock\": 7}").statusCode()).isEqualTo(200);
+		awaitOn(b, "/products/40/page", (page) -> find(page.get("related"), product) != null);
 	}
 
 	@Test
