@@ -16,11 +16,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.tiercache.test.EmbeddedRedis;
 
@@ -34,10 +39,11 @@ import io.tiercache.test.EmbeddedRedis;
  * <p>
  * The catalog is first grown to {@value #CATALOG} products through the application's own
  * {@code POST /products}. The mix: 90% reads (45% product, 20% product page, 15% category
- * page, 10% search) and 10% writes (6% price, 3.6% stock, 0.2% move, 0.1% price change of
- * a whole category, 0.1% new product: the changes that touch many entries are the rare
- * ones, as in a shop's back office). What is read is drawn from Zipf distributions (a few
- * products, categories and search terms get most of the traffic); what is written is
+ * page, 10% search) and 10% writes (6% price, 3.69% stock, 0.2% move, 0.01% price change
+ * of a whole category, 0.1% new product: the changes that touch many entries are the rare
+ * ones, as in a shop's back office; even so, a whole category repriced every few seconds
+ * is far more often than any shop does). What is read is drawn from Zipf distributions (a
+ * few products, categories and search terms get most of the traffic); what is written is
  * drawn uniformly from the catalog. Before the warm-up, every product and the first two
  * pages of every category are read once on each instance, as a service that has been up
  * for a while has them cached.
@@ -45,9 +51,12 @@ import io.tiercache.test.EmbeddedRedis;
  * Run from the repository root, after
  * {@code ./mvnw -B -q -pl sample-app,benchmarks -am package -DskipTests}:
  * {@code java -cp benchmarks/target/benchmarks.jar io.tiercache.benchmarks.load.CatalogLoad [duration s, 60] [warm-up s, 20] [clients, 16]}.
- * With {@code -Ddashboard=docs/sample-dashboard.png}, the tiercache variant's meters are
- * scraped every second and drawn as the panels of the Grafana dashboard
- * ({@link DashboardRenderer}).
+ * With {@code -Drate=200}, requests are sent at that fixed pace instead of by clients
+ * waiting for their answers, so every variant serves the same load and latencies count
+ * the time a request waited to be sent; {@code -Dvariants=tiercache} runs only the
+ * variants whose names start so. With {@code -Ddashboard=docs/sample-dashboard.png}, the
+ * tiercache variant's meters are scraped every second and drawn as the panels of the
+ * Grafana dashboard ({@link DashboardRenderer}).
  */
 public final class CatalogLoad {
 
@@ -58,11 +67,24 @@ public final class CatalogLoad {
 
 	/**
 	 * Percent of requests that change every price of a category
-	 * ({@code -Dcategory-price-changes}, 0.1 by default); the stock changes make up the
+	 * ({@code -Dcategory-price-changes}, 0.01 by default); the stock changes make up the
 	 * difference, so that writes stay 10%.
 	 */
 	private static final double CATEGORY_PRICE_CHANGES = Double
-		.parseDouble(System.getProperty("category-price-changes", "0.1"));
+		.parseDouble(System.getProperty("category-price-changes", "0.01"));
+
+	/**
+	 * Requests per second sent at a fixed pace ({@code -Drate}), whatever the answers; 0
+	 * (the default) lets every client send its next request when the previous one is
+	 * answered, which measures the most each variant serves.
+	 */
+	private static final int RATE = Integer.getInteger("rate", 0);
+
+	/**
+	 * The variants to run ({@code -Dvariants}, comma-separated prefixes of their names;
+	 * all by default).
+	 */
+	private static final List<String> VARIANTS = List.of(System.getProperty("variants", "").split(","));
 
 	private static final int SEEDED = 60;
 
@@ -87,24 +109,39 @@ public final class CatalogLoad {
 		variants.put("no cache (tiercache.enabled=false)", List.of("--tiercache.enabled=false"));
 		variants.put("Spring @Cacheable, RedisCacheManager", List.of("--spring.profiles.active=spring-cache"));
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		variants.keySet().removeIf((name) -> VARIANTS.stream().noneMatch(name::startsWith));
 		List<String> rows = new ArrayList<>();
+		List<String> loads = new ArrayList<>();
 		for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
 			try (EmbeddedRedis redis = EmbeddedRedis.start()) {
-				rows.add(run(variant.getKey(), variant.getValue(), jar, redis, http, duration, warmup, clients));
+				Measured measured = run(variant.getKey(), variant.getValue(), jar, redis, http, duration, warmup,
+						clients);
+				rows.add(measured.row());
+				if (!measured.loads().isEmpty()) {
+					loads.add(variant.getKey() + ": " + measured.loads());
+				}
 			}
 		}
 		System.out.printf(Locale.ROOT, "%nCategory price changes: %.2f%% of requests%n", CATEGORY_PRICE_CHANGES);
-		System.out.printf(Locale.ROOT,
-				"%n%d s measured after %d s of warm-up, %d clients, 2 instances, Java %s, %d cores%n%n", duration,
-				warmup, clients, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+		System.out.printf(Locale.ROOT, "%n%d s measured after %d s of warm-up, %s, 2 instances, Java %s, %d cores%n%n",
+				duration, warmup, (RATE > 0) ? RATE + " requests/s at a fixed pace" : clients + " clients",
+				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 		System.out.println(
 				"| variant | requests/s | p50 | p99 | database reads/s | database reads per request | database writes/s | "
-						+ "local tier hit ratio | Redis hit ratio | errors |");
-		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+						+ "local tier hit ratio | Redis hit ratio | CPU per request | errors |");
+		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 		rows.forEach(System.out::println);
+		if (!loads.isEmpty()) {
+			System.out.println();
+			System.out.println("Calls of the cached methods per second, by cache (tiercache.loads):");
+			loads.forEach(System.out::println);
+		}
 	}
 
-	private static String run(String name, List<String> arguments, Path jar, EmbeddedRedis redis, HttpClient http,
+	private record Measured(String row, String loads) {
+	}
+
+	private static Measured run(String name, List<String> arguments, Path jar, EmbeddedRedis redis, HttpClient http,
 			int duration, int warmup, int clients) throws Exception {
 		Path directory = Files.createTempDirectory("tiercache-load");
 		List<String> common = new ArrayList<>(List.of("--sample.embedded-redis.enabled=false",
@@ -134,7 +171,8 @@ public final class CatalogLoad {
 							clients, warmup, duration));
 					System.out.println("Dashboard: " + dashboard);
 				}
-				return result.row(name, new Delta(before, after), duration);
+				Delta delta = new Delta(before, after);
+				return new Measured(result.row(name, delta, duration), delta.loadsByCache(duration));
 			}
 		}
 	}
@@ -200,6 +238,54 @@ public final class CatalogLoad {
 	}
 
 	private static Result drive(List<SampleInstance> instances, List<Long> ids, HttpClient http, int clients,
+			int seconds) throws InterruptedException {
+		return (RATE > 0) ? paced(instances, ids, http, seconds) : closedLoop(instances, ids, http, clients, seconds);
+	}
+
+	/**
+	 * Sends {@link #RATE} requests a second for the given time, each at its planned
+	 * moment whether or not earlier ones were answered, as users arriving independently
+	 * do. Each latency runs from that planned moment, so that a stall counts against
+	 * every request it held up, not only against the one it hit.
+	 */
+	private static Result paced(List<SampleInstance> instances, List<Long> ids, HttpClient http, int seconds)
+			throws InterruptedException {
+		int total = RATE * seconds;
+		long interval = Duration.ofSeconds(1).toNanos() / RATE;
+		long[] latencies = new long[total];
+		AtomicLong errors = new AtomicLong();
+		AtomicLong created = new AtomicLong();
+		Zipf products = new Zipf(ids.size(), 1.0);
+		Zipf categories = new Zipf(CATEGORIES.size(), 1.0);
+		Zipf terms = new Zipf(TERMS.size(), 1.0);
+		CountDownLatch answered = new CountDownLatch(total);
+		long start = System.nanoTime();
+		for (int n = 0; n < total; n++) {
+			long planned = start + n * interval;
+			long wait = planned - System.nanoTime();
+			if (wait > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			HttpRequest request = request(instances.get(n % instances.size()), ids.get(products.next()),
+					ids.get(ThreadLocalRandom.current().nextInt(ids.size())), CATEGORIES.get(categories.next()),
+					TERMS.get(terms.next()), created);
+			int index = n;
+			http.sendAsync(request, BodyHandlers.discarding()).whenComplete((response, failure) -> {
+				latencies[index] = System.nanoTime() - planned;
+				if (failure != null || response.statusCode() >= 400) {
+					errors.incrementAndGet();
+				}
+				answered.countDown();
+			});
+		}
+		if (!answered.await(30, TimeUnit.SECONDS)) {
+			throw new IllegalStateException(answered.getCount() + " requests unanswered 30 s after the last was sent");
+		}
+		Arrays.sort(latencies);
+		return new Result(latencies, errors.get());
+	}
+
+	private static Result closedLoop(List<SampleInstance> instances, List<Long> ids, HttpClient http, int clients,
 			int seconds) throws InterruptedException {
 		long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
 		AtomicLong errors = new AtomicLong();
@@ -300,6 +386,27 @@ public final class CatalogLoad {
 	 */
 	private record Delta(Map<String, Double> before, Map<String, Double> after) {
 
+		/**
+		 * Calls of each cache's method per second, the busiest first, such as
+		 * {@code products 12.3, related-products 4.5}.
+		 */
+		String loadsByCache(int seconds) {
+			Map<String, Double> byCache = new TreeMap<>();
+			Pattern cache = Pattern.compile("cache=\"([^\"]+)\"");
+			for (String key : this.after.keySet()) {
+				Matcher matcher = cache.matcher(key);
+				if (key.startsWith("tiercache_loads_seconds_count{") && matcher.find()) {
+					byCache.merge(matcher.group(1), this.after.get(key) - this.before.getOrDefault(key, 0.0),
+							Double::sum);
+				}
+			}
+			return byCache.entrySet()
+				.stream()
+				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+				.map((entry) -> String.format(Locale.ROOT, "%s %.1f", entry.getKey(), entry.getValue() / seconds))
+				.collect(Collectors.joining(", "));
+		}
+
 		double sum(String name, Predicate<String> labels) {
 			double sum = 0;
 			for (Map.Entry<String, Double> sample : this.after.entrySet()) {
@@ -331,11 +438,13 @@ public final class CatalogLoad {
 				remoteHits = delta.sum("cache_gets_total", (key) -> key.contains("result=\"hit\""));
 				remote = remoteHits + delta.sum("cache_gets_total", (key) -> key.contains("result=\"miss\""));
 			}
+			// The CPU both instances spent, whatever on: requests, Redis clients, meters.
+			double cpu = delta.sum("process_cpu_time_ns_total", (key) -> true);
 			return String.format(Locale.ROOT,
-					"| %s | %,.0f | %.2f ms | %.2f ms | %,.0f | %.3f | %,.0f | %s | %s | %d |", name,
+					"| %s | %,.0f | %.2f ms | %.2f ms | %,.0f | %.3f | %,.0f | %s | %s | %.2f ms | %d |", name,
 					this.latencies.length / (double) seconds, percentile(0.50), percentile(0.99), selects / seconds,
 					selects / Math.max(1, this.latencies.length), writes / seconds, ratio(localHits, local),
-					ratio(remoteHits, remote), this.errors);
+					ratio(remoteHits, remote), cpu / 1e6 / Math.max(1, this.latencies.length), this.errors);
 		}
 
 		private double percentile(double fraction) {
