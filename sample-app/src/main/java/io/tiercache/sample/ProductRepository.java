@@ -19,7 +19,7 @@ import org.springframework.data.repository.ListCrudRepository;
 /**
  * Products in the database. Reads are cached and tagged with what they show, and each
  * write invalidates exactly the tags of what it changes, so callers never need to know
- * which caches exist. Three kinds of tag:
+ * which caches exist. The tags:
  * <ul>
  * <li>{@code product:<id>}, one product's fields: on its own entry and on every list
  * showing it; a price or stock change invalidates it;</li>
@@ -27,7 +27,11 @@ import org.springframework.data.repository.ListCrudRepository;
  * invalidates those of both categories, a new product those of its own;</li>
  * <li>{@code prices:<id>}, the prices of a category's products: on every entry showing
  * one; a price change of the whole category invalidates this one tag, however many
- * products and lists it covers.</li>
+ * products and lists it covers;</li>
+ * <li>{@code in-stock:<category>}, which of a category's products are in stock: on the
+ * related products; only a product selling out or coming back invalidates it;</li>
+ * <li>{@code search}, on every search result: a new or renamed product may match
+ * any.</li>
  * </ul>
  * Every inherited write is overridden to declare what it invalidates, except
  * {@code deleteAll()}, which names no product: do not use it while caches are warm.
