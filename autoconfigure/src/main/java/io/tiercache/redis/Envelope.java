@@ -2,7 +2,6 @@ package io.tiercache.redis;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -190,27 +189,28 @@ public record Envelope(List<GroupLoad> loads, long createdMillis, long softExpir
 	 * @throws IllegalArgumentException if the bytes are not an envelope of this layout
 	 */
 	public static Envelope decode(byte[] bytes, int groups) {
+		// Numbers are read from the bytes in place: a Redis hit decodes one envelope, and
+		// only the epoch and the tags need to be strings.
 		Reader reader = new Reader(bytes);
-		String version = reader.field();
+		long version = reader.number();
 		String epoch = null;
 		long loadSeq = 0;
-		if (groups == 1 && "1".equals(version)) {
+		if (groups == 1 && version == 1) {
 			epoch = reader.field();
-			loadSeq = Long.parseLong(reader.field());
+			loadSeq = reader.number();
 		}
-		else if (groups == 1 || !"2".equals(version) || Integer.parseInt(reader.field()) != groups) {
+		else if (groups == 1 || version != 2 || reader.number() != groups) {
 			throw new IllegalArgumentException("Unknown envelope version, or written with another slot-group count");
 		}
-		long created = Long.parseLong(reader.field());
-		long softExpiry = Long.parseLong(reader.field());
-		long loadMillis = Long.parseLong(reader.field());
-		int flags = Integer.parseInt(reader.field());
-		int count = count(reader.field(), bytes);
-		int loadCount = (epoch != null) ? 1 : count(reader.field(), bytes);
-		List<String> tags = new ArrayList<>(count);
+		long created = reader.number();
+		long softExpiry = reader.number();
+		long loadMillis = reader.number();
+		long flags = reader.number();
+		int count = count(reader.number(), bytes);
+		int loadCount = (epoch != null) ? 1 : count(reader.number(), bytes);
+		String[] tags = new String[count];
 		for (int i = 0; i < count; i++) {
-			int length = Integer.parseInt(reader.field());
-			tags.add(reader.bytes(length));
+			tags[i] = reader.bytes(count(reader.number(), bytes));
 		}
 		List<GroupLoad> loads;
 		if (epoch != null) {
@@ -219,25 +219,23 @@ public record Envelope(List<GroupLoad> loads, long createdMillis, long softExpir
 		else {
 			GroupLoad[] read = new GroupLoad[loadCount];
 			for (int i = 0; i < loadCount; i++) {
-				int group = Integer.parseInt(reader.field());
+				long group = reader.number();
 				if (group < 0 || group >= groups) {
 					throw new IllegalArgumentException("Bad group " + group);
 				}
-				read[i] = new GroupLoad(group, reader.field(), Long.parseLong(reader.field()));
+				read[i] = new GroupLoad((int) group, reader.field(), reader.number());
 			}
 			loads = List.of(read);
 		}
 		byte[] payload = Arrays.copyOfRange(bytes, reader.position, bytes.length);
-		return new Envelope(loads, created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0, List.copyOf(tags),
-				payload);
+		return new Envelope(loads, created, softExpiry, loadMillis, (flags & FLAG_ABSENT) != 0, List.of(tags), payload);
 	}
 
-	private static int count(String field, byte[] bytes) {
-		int count = Integer.parseInt(field);
+	private static int count(long count, byte[] bytes) {
 		if (count < 0 || count > bytes.length) {
 			throw new IllegalArgumentException("Bad count " + count);
 		}
-		return count;
+		return (int) count;
 	}
 
 	private static void field(ByteArrayOutputStream out, String value) {
@@ -264,6 +262,38 @@ public record Envelope(List<GroupLoad> loads, long createdMillis, long softExpir
 				}
 			}
 			throw new IllegalArgumentException("Truncated envelope");
+		}
+
+		/**
+		 * A field holding a decimal number, with an optional sign, as
+		 * {@link Long#parseLong} reads it.
+		 */
+		long number() {
+			int start = this.position;
+			int i = start;
+			boolean negative = false;
+			if (i < this.bytes.length && (this.bytes[i] == '-' || this.bytes[i] == '+')) {
+				negative = this.bytes[i] == '-';
+				i++;
+			}
+			int digits = i;
+			long value = 0;
+			for (; i < this.bytes.length && this.bytes[i] != '\n'; i++) {
+				int digit = this.bytes[i] - '0';
+				if (digit < 0 || digit > 9 || value < (Long.MIN_VALUE + digit) / 10) {
+					throw new IllegalArgumentException("Bad number in envelope");
+				}
+				// Accumulated negatively, so that Long.MIN_VALUE is representable.
+				value = value * 10 - digit;
+			}
+			if (i == this.bytes.length) {
+				throw new IllegalArgumentException("Truncated envelope");
+			}
+			if (i == digits || (!negative && value == Long.MIN_VALUE)) {
+				throw new IllegalArgumentException("Bad number in envelope");
+			}
+			this.position = i + 1;
+			return negative ? value : -value;
 		}
 
 		String bytes(int length) {

@@ -54,6 +54,23 @@ class EnvelopeTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Envelope.decode(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "9223372036854775808", "-9223372036854775809", "99999999999999999999", "1 ", " 1", "0x1",
+			"1e3", "-", "+", "" })
+	void aNumberFieldThatLongParseLongRefusesIsRejected(String loadSeq) {
+		byte[] bytes = ("1\ne\n" + loadSeq + "\n2\n3\n4\n0\n0\n").getBytes(StandardCharsets.UTF_8);
+		assertThatIllegalArgumentException().isThrownBy(() -> Envelope.decode(bytes));
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, 7, Long.MAX_VALUE, Long.MIN_VALUE, -42 })
+	void aNumberFieldIsReadAsLongParseLongReadsIt(long loadSeq) {
+		byte[] bytes = ("1\ne\n" + loadSeq + "\n2\n3\n4\n0\n0\n").getBytes(StandardCharsets.UTF_8);
+		assertThat(Envelope.decode(bytes).loadSeq()).isEqualTo(loadSeq);
+		byte[] signed = ("1\ne\n+" + Math.abs(loadSeq % 1000) + "\n2\n3\n4\n0\n0\n").getBytes(StandardCharsets.UTF_8);
+		assertThat(Envelope.decode(signed).loadSeq()).isEqualTo(Math.abs(loadSeq % 1000));
+	}
+
 	@Test
 	void aTagLengthPastTheEndIsRejectedEvenWhereTheBoundsCheckWouldOverflow() {
 		byte[] bytes = ("1\ne\n1\n2\n3\n4\n0\n1\n" + Integer.MAX_VALUE + "\ntag").getBytes(StandardCharsets.UTF_8);
