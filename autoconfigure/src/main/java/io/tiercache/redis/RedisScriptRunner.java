@@ -17,6 +17,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -122,6 +124,11 @@ public final class RedisScriptRunner {
 	 */
 	private @Nullable StatefulRedisClusterConnection<byte[], byte[]> dedicatedCluster;
 
+	/** Whether the factory shares one native connection among its connections. */
+	private final boolean sharesNativeConnection;
+
+	private volatile @Nullable SharedCommands shared;
+
 	private final AtomicLong lastTopologyRefresh = new AtomicLong(System.nanoTime() - TOPOLOGY_REFRESH_INTERVAL_NANOS);
 
 	public RedisScriptRunner(RedisConnectionFactory connectionFactory, Duration commandTimeout,
@@ -147,6 +154,8 @@ public final class RedisScriptRunner {
 		this.replicaAcks = replicaAcks;
 		this.replicaAckTimeout = replicaAckTimeout;
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+		this.sharesNativeConnection = connectionFactory instanceof LettuceConnectionFactory lettuce
+				&& lettuce.getShareNativeConnection();
 	}
 
 	/**
@@ -171,7 +180,7 @@ public final class RedisScriptRunner {
 	 * @throws RedisUnavailableException if Redis fails, times out, or the breaker is open
 	 */
 	public @Nullable Object run(String operation, Script script, byte[][] keys, byte[][] args) {
-		return execute(operation, (connection) -> eval(connection, script, keys, args), false);
+		return execute(operation, (commands) -> eval(commands, script, keys, args), false);
 	}
 
 	/**
@@ -185,7 +194,7 @@ public final class RedisScriptRunner {
 	 * the breaker is open
 	 */
 	public List<@Nullable Object> runAll(String operation, List<ScriptCall> calls) {
-		Object replies = execute(operation, (connection) -> evalAll(connection, calls), false);
+		Object replies = execute(operation, (commands) -> evalAll(commands, calls), false);
 		@SuppressWarnings("unchecked")
 		List<@Nullable Object> list = (List<@Nullable Object>) replies;
 		return list;
@@ -278,7 +287,7 @@ public final class RedisScriptRunner {
 	 * out
 	 */
 	public @Nullable Object runAsProbe(String operation, Script script, byte[][] keys, byte[][] args) {
-		return execute(operation, (connection) -> eval(connection, script, keys, args), true);
+		return execute(operation, (commands) -> eval(commands, script, keys, args), true);
 	}
 
 	/**
@@ -524,15 +533,15 @@ public final class RedisScriptRunner {
 	 * @param keys the keys
 	 */
 	public void unlink(byte[]... keys) {
-		execute("unlink", (connection) -> await(asyncCommands(connection).unlink(keys)), false);
+		execute("unlink", (commands) -> await(commands.unlink(keys)), false);
 	}
 
 	private @Nullable Object execute(String operation, Command command, boolean probe) {
 		if (!(probe ? this.breaker.tryAcquireProbe() : this.breaker.tryAcquirePermission())) {
 			throw new RedisUnavailableException(operation, "Redis circuit breaker is open");
 		}
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			Object result = command.run(connection);
+		try {
+			Object result = runCommand(command);
 			this.breaker.recordSuccess();
 			return result;
 		}
@@ -546,8 +555,60 @@ public final class RedisScriptRunner {
 		}
 	}
 
-	private @Nullable Object eval(RedisConnection connection, Script script, byte[][] keys, byte[][] args) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+	private @Nullable Object runCommand(Command command) {
+		RedisClusterAsyncCommands<byte[], byte[]> shared = sharedCommands();
+		if (shared != null) {
+			return command.run(shared);
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return command.run(asyncCommands(connection));
+		}
+	}
+
+	/**
+	 * The commands of the factory's shared native connection, kept while it is open: a
+	 * {@code LettuceConnection} per call would only wrap it again. Lettuce reconnects an
+	 * open connection by itself; one the factory closed (a reset, a restart) is taken
+	 * again. {@code null} if the factory does not share its native connection (a pool),
+	 * where each call takes a connection of its own.
+	 */
+	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedCommands() {
+		if (!this.sharesNativeConnection) {
+			return null;
+		}
+		SharedCommands kept = this.shared;
+		if (kept != null && kept.connection().isOpen()) {
+			return kept.commands();
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+			StatefulConnection<byte[], byte[]> stateful = statefulConnection(commands);
+			if (stateful == null) {
+				return null;
+			}
+			this.shared = new SharedCommands(stateful, commands);
+			return commands;
+		}
+	}
+
+	private static @Nullable StatefulConnection<byte[], byte[]> statefulConnection(
+			RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		if (commands instanceof io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> standalone) {
+			return standalone.getStatefulConnection();
+		}
+		if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			return cluster.getStatefulConnection();
+		}
+		return null;
+	}
+
+	/** The shared native connection and its asynchronous commands. */
+	private record SharedCommands(StatefulConnection<byte[], byte[]> connection,
+			RedisClusterAsyncCommands<byte[], byte[]> commands) {
+	}
+
+	private @Nullable Object eval(RedisClusterAsyncCommands<byte[], byte[]> commands, Script script, byte[][] keys,
+			byte[][] args) {
 		try {
 			return await(commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args));
 		}
@@ -556,8 +617,7 @@ public final class RedisScriptRunner {
 		}
 	}
 
-	private List<@Nullable Object> evalAll(RedisConnection connection, List<ScriptCall> calls) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = asyncCommands(connection);
+	private List<@Nullable Object> evalAll(RedisClusterAsyncCommands<byte[], byte[]> commands, List<ScriptCall> calls) {
 		List<Future<Object>> sent = new ArrayList<>(calls.size());
 		for (ScriptCall call : calls) {
 			sent.add(commands.evalsha(call.script().sha(), ScriptOutputType.MULTI, call.keys(), call.args()));
@@ -634,7 +694,7 @@ public final class RedisScriptRunner {
 	@FunctionalInterface
 	private interface Command {
 
-		@Nullable Object run(RedisConnection connection);
+		@Nullable Object run(RedisClusterAsyncCommands<byte[], byte[]> commands);
 
 	}
 
