@@ -1,5 +1,6 @@
 package io.tiercache.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
 
 /**
  * An embedded Redis and a Spring Boot application context connected to it: what each
@@ -202,6 +205,26 @@ final class BenchmarkContext implements AutoCloseable {
 			TieredCache tiered = this.store.caches().get(cache);
 			return (tiered != null) ? new LocalTier(tiered.settings().local(), tiered.localSize(), tiered.toString())
 					: null;
+		}
+
+		/**
+		 * The Redis keys of a cache's entries, found by their prefix.
+		 * @param cache the cache name
+		 * @param count how many there must be
+		 * @param connectionFactory a connection to the store's Redis
+		 * @return the keys, in no particular order
+		 */
+		byte[][] entryKeys(String cache, int count, RedisConnectionFactory connectionFactory) {
+			byte[] pattern = (this.store.redis().keys().entryPrefix(cache) + "*").getBytes(StandardCharsets.UTF_8);
+			List<byte[]> keys = new ArrayList<>();
+			try (RedisConnection connection = connectionFactory.getConnection();
+					Cursor<byte[]> cursor = connection.keyCommands()
+						.scan(ScanOptions.scanOptions().match(pattern).count(1000).build())) {
+				cursor.forEachRemaining(keys::add);
+			}
+			check(keys.size() == count,
+					"expected " + count + " entries of '" + cache + "' in Redis, found " + keys.size());
+			return keys.toArray(byte[][]::new);
 		}
 
 		/**

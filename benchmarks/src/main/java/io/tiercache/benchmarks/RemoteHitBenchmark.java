@@ -8,12 +8,19 @@ import io.tiercache.benchmarks.BenchmarkContext.Tier;
 import io.tiercache.benchmarks.BenchmarkContext.TiercacheInternals;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
@@ -24,6 +31,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
@@ -39,7 +48,9 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
  * {@link GenericJacksonJsonRedisSerializer} (Jackson 3, default typing): the usual JSON
  * setup;</li>
  * <li>{@code springRedisCacheJdk}: the same with {@code defaultCacheConfig()}'s own JDK
- * serialization.</li>
+ * serialization;</li>
+ * <li>{@code rawLettuceGet}: a plain {@code GET} of the bytes tiercache stored, on a
+ * Lettuce connection of its own: the floor of any Redis hit.</li>
  * </ul>
  * Each setup checks that over two rounds of all {@link ProductIds} the method body never
  * runs and Redis processes at least one command per call. Run with {@code -prof gc} for
@@ -67,6 +78,11 @@ public class RemoteHitBenchmark {
 	@Benchmark
 	public Product springRedisCacheJdk(SpringJdkState state, ProductIds ids) {
 		return state.products.find(ids.next());
+	}
+
+	@Benchmark
+	public byte[] rawLettuceGet(RawGetState state, ProductIds ids) {
+		return state.commands.get(state.keys[(int) (ids.next() - ProductIds.FIRST)]);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -145,6 +161,51 @@ public class RemoteHitBenchmark {
 			BenchmarkContext.check(local != null && !local.enabled() && local.size() == 0,
 					this.what + ": the cache should have no local tier: " + local);
 			return this.products;
+		}
+
+	}
+
+	/**
+	 * The floor of any Redis hit: a {@code GET}, on a Lettuce connection of its own, of
+	 * the bytes tiercache stored for each id, undecoded. Its context is the tiercache
+	 * one, used only to write those entries.
+	 */
+	@State(Scope.Benchmark)
+	public static class RawGetState extends BenchmarkState {
+
+		byte[][] keys;
+
+		RedisClient client;
+
+		StatefulRedisConnection<byte[], byte[]> connection;
+
+		RedisCommands<byte[], byte[]> commands;
+
+		public RawGetState() {
+			super(TiercacheApplication.class, "tiercache.caches.products.local=false");
+		}
+
+		@Override
+		void started(BenchmarkContext context) {
+			context.tiercache().awaitLocalTierTrusted();
+			Products.Tiercache products = context.bean(Products.Tiercache.class);
+			BenchmarkContext.preload(products);
+			RedisStandaloneConfiguration redis = context.bean(LettuceConnectionFactory.class)
+				.getStandaloneConfiguration();
+			this.client = RedisClient.create(RedisURI.create(redis.getHostName(), redis.getPort()));
+			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+			this.commands = this.connection.sync();
+			this.keys = context.tiercache()
+				.entryKeys("products", ProductIds.COUNT, context.bean(RedisConnectionFactory.class));
+			for (byte[] key : this.keys) {
+				BenchmarkContext.check(this.commands.get(key) != null, "rawLettuceGet: no entry at a key");
+			}
+		}
+
+		@TearDown(Level.Trial)
+		public void closeClient() {
+			this.connection.close();
+			this.client.shutdown();
 		}
 
 	}
