@@ -189,7 +189,7 @@ public final class FanoutDelivery {
 			Plan plan = this.settings.plan();
 			out.println();
 			out.printf(Locale.ROOT,
-					"Fan-out delivery: %d instances in separate JVMs (1 publisher, %d receivers), one embedded Redis; "
+					"Fan-out delivery: %d instances in separate JVMs (1 publisher, %d receiving), one embedded Redis; "
 							+ "%d invalidations/s, %d s warm-up, %d s measured; %d cores, Java %s; "
 							+ "load average %s before, %s after%n",
 					this.settings.instances(), this.receivers.size(), plan.rate(), plan.warmupSeconds(), plan.seconds(),

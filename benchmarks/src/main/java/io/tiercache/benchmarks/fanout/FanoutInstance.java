@@ -95,7 +95,11 @@ public final class FanoutInstance {
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port, "tiercache.enabled=true",
-					"logging.level.root=WARN", "spring.jmx.enabled=false")
+					"logging.level.root=WARN", "spring.jmx.enabled=false",
+					// The embedded Redis's version is known: its warning, once per
+					// instance,
+					// would only bury the results.
+					"logging.level.io.tiercache.redis.ServerVersionCheck=ERROR")
 			.run();
 	}
 
