@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.tiercache.store.LocalTrust;
@@ -24,9 +27,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * One instance of the fan-out benchmark, in a process of its own, started by
  * {@link FanoutDelivery}: a Spring Boot application (no web server) with tiercache over
- * the benchmark's Redis. The publisher invalidates one tag at a time at the
- * {@link Plan}'s fixed rate through {@link TieredStore#invalidate}; every other instance,
- * a receiver, records each invalidation it applies.
+ * the benchmark's Redis. The publisher invalidates one tag per call at the {@link Plan}'s
+ * fixed rate through {@link TieredStore#invalidate}; every other instance, a receiver,
+ * records each invalidation it applies.
  * <p>
  * The tag says which invalidation it is and when it was sent:
  * {@code fanout:<number>:<nanos>}, {@code nanos} being the publisher's
@@ -53,6 +56,12 @@ public final class FanoutInstance {
 	static final String RECEIVER = "receiver";
 
 	private static final String TAG_PREFIX = "fanout:";
+
+	/**
+	 * The publisher's threads that call {@link TieredStore#invalidate}: several, so that
+	 * a call taking longer than the interval between two does not delay the next.
+	 */
+	private static final int SENDERS = 4;
 
 	/** How long a receiver waits for invalidations still on their way when asked. */
 	private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -96,9 +105,8 @@ public final class FanoutInstance {
 			.logStartupInfo(false)
 			.properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port, "tiercache.enabled=true",
 					"logging.level.root=WARN", "spring.jmx.enabled=false",
-					// The embedded Redis's version is known: its warning, once per
-					// instance,
-					// would only bury the results.
+					// The embedded Redis's version is known: its warning, once
+					// per instance, would only bury the results.
 					"logging.level.io.tiercache.redis.ServerVersionCheck=ERROR")
 			.run();
 	}
@@ -136,14 +144,17 @@ public final class FanoutInstance {
 
 	/**
 	 * Send every invalidation of the plan when it is due, then wait until none is queued
-	 * for a retry.
+	 * for a retry. The pacing thread hands each one to {@link #SENDERS} threads when it
+	 * is due, as requests arriving independently would: a slow call (a cold JIT, a busy
+	 * core) holds up no later one, and the pace never turns into a burst to catch up.
 	 * @return what was sent in the measured period: {@code measured=<count>}, and two
 	 * histograms: how late each call started after it was due, and how long it took
 	 */
 	private static String publish(TieredStore store, Plan plan) throws InterruptedException {
 		Histogram lateness = Histograms.nanos();
 		Histogram calls = Histograms.nanos();
-		int measured = 0;
+		AtomicInteger measured = new AtomicInteger();
+		ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
 		long start = System.nanoTime();
 		for (int number = 0; number < plan.total(); number++) {
 			long due = start + plan.dueNanos(number);
@@ -152,21 +163,32 @@ public final class FanoutInstance {
 			for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
 				LockSupport.parkNanos(wait);
 			}
-			long sent = System.nanoTime();
-			store.invalidate(List.of(TAG_PREFIX + number + ":" + sent));
-			long returned = System.nanoTime();
-			if (plan.isMeasured(number)) {
-				measured++;
-				lateness.recordValue(sent - due);
-				calls.recordValue(returned - sent);
-			}
+			int sending = number;
+			senders.execute(() -> {
+				long sent = System.nanoTime();
+				store.invalidate(List.of(TAG_PREFIX + sending + ":" + sent));
+				long returned = System.nanoTime();
+				if (plan.isMeasured(sending)) {
+					measured.incrementAndGet();
+					synchronized (lateness) {
+						lateness.recordValue(sent - due);
+						calls.recordValue(returned - sent);
+					}
+				}
+			});
+		}
+		senders.shutdown();
+		if (!senders.awaitTermination(DRAIN.toNanos(), TimeUnit.NANOSECONDS)) {
+			throw new IllegalStateException("Invalidations still being sent " + DRAIN + " after the last was due");
 		}
 		long deadline = System.nanoTime() + DRAIN.toNanos();
 		while (store.pendingInvalidations() > 0 && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}
-		return "measured=" + measured + " queued=" + store.pendingInvalidations() + " lateness="
-				+ Histograms.encode(lateness) + " calls=" + Histograms.encode(calls);
+		synchronized (lateness) {
+			return "measured=" + measured.get() + " queued=" + store.pendingInvalidations() + " lateness="
+					+ Histograms.encode(lateness) + " calls=" + Histograms.encode(calls);
+		}
 	}
 
 	/** The application: tiercache's auto-configuration, and nothing cached. */
