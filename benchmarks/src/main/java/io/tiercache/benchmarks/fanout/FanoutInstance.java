@@ -43,8 +43,8 @@ import org.springframework.context.annotation.Configuration;
  * It talks to the driver in lines: commands on its standard input ({@code go} to the
  * publisher, {@code report} to a receiver), and what it has to say on its standard output
  * after {@link #PREFIX} ({@code ready}, then {@code sent ...} or {@code result ...});
- * everything else it prints is its log. It exits when its standard input closes, so that
- * it never outlives the driver.
+ * everything else it prints is its log. If its standard input closes while it waits for a
+ * command, the driver is gone and it exits: it outlives the driver by one phase at most.
  */
 public final class FanoutInstance {
 
