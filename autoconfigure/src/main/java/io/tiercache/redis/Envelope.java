@@ -269,8 +269,7 @@ public record Envelope(List<GroupLoad> loads, long createdMillis, long softExpir
 		 * {@link Long#parseLong} reads it.
 		 */
 		long number() {
-			int start = this.position;
-			int i = start;
+			int i = this.position;
 			boolean negative = false;
 			if (i < this.bytes.length && (this.bytes[i] == '-' || this.bytes[i] == '+')) {
 				negative = this.bytes[i] == '-';

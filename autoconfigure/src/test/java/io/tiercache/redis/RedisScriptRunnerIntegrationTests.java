@@ -81,6 +81,16 @@ class RedisScriptRunnerIntegrationTests {
 	}
 
 	@Test
+	void afterTheFactoryReplacesItsSharedConnectionScriptsRunOnTheNewOne() {
+		redis.command("HSET", "seq", "epoch", "e1", "n", "7", "run", runId());
+		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e2")))).startsWith("e1", "7");
+		// Closes the shared native connection the runner keeps the commands of
+		this.connectionFactory.resetConnection();
+		assertThat(texts(this.runner.run("sequence", SEQUENCE, keys("seq"), keys("e2")))).startsWith("e1", "7");
+		assertThat(this.breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
 	void unlinkRemovesEveryKey() {
 		redis.command("SET", "a", "1");
 		redis.command("SET", "b", "2");
