@@ -23,6 +23,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.util.StringUtils;
 
 /**
  * An embedded Redis and a Spring Boot application context connected to it: what each
@@ -51,7 +52,7 @@ final class BenchmarkContext implements AutoCloseable {
 	static BenchmarkContext start(Class<?> configuration, String... properties) {
 		EmbeddedRedis redis = EmbeddedRedis.start();
 		try {
-			return new BenchmarkContext(redis, run(redis, configuration, properties));
+			return new BenchmarkContext(redis, run(redis, configuration, null, properties));
 		}
 		catch (RuntimeException ex) {
 			redis.close();
@@ -69,20 +70,40 @@ final class BenchmarkContext implements AutoCloseable {
 	 * @return the running context
 	 */
 	static BenchmarkContext startOn(EmbeddedRedis redis, Class<?> configuration, String... properties) {
-		return new BenchmarkContext(null, run(redis, configuration, properties));
+		return new BenchmarkContext(null, run(redis, configuration, null, properties));
+	}
+
+	/**
+	 * Start an application against a shared Redis, with an object that other contexts
+	 * share too registered as a bean (of its own class, under its simple name): what a
+	 * benchmark needs for several application instances reading one "database".
+	 * {@link #close()} closes the application only.
+	 * @param redis the shared Redis, closed by the caller
+	 * @param configuration the application's configuration class
+	 * @param shared the shared object
+	 * @param properties extra properties in {@code name=value} form
+	 * @return the running context
+	 */
+	static BenchmarkContext startSharing(EmbeddedRedis redis, Class<?> configuration, Object shared,
+			String... properties) {
+		return new BenchmarkContext(null, run(redis, configuration, shared, properties));
 	}
 
 	private static ConfigurableApplicationContext run(EmbeddedRedis redis, Class<?> configuration,
-			String... properties) {
+			@Nullable Object shared, String... properties) {
 		List<String> all = new ArrayList<>(
 				List.of("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 						"logging.level.root=WARN", "spring.main.log-startup-info=false", "spring.jmx.enabled=false"));
 		all.addAll(Arrays.asList(properties));
-		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
-			.properties(all.toArray(String[]::new))
-			.run();
+			.properties(all.toArray(String[]::new));
+		if (shared != null) {
+			String name = StringUtils.uncapitalize(shared.getClass().getSimpleName());
+			builder.initializers((context) -> context.getBeanFactory().registerSingleton(name, shared));
+		}
+		return builder.run();
 	}
 
 	<T> T bean(Class<T> type) {

@@ -5,13 +5,19 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Ranks 0 to n-1 drawn with probability proportional to {@code 1 / (rank + 1)^s}: a few
- * products get most of the traffic, as in every shop.
+ * products get most of the traffic, as in every shop. Used by the load generator and by
+ * {@code MixedWorkloadBenchmark}.
  */
-final class Zipf {
+public final class Zipf {
 
 	private final double[] cumulative;
 
-	Zipf(int n, double s) {
+	/**
+	 * A distribution over {@code n} ranks.
+	 * @param n the number of ranks
+	 * @param s the exponent: 1 is the classic Zipf law, 0 is uniform
+	 */
+	public Zipf(int n, double s) {
 		this.cumulative = new double[n];
 		double sum = 0;
 		for (int rank = 0; rank < n; rank++) {
@@ -23,7 +29,11 @@ final class Zipf {
 		}
 	}
 
-	int next() {
+	/**
+	 * Draw a rank, from {@link ThreadLocalRandom}: safe to call from several threads.
+	 * @return the rank, 0 (the most frequent) to n-1
+	 */
+	public int next() {
 		int found = Arrays.binarySearch(this.cumulative, ThreadLocalRandom.current().nextDouble());
 		return Math.min((found >= 0) ? found : -found - 1, this.cumulative.length - 1);
 	}
