@@ -481,6 +481,16 @@ public class TierCacheProperties {
 		 */
 		private @Nullable Integer slotGroups;
 
+		/**
+		 * Number of threads making the Redis round trips of cached methods that return a
+		 * CompletableFuture (and the store after the method's future completes), so that
+		 * the caller gets its future at once and the thread completing the method's
+		 * future never waits on Redis. Beyond what they and a queue of 1000 calls can
+		 * take, a call makes its round trips on the caller's thread (logged once a
+		 * minute).
+		 */
+		private int asyncThreads = StoreOptions.DEFAULT_ASYNC_THREADS;
+
 		private final Breaker breaker = new Breaker();
 
 		public String getKeyPrefix() {
@@ -529,6 +539,14 @@ public class TierCacheProperties {
 
 		public void setSlotGroups(@Nullable Integer slotGroups) {
 			this.slotGroups = slotGroups;
+		}
+
+		public int getAsyncThreads() {
+			return this.asyncThreads;
+		}
+
+		public void setAsyncThreads(int asyncThreads) {
+			this.asyncThreads = asyncThreads;
 		}
 
 		public Breaker getBreaker() {

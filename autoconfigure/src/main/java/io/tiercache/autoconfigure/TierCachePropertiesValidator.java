@@ -100,6 +100,10 @@ final class TierCachePropertiesValidator {
 			throw invalid("tiercache.refresh.threads", properties.getRefresh().getThreads(), "must be at least 1",
 					"1 or more");
 		}
+		if (properties.getRedis().getAsyncThreads() < 1) {
+			throw invalid("tiercache.redis.async-threads", properties.getRedis().getAsyncThreads(),
+					"must be at least 1", "1 or more");
+		}
 		TierCacheProperties.Outbox outbox = properties.getOutbox();
 		if (!TABLE_NAME.matcher(outbox.getTableName()).matches()) {
 			throw invalid("tiercache.outbox.table-name", outbox.getTableName(),

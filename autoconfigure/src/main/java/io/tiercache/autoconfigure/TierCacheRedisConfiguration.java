@@ -117,6 +117,7 @@ class TierCacheRedisConfiguration {
 			.lease(properties.getLease().getTimeout(), properties.getLease().getMaxWait())
 			.earlyRefreshBeta(properties.getRefresh().getBeta())
 			.refreshThreads(properties.getRefresh().getThreads())
+			.asyncThreads(properties.getRedis().getAsyncThreads())
 			.shutdownTimeout(properties.getShutdownTimeout())
 			.replicaAcks(redis.getReplicaAcks(), redis.getReplicaAckTimeout())
 			.slotGroups((redis.getSlotGroups() != null) ? redis.getSlotGroups() : 0)

@@ -70,6 +70,12 @@ public final class StoreOptions {
 	/** Default number of background refresh threads. */
 	public static final int DEFAULT_REFRESH_THREADS = 2;
 
+	/**
+	 * Default number of threads making the Redis round trips of calls that return a
+	 * future.
+	 */
+	public static final int DEFAULT_ASYNC_THREADS = 8;
+
 	/** Default largest serialized value stored in Redis: 1 MiB. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
@@ -130,6 +136,8 @@ public final class StoreOptions {
 
 	private final int refreshThreads;
 
+	private final int asyncThreads;
+
 	private final long maxValueBytes;
 
 	private final Duration shutdownTimeout;
@@ -162,6 +170,7 @@ public final class StoreOptions {
 		this.leaseMaxWait = builder.leaseMaxWait;
 		this.earlyRefreshBeta = builder.earlyRefreshBeta;
 		this.refreshThreads = builder.refreshThreads;
+		this.asyncThreads = builder.asyncThreads;
 		this.maxValueBytes = builder.maxValueBytes;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.replicaAcks = builder.replicaAcks;
@@ -257,6 +266,14 @@ public final class StoreOptions {
 	}
 
 	/**
+	 * Number of threads making the Redis round trips of calls that return a future, so
+	 * that their callers never wait on Redis.
+	 */
+	public int asyncThreads() {
+		return this.asyncThreads;
+	}
+
+	/**
 	 * Largest serialized value stored in Redis; larger ones are returned but not cached.
 	 */
 	public long maxValueBytes() {
@@ -339,6 +356,8 @@ public final class StoreOptions {
 
 		private int refreshThreads = DEFAULT_REFRESH_THREADS;
 
+		private int asyncThreads = DEFAULT_ASYNC_THREADS;
+
 		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
 		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -374,6 +393,7 @@ public final class StoreOptions {
 			this.leaseMaxWait = options.leaseMaxWait;
 			this.earlyRefreshBeta = options.earlyRefreshBeta;
 			this.refreshThreads = options.refreshThreads;
+			this.asyncThreads = options.asyncThreads;
 			this.maxValueBytes = options.maxValueBytes;
 			this.shutdownTimeout = options.shutdownTimeout;
 			this.replicaAcks = options.replicaAcks;
@@ -443,6 +463,12 @@ public final class StoreOptions {
 		public Builder refreshThreads(int threads) {
 			requireArgument(threads >= 1, "refreshThreads", threads, "must be at least 1");
 			this.refreshThreads = threads;
+			return this;
+		}
+
+		public Builder asyncThreads(int threads) {
+			requireArgument(threads >= 1, "asyncThreads", threads, "must be at least 1");
+			this.asyncThreads = threads;
 			return this;
 		}
 

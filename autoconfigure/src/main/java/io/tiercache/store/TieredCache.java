@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 import io.tiercache.redis.Envelope;
 import io.tiercache.redis.RedisKeys;
@@ -149,14 +150,25 @@ public final class TieredCache {
 	/**
 	 * The same as {@link #get} for a method returning a {@link CompletableFuture}:
 	 * {@code load} returns the method's future, and the value it completes with is cached
-	 * (a failed future is not). The Redis round trips run on the calling thread.
+	 * (a failed future is not). The Redis round trips, and on a miss the call of
+	 * {@code load}, run on the store's threads ({@link AsyncCalls}), and so does the
+	 * store after the method's future completes: the caller gets its future at once, and
+	 * whatever thread completes the method's future never waits on Redis.
 	 * @param key the key
 	 * @param load the call that missed; its {@code load()} returns a
 	 * {@code CompletableFuture}
 	 * @return a future of the value
 	 */
 	public CompletableFuture<@Nullable Object> getAsync(Object key, CacheLoad load) {
-		return fetch(key, load, true);
+		// Checked here, on the thread the method's own load runs on: the call would
+		// otherwise move to another thread and wait for its own flight.
+		if (isLoadingOnThisThread(key)) {
+			return recursive(key, load, true);
+		}
+		// The trust's version and the tag marks are taken on the store's thread, later
+		// than the call: later marks can only make it see more invalidations, never
+		// fewer.
+		return this.context.asyncCalls().submit(() -> fetch(key, load, true));
 	}
 
 	/** Number of entries in the local tier (approximate). */
@@ -333,7 +345,8 @@ public final class TieredCache {
 	private CompletableFuture<@Nullable Object> loadAndStore(Call call, RedisTier.ReadResult read, boolean leased,
 			boolean async) {
 		long started = this.context.options().ticker().read();
-		return invoke(call.key, call.load, async).handle((result, ex) -> {
+		CompletableFuture<@Nullable Object> invoked = invoke(call.key, call.load, async);
+		BiFunction<@Nullable Object, @Nullable Throwable, @Nullable Object> finish = (result, ex) -> {
 			long nanos = this.context.options().ticker().read() - started;
 			this.observer.load(nanos, ex == null);
 			if (ex != null) {
@@ -348,7 +361,11 @@ public final class TieredCache {
 				releaseLease(call);
 			}
 			return result;
-		});
+		};
+		// The store's round trip must not run on whatever thread completes the method's
+		// future (an event loop, the method's own executor): the store's threads do it.
+		return (async && !invoked.isDone()) ? invoked.handleAsync(finish, this.context.asyncCalls())
+				: invoked.handle(finish);
 	}
 
 	/**

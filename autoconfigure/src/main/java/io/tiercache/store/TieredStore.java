@@ -78,7 +78,7 @@ public final class TieredStore {
 				(state) -> trust.observe(state.group(), LocalTrust.SequenceMark.NONE, state.epoch(), state.seq()));
 		RedisCalls calls = new RedisCalls(redis, errorHandler, observer);
 		this.context = new StoreContext(calls, trust, errorHandler, options,
-				new BackgroundRefresher(options.refreshThreads()));
+				new BackgroundRefresher(options.refreshThreads()), new AsyncCalls(options.asyncThreads()));
 		this.codec = codec;
 		this.observer = observer;
 		this.invalidations = new TagInvalidations(calls, trust, observer);
@@ -333,6 +333,7 @@ public final class TieredStore {
 			return;
 		}
 		this.context.refresher().close();
+		this.context.asyncCalls().close();
 		this.invalidations.close(this.context.options().shutdownTimeout());
 		this.context.redis().tier().close();
 	}

@@ -87,6 +87,13 @@ class TierCachePropertiesValidatorTests {
 	}
 
 	@Test
+	void asyncCallsNeedAThread() {
+		this.properties.getRedis().setAsyncThreads(0);
+		assertThatIllegalStateException().isThrownBy(this::validate)
+			.withMessageStartingWith("Invalid tiercache.redis.async-threads: '0' must be at least 1");
+	}
+
+	@Test
 	void customizersAreNotAskedForAtStartup() {
 		this.beanFactory.registerSingleton("failing", (TierCacheCustomizer) (settings) -> {
 			throw new AssertionError("A customizer must not run when the properties are checked");

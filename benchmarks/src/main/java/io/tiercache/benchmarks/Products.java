@@ -1,5 +1,6 @@
 package io.tiercache.benchmarks;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
@@ -63,6 +64,29 @@ public final class Products {
 		@Cached(name = "products", ttl = "10m", tags = "'p:' + #id")
 		public Product find(long id) {
 			return load(id);
+		}
+
+	}
+
+	/**
+	 * tiercache on a method returning a future, as {@code AsyncCallBenchmark} calls it;
+	 * {@link #find} waits for that future, for the checks that need a value.
+	 */
+	public static class TiercacheAsync extends Counting {
+
+		public TiercacheAsync(LongFunction<Product> database) {
+			super(database);
+		}
+
+		@Cached(name = "products", ttl = "10m", tags = "'p:' + #id")
+		public CompletableFuture<Product> findAsync(long id) {
+			return CompletableFuture.completedFuture(load(id));
+		}
+
+		// Not cached itself: through the proxy, it calls the proxy's findAsync
+		@Override
+		public Product find(long id) {
+			throw new UnsupportedOperationException("Call findAsync through the proxy");
 		}
 
 	}

@@ -41,7 +41,8 @@ class BenchmarkSmokeTests {
 		assertThat(ran).contains("LocalHitBenchmark.tiercacheL1Hit", "LocalHitBenchmark.proxiedPlainMethod",
 				"RemoteHitBenchmark.tiercacheL2Hit", "RemoteHitBenchmark.rawLettuceGet",
 				"RemoteHitBenchmark.springRedisCacheJson", "InvalidationBenchmark.tiercache",
-				"InvalidationBenchmark.naiveSetIndex", "IncarnationCheckBenchmark.readHitWithIncarnationCheck");
+				"InvalidationBenchmark.naiveSetIndex", "IncarnationCheckBenchmark.readHitWithIncarnationCheck",
+				"AsyncCallBenchmark.futureCallerTime", "MixedWorkloadBenchmark.tiercache");
 	}
 
 }
