@@ -18,14 +18,25 @@ final class LocalEntry {
 
 	final long generation;
 
-	final long ttlNanos;
+	/** When, on the store's ticker, the entry leaves the local tier. */
+	final long expiresAt;
 
-	LocalEntry(@Nullable Object value, long[] loadSeqs, TagState[] tagStates, long generation, long ttlNanos) {
+	LocalEntry(@Nullable Object value, long[] loadSeqs, TagState[] tagStates, long generation, long expiresAt) {
 		this.value = value;
 		this.loadSeqs = loadSeqs;
 		this.tagStates = tagStates;
 		this.generation = generation;
-		this.ttlNanos = ttlNanos;
+		this.expiresAt = expiresAt;
+	}
+
+	/**
+	 * Whether the entry's own time in the local tier is not over yet.
+	 * @param now the store's ticker
+	 * @return whether it is
+	 */
+	boolean isLive(long now) {
+		// A difference, as System.nanoTime() requires, so that overflow cannot matter
+		return now - this.expiresAt < 0;
 	}
 
 	/**

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,23 +76,39 @@ abstract class LocalTier {
 
 	private static final class Caffeinated extends LocalTier {
 
+		// How stale Caffeine's clock may get while hits keep coming
+		private static final long CAFFEINE_CLOCK_STEP_NANOS = 1_000_000;
+
 		private final Cache<Object, LocalEntry> entries;
+
+		private final Ticker ticker;
+
+		private final long maxTtlNanos;
+
+		// Caffeine's clock: the store's ticker as last read here (by a write, or by a hit
+		// when it had moved on by a step), so that a hit reads the real clock once, for
+		// the trust and the entry's deadline. Caffeine then expires entries up to the
+		// step late (or until the next read, in a cache nobody reads), which is only
+		// memory: no entry is served past its own deadline.
+		private volatile long caffeineNow;
 
 		private final LocalTrust trust;
 
 		private final CacheObserver observer;
 
 		Caffeinated(StoreOptions options, LocalTrust trust, CacheObserver observer) {
-			Duration maxTtl = options.localMaxTtl();
+			// One lifetime for the whole cache, the longest: Caffeine's variable expiry
+			// (a lifetime per entry) costs a hit more than the rest of it together. Each
+			// entry's own deadline is checked on the clock read the trust check makes.
+			this.ticker = options.ticker();
+			this.caffeineNow = this.ticker.read();
 			this.entries = Caffeine.newBuilder()
 				.maximumSize(options.localMaximumSize())
-				.ticker(options.ticker())
-				.expireAfter(Expiry.<Object, LocalEntry>writing((key, entry) -> {
-					Duration ttl = Duration.ofNanos(entry.ttlNanos);
-					return (ttl.compareTo(maxTtl) < 0) ? ttl : maxTtl;
-				}))
+				.ticker(() -> this.caffeineNow)
+				.expireAfterWrite(options.localMaxTtl())
 				.evictionListener((key, entry, cause) -> observer.localEviction())
 				.build();
+			this.maxTtlNanos = options.localMaxTtl().toNanos();
 			this.trust = trust;
 			this.observer = observer;
 		}
@@ -104,7 +120,18 @@ abstract class LocalTier {
 				this.observer.localMiss();
 				return MISS;
 			}
-			if (!this.trust.trusted()) {
+			long now = this.ticker.read();
+			if (now - this.caffeineNow >= CAFFEINE_CLOCK_STEP_NANOS) {
+				this.caffeineNow = now;
+			}
+			if (!entry.isLive(now)) {
+				// Its own lifetime is over, before the cache's
+				this.entries.asMap().remove(key, entry);
+				this.observer.localEviction();
+				this.observer.localMiss();
+				return MISS;
+			}
+			if (!this.trust.trustedAt(now)) {
 				// Distrusted, or not confirmed lately ([I10]): kept, since once a check
 				// confirms again it is served if it is still current then.
 				this.observer.localInvalid();
@@ -150,7 +177,11 @@ abstract class LocalTier {
 			if ((resolvedLate && this.trust.version() != version) || this.trust.generation() != generation) {
 				return;
 			}
-			this.entries.put(key, new LocalEntry(value, loadSeqs, states, generation, ttl.toNanos()));
+			long now = this.ticker.read();
+			// Caffeine times the write on its clock: set it right first
+			this.caffeineNow = now;
+			long expiresAt = now + Math.min(ttl.toNanos(), this.maxTtlNanos);
+			this.entries.put(key, new LocalEntry(value, loadSeqs, states, generation, expiresAt));
 		}
 
 		@Override
@@ -163,9 +194,11 @@ abstract class LocalTier {
 			// Entries that an invalidation already made unservable stay until read or
 			// evicted: they count for size(), not here.
 			boolean servable = false;
+			long now = this.ticker.read();
 			Map<Object, LocalEntry> map = this.entries.asMap();
 			for (Map.Entry<Object, LocalEntry> entry : map.entrySet()) {
-				if (map.remove(entry.getKey(), entry.getValue()) && entry.getValue().isServable(this.trust)) {
+				if (map.remove(entry.getKey(), entry.getValue()) && entry.getValue().isLive(now)
+						&& entry.getValue().isServable(this.trust)) {
 					servable = true;
 				}
 			}

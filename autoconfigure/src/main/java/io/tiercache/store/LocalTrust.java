@@ -222,7 +222,18 @@ public final class LocalTrust {
 	 * @return whether the local tier may be served
 	 */
 	public boolean trusted() {
-		return (this.distrust == 0 && this.ticker.read() - this.confirmedUntil < 0) || !this.checks;
+		return trustedAt(this.ticker.read());
+	}
+
+	/**
+	 * {@link #trusted()} at a time the caller has just read from the store's ticker, for
+	 * a caller that needs that time too (the local tier checks its entry's own deadline
+	 * against it): one clock read per hit.
+	 * @param now the store's ticker, read just before this call
+	 * @return whether the local tier may be served
+	 */
+	boolean trustedAt(long now) {
+		return (this.distrust == 0 && now - this.confirmedUntil < 0) || !this.checks;
 	}
 
 	/**
