@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongFunction;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -246,6 +247,18 @@ final class BenchmarkContext implements AutoCloseable {
 			check(keys.size() == count,
 					"expected " + count + " entries of '" + cache + "' in Redis, found " + keys.size());
 			return keys.toArray(byte[][]::new);
+		}
+
+		/**
+		 * A lookup in a cache's local tier alone, as the interceptor makes it once it has
+		 * the key: no proxy, no key derivation, no method lookup.
+		 * @param cache the cache name, of an existing cache
+		 * @return the lookup of an id: the value, or {@link TieredCache#MISS}
+		 */
+		LongFunction<@Nullable Object> localLookup(String cache) {
+			TieredCache tiered = this.store.caches().get(cache);
+			check(tiered != null, "no cache '" + cache + "'");
+			return (id) -> tiered.getLocal(id);
 		}
 
 		/**

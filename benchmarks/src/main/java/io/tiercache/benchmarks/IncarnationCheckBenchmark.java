@@ -38,9 +38,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * What the server incarnation check ([I12] in {@code docs/correctness.md}: the run_id
  * read with {@code INFO server} inside the script) costs a remote hit: the shipped read
  * script on a valid entry, against the same script with the run_id written in as a
- * constant, so that the two differ by the {@code INFO} call alone. Each iteration also
- * prints Redis's own time per script ({@code usec_per_call} of {@code evalsha} in
- * {@code INFO commandstats}), the share of a Redis core a read takes.
+ * constant, so that the two differ by the {@code INFO} call alone, and against the same
+ * script as a Redis Function that reads the run_id once per server and keeps it. Each
+ * iteration also prints Redis's own time per script ({@code usec_per_call} of
+ * {@code evalsha} or {@code fcall} in {@code INFO commandstats}), the share of a Redis
+ * core a read takes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -49,6 +51,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
 @State(Scope.Benchmark)
 public class IncarnationCheckBenchmark {
+
+	private static final String FUNCTION_LIBRARY = "tiercache_bench";
+
+	private static final String FUNCTION = "tiercache_bench_read";
 
 	private static final String INFO_CALL = "string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')";
 
@@ -108,12 +114,29 @@ public class IncarnationCheckBenchmark {
 			.trim();
 		this.checked = this.commands.scriptLoad(read.source());
 		this.unchecked = this.commands.scriptLoad(bytes(source.replace(INFO_CALL, "'" + runId + "'")));
-		// Both must serve the entry, or the comparison says nothing.
+		this.commands.functionLoad(functionLibrary(source), true);
+		// All must serve the entry, or the comparison says nothing.
 		for (String sha : List.of(this.checked, this.unchecked)) {
-			List<Object> reply = this.commands.evalsha(sha, ScriptOutputType.MULTI, this.keys, this.args);
-			if (!Long.valueOf(1).equals(reply.get(0))) {
-				throw new IllegalStateException("The read script did not hit: " + reply);
-			}
+			checkHit(this.commands.evalsha(sha, ScriptOutputType.MULTI, this.keys, this.args));
+		}
+		checkHit(readHitWithCachedIncarnation());
+	}
+
+	/**
+	 * The read script as a Redis Function, its {@code INFO} call made once per server:
+	 * the run_id is kept in a local of the library, which lives as long as that server's
+	 * Lua engine, so it is always the run_id of the server that runs the function.
+	 */
+	private static String functionLibrary(String source) {
+		return "#!lua name=" + FUNCTION_LIBRARY + "\n" + "local runId\n" + "local function cachedRunId()\n"
+				+ "  if not runId then runId = " + INFO_CALL + " end\n" + "  return runId\n" + "end\n"
+				+ "redis.register_function('" + FUNCTION + "', function(KEYS, ARGV)\n"
+				+ source.replace(INFO_CALL, "cachedRunId()") + "\nend)\n";
+	}
+
+	private static void checkHit(List<Object> reply) {
+		if (!Long.valueOf(1).equals(reply.get(0))) {
+			throw new IllegalStateException("The read script did not hit: " + reply);
 		}
 	}
 
@@ -126,7 +149,7 @@ public class IncarnationCheckBenchmark {
 	public void printServerTime() {
 		this.commands.info("commandstats")
 			.lines()
-			.filter((line) -> line.startsWith("cmdstat_evalsha:"))
+			.filter((line) -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_fcall:"))
 			.forEach((line) -> System.out.println("  redis " + line));
 	}
 
@@ -147,6 +170,11 @@ public class IncarnationCheckBenchmark {
 	@Benchmark
 	public List<Object> readHitWithoutIncarnationCheck() {
 		return this.commands.evalsha(this.unchecked, ScriptOutputType.MULTI, this.keys, this.args);
+	}
+
+	@Benchmark
+	public List<Object> readHitWithCachedIncarnation() {
+		return this.commands.fcall(FUNCTION, ScriptOutputType.MULTI, this.keys, this.args);
 	}
 
 	private static byte[] bytes(String text) {

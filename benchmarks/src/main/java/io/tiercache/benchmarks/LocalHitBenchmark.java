@@ -6,9 +6,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tiercache.benchmarks.BenchmarkContext.LocalTier;
@@ -16,6 +18,7 @@ import io.tiercache.benchmarks.BenchmarkContext.Tier;
 import io.tiercache.benchmarks.BenchmarkContext.TiercacheInternals;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -82,6 +85,31 @@ public class LocalHitBenchmark {
 		return state.products.find(ids.next());
 	}
 
+	/**
+	 * The part of {@link #tiercacheL1Hit} spent in the store: the lookup in the local
+	 * tier with its checks (Caffeine, the trust's clock read, the tags' states, the hit
+	 * counter), without the proxy, the interceptor's method lookup and the key.
+	 */
+	@Benchmark
+	public @Nullable Object tiercacheLocalTierOnly(TiercacheState state, ProductIds ids) {
+		return state.localLookup.apply(ids.next());
+	}
+
+	/**
+	 * {@link #handWrittenCaffeine} with the local tier's kind of expiry: variable, a time
+	 * to live per entry ({@code Expiry.writing}), instead of one for the whole cache.
+	 */
+	@Benchmark
+	public Product handWrittenCaffeineVariableExpiry(HandWrittenVariableExpiryState state, ProductIds ids) {
+		return state.products.find(ids.next());
+	}
+
+	/** One clock read, as the time-bounded trust check makes on every local hit. */
+	@Benchmark
+	public long nanoTime() {
+		return System.nanoTime();
+	}
+
 	@Benchmark
 	public Product tiercacheL1HitWithMetrics(TiercacheWithMetricsState state, ProductIds ids) {
 		return state.products.find(ids.next());
@@ -113,6 +141,37 @@ public class LocalHitBenchmark {
 	public static class HandWrittenProducts implements ProductSource {
 
 		private final Cache<Long, Product> cache = caffeine().build();
+
+		private long loads;
+
+		@Override
+		public Product find(long id) {
+			Product product = this.cache.getIfPresent(id);
+			if (product == null) {
+				this.loads++;
+				product = Product.load(id);
+				this.cache.put(id, product);
+			}
+			return product;
+		}
+
+		@Override
+		public long loads() {
+			return this.loads;
+		}
+
+	}
+
+	/**
+	 * {@link HandWrittenProducts} on a cache whose entries each have their own time to
+	 * live, as in tiercache's local tier.
+	 */
+	public static class HandWrittenVariableExpiryProducts implements ProductSource {
+
+		private final Cache<Long, Product> cache = Caffeine.newBuilder()
+			.maximumSize(MAXIMUM_SIZE)
+			.expireAfter(Expiry.<Long, Product>writing((key, product) -> TTL))
+			.build();
 
 		private long loads;
 
@@ -244,6 +303,11 @@ public class LocalHitBenchmark {
 		}
 
 		@Bean
+		HandWrittenVariableExpiryProducts handWrittenVariableExpiryProducts() {
+			return new HandWrittenVariableExpiryProducts();
+		}
+
+		@Bean
 		PlainProducts plainProducts() {
 			return new PlainProducts();
 		}
@@ -279,6 +343,8 @@ public class LocalHitBenchmark {
 
 		Products.Tiercache products;
 
+		LongFunction<@Nullable Object> localLookup;
+
 		private long redisCommands;
 
 		TiercacheL1State(String what, Class<?> application) {
@@ -290,6 +356,11 @@ public class LocalHitBenchmark {
 			TiercacheInternals tiercache = context.tiercache();
 			tiercache.awaitLocalTierTrusted();
 			this.products = preloaded(context.bean(Products.Tiercache.class), Tier.LOCAL);
+			this.localLookup = tiercache.localLookup("products");
+			for (int i = 0; i < ProductIds.COUNT; i++) {
+				BenchmarkContext.check(this.localLookup.apply(ProductIds.id(i)) instanceof Product,
+						this.what + ": the local tier alone does not serve id " + ProductIds.id(i));
+			}
 			LocalTier local = tiercache.localTier("products");
 			BenchmarkContext.check(local != null && local.size() >= ProductIds.COUNT,
 					this.what + ": L1 holds " + ((local != null) ? local.size() : 0) + " entries");
@@ -364,6 +435,23 @@ public class LocalHitBenchmark {
 		@Override
 		ProductSource prepare(BenchmarkContext context) {
 			this.products = preloaded(context.bean(HandWrittenProducts.class), Tier.LOCAL);
+			return this.products;
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class HandWrittenVariableExpiryState extends HitState {
+
+		HandWrittenVariableExpiryProducts products;
+
+		public HandWrittenVariableExpiryState() {
+			super("handWrittenCaffeineVariableExpiry", UncachedApplication.class, "tiercache.enabled=false");
+		}
+
+		@Override
+		ProductSource prepare(BenchmarkContext context) {
+			this.products = preloaded(context.bean(HandWrittenVariableExpiryProducts.class), Tier.LOCAL);
 			return this.products;
 		}
 
