@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -130,7 +132,9 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 	}
 
 	/**
-	 * Decode a message, defensively.
+	 * Decode a message, defensively. Read as a stream of tokens, never as a tree: every
+	 * instance decodes every message, and building a tree of it was most of what applying
+	 * it cost.
 	 * @param body the message body
 	 * @return the message, or {@code null} if the body is malformed, oversized or of an
 	 * unknown version
@@ -139,34 +143,98 @@ public record InvalidationMessage(String epoch, long epochStart, long seq, List<
 		if (body.length > MAX_BYTES) {
 			return null;
 		}
-		try {
-			JsonNode node = MAPPER.readTree(body);
-			if (node == null || !node.isObject() || node.path("v").asInt(0) != 1) {
+		try (JsonParser parser = MAPPER.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return null;
 			}
-			String epoch = text(node, "e");
-			String seq = text(node, "s");
-			String start = text(node, "b");
-			String origin = text(node, "o");
-			String published = text(node, "t");
-			JsonNode tagsNode = node.get("g");
-			if (epoch == null || seq == null || origin == null || published == null || tagsNode == null
-					|| !tagsNode.isArray() || tagsNode.isEmpty()) {
-				return null;
-			}
-			List<String> tags = new ArrayList<>(tagsNode.size());
-			for (JsonNode tag : tagsNode) {
-				if (!tag.isString()) {
-					return null;
+			Fields fields = new Fields();
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				// As in a tree: the last of duplicate fields wins, unknown fields are
+				// skipped
+				switch (name) {
+					case "v" -> fields.version = (value == JsonToken.VALUE_NUMBER_INT
+							&& parser.getNumberType() == JsonParser.NumberType.INT) ? parser.getIntValue() : 0;
+					case "e" -> fields.epoch = string(parser, value);
+					case "s" -> fields.seq = string(parser, value);
+					case "b" -> fields.start = string(parser, value);
+					case "o" -> fields.origin = string(parser, value);
+					case "t" -> fields.published = string(parser, value);
+					case "g" -> fields.tags = tags(parser, value);
+					default -> parser.skipChildren();
 				}
-				tags.add(tag.asString());
 			}
-			return new InvalidationMessage(epoch, (start != null) ? Long.parseLong(start) : 0, Long.parseLong(seq),
-					List.copyOf(tags), origin, Long.parseLong(published));
+			// Only the end of the object, then nothing: anything else is not ours
+			if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+				return null;
+			}
+			return fields.message();
 		}
 		catch (JacksonException | NumberFormatException ex) {
 			return null;
 		}
+	}
+
+	/** The text of a string value, or {@code null} (skipping it) for any other value. */
+	private static @Nullable String string(JsonParser parser, JsonToken value) {
+		if (value == JsonToken.VALUE_STRING) {
+			return parser.getString();
+		}
+		parser.skipChildren();
+		return null;
+	}
+
+	/**
+	 * The tags of a non-empty array of strings, or {@code null} (skipping it) for any
+	 * other value.
+	 */
+	private static @Nullable List<String> tags(JsonParser parser, JsonToken value) {
+		if (value != JsonToken.START_ARRAY) {
+			parser.skipChildren();
+			return null;
+		}
+		List<String> tags = new ArrayList<>();
+		boolean strings = true;
+		JsonToken token;
+		while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+			if (token != JsonToken.VALUE_STRING) {
+				strings = false;
+				parser.skipChildren();
+			}
+			else {
+				tags.add(parser.getString());
+			}
+		}
+		return (strings && !tags.isEmpty()) ? tags : null;
+	}
+
+	/** What a message's fields were read as. */
+	private static final class Fields {
+
+		int version;
+
+		@Nullable String epoch;
+
+		@Nullable String seq;
+
+		@Nullable String start;
+
+		@Nullable String origin;
+
+		@Nullable String published;
+
+		@Nullable List<String> tags;
+
+		@Nullable InvalidationMessage message() {
+			if (this.version != 1 || this.epoch == null || this.seq == null || this.origin == null
+					|| this.published == null || this.tags == null) {
+				return null;
+			}
+			return new InvalidationMessage(this.epoch, (this.start != null) ? Long.parseLong(this.start) : 0,
+					Long.parseLong(this.seq), List.copyOf(this.tags), this.origin, Long.parseLong(this.published));
+		}
+
 	}
 
 	private static @Nullable String text(JsonNode node, String field) {

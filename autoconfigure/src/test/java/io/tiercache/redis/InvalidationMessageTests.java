@@ -53,9 +53,21 @@ class InvalidationMessageTests {
 			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":{}}",
 			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\",7]}",
 			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":\"a\"}",
-			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]" })
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]",
+			"{\"v\":\"1\",\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1.0,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\",[\"b\"]]}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]} {}",
+			"{\"v\":1,\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":[\"a\"]}]" })
 	void malformedBodiesDecodeToNull(String body) {
 		assertThat(InvalidationMessage.decode(bytes(body))).isNull();
+	}
+
+	@Test
+	void unknownFieldsAreSkippedAndTheLastOfDuplicateFieldsCounts() {
+		InvalidationMessage message = InvalidationMessage.decode(bytes("{\"x\":{\"y\":[1,{\"z\":\"w\"}]},\"v\":1,"
+				+ "\"e\":\"old\",\"e\":\"e\",\"s\":\"5\",\"o\":\"o\",\"t\":\"6\",\"g\":7,\"g\":[\"a\"],\"q\":null}"));
+		assertThat(message).isEqualTo(new InvalidationMessage("e", 0, 5, List.of("a"), "o", 6));
 	}
 
 	@Test
