@@ -84,8 +84,15 @@ final class AsyncCalls implements Executor {
 		}
 	}
 
+	/**
+	 * Stop the threads. Calls still queued run on the closing thread: each has a caller
+	 * waiting for its future, which must complete (through the method, uncached, once
+	 * Redis is gone).
+	 */
 	void close() {
-		this.executor.shutdownNow();
+		for (Runnable queued : this.executor.shutdownNow()) {
+			queued.run();
+		}
 	}
 
 }
