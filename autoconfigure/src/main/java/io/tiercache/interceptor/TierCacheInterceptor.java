@@ -93,10 +93,6 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	// Per target class, then per method: no key object is allocated on the hot path
 	private final Map<Class<?>, Map<Method, InterceptedMethod>> interceptedMethods = new ConcurrentHashMap<>(64);
 
-	// Nearly every method is proxied for one target class: the first one seen is found
-	// in one lookup, on every call of the hit path.
-	private final Map<Method, InterceptedMethod> firstInterceptedMethods = new ConcurrentHashMap<>(64);
-
 	private @Nullable BeanResolver beanResolver;
 
 	/**
@@ -220,22 +216,17 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	}
 
 	private InterceptedMethod getInterceptedMethod(Method method, Class<?> targetClass) {
-		InterceptedMethod first = this.firstInterceptedMethods.get(method);
-		if (first != null && first.targetClass == targetClass) {
-			return first;
-		}
 		Map<Method, InterceptedMethod> methods = this.interceptedMethods.get(targetClass);
 		InterceptedMethod intercepted = (methods != null) ? methods.get(method) : null;
 		if (intercepted == null) {
 			// A method without operations is cached too: invoke() lets it proceed
-			intercepted = new InterceptedMethod(targetClass, this.operationSource.getOperations(method, targetClass),
+			intercepted = new InterceptedMethod(this.operationSource.getOperations(method, targetClass),
 					this.errorHandler, this.observer);
 			InterceptedMethod existing = this.interceptedMethods
 				.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
 				.putIfAbsent(method, intercepted);
 			intercepted = (existing != null) ? existing : intercepted;
 		}
-		this.firstInterceptedMethods.putIfAbsent(method, intercepted);
 		return intercepted;
 	}
 
@@ -380,8 +371,6 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 	 */
 	private static final class InterceptedMethod {
 
-		private final Class<?> targetClass;
-
 		private final @Nullable CachedOperation cached;
 
 		private final @Nullable InvalidatesTagsOperation invalidatesTags;
@@ -392,9 +381,8 @@ public class TierCacheInterceptor implements MethodInterceptor, BeanFactoryAware
 
 		private volatile @Nullable TieredCache cache;
 
-		InterceptedMethod(Class<?> targetClass, MethodOperations operations, Supplier<StoreErrorHandler> errorHandler,
+		InterceptedMethod(MethodOperations operations, Supplier<StoreErrorHandler> errorHandler,
 				Supplier<StoreObserver> observer) {
-			this.targetClass = targetClass;
 			this.cached = operations.cached();
 			this.invalidatesTags = operations.invalidatesTags();
 			this.cachedFailures = (this.cached != null)

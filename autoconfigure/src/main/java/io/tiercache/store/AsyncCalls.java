@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -43,23 +44,7 @@ final class AsyncCalls implements Executor {
 	 * @return the call's future
 	 */
 	CompletableFuture<@Nullable Object> submit(Supplier<CompletableFuture<@Nullable Object>> call) {
-		CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-		execute(() -> {
-			try {
-				call.get().whenComplete((value, ex) -> {
-					if (ex != null) {
-						result.completeExceptionally(Futures.unwrap(ex));
-					}
-					else {
-						result.complete(value);
-					}
-				});
-			}
-			catch (Throwable ex) {
-				result.completeExceptionally(ex);
-			}
-		});
-		return result;
+		return CompletableFuture.supplyAsync(call, this).thenCompose(Function.identity());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.tiercache.benchmarks;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,8 @@ public final class VersionedCatalog {
 
 	private static final ThreadLocal<@Nullable LoadCounter> COUNTER = new ThreadLocal<>();
 
+	private final LongSupplier clock;
+
 	private final Row[] rows;
 
 	private final LongAdder loads = new LongAdder();
@@ -36,8 +39,18 @@ public final class VersionedCatalog {
 	 * @param size the number of products
 	 */
 	public VersionedCatalog(int size) {
+		this(size, System::nanoTime);
+	}
+
+	/**
+	 * A catalog whose commit times come from the given clock.
+	 * @param size the number of products
+	 * @param clock the clock of commit times, {@link System#nanoTime()} in the benchmark
+	 */
+	VersionedCatalog(int size, LongSupplier clock) {
+		this.clock = clock;
 		this.rows = new Row[size];
-		long now = System.nanoTime();
+		long now = clock.getAsLong();
 		for (int i = 0; i < size; i++) {
 			this.rows[i] = new Row(now);
 		}
@@ -90,7 +103,7 @@ public final class VersionedCatalog {
 			long version = row.version + 1;
 			// Before the version is published, so that whoever sees the version sees
 			// its commit time
-			row.committedAt[(int) (version % HISTORY)] = System.nanoTime();
+			row.committedAt[(int) (version % HISTORY)] = this.clock.getAsLong();
 			row.version = version;
 			return version;
 		}
@@ -112,7 +125,7 @@ public final class VersionedCatalog {
 	 * bound.
 	 * @param id the id
 	 * @param version a version older than the current one
-	 * @return the {@link System#nanoTime()} at which it was superseded (or later)
+	 * @return the clock's time at which it was superseded (or later)
 	 */
 	public long supersededAt(long id, long version) {
 		Row row = row(id);

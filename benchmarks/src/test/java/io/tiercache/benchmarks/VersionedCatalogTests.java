@@ -1,5 +1,7 @@
 package io.tiercache.benchmarks;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class VersionedCatalogTests {
 
-	private final VersionedCatalog catalog = new VersionedCatalog(4);
+	private final AtomicLong clock = new AtomicLong(1_000);
+
+	private final VersionedCatalog catalog = new VersionedCatalog(4, this.clock::get);
 
 	private final long id = VersionedCatalog.id(2);
 
@@ -32,29 +36,26 @@ class VersionedCatalogTests {
 	}
 
 	@Test
-	void aVersionIsSupersededWhenTheNextOneIsCommitted() throws InterruptedException {
-		long beforeFirst = System.nanoTime();
+	void aVersionIsSupersededWhenTheNextOneIsCommitted() {
+		this.clock.set(2_000);
 		this.catalog.write(this.id);
-		long afterFirst = System.nanoTime();
-		Thread.sleep(5);
+		this.clock.set(3_000);
 		this.catalog.write(this.id);
-		long afterSecond = System.nanoTime();
-		assertThat(this.catalog.supersededAt(this.id, 0)).isBetween(beforeFirst, afterFirst);
-		assertThat(this.catalog.supersededAt(this.id, 1)).isGreaterThan(afterFirst).isLessThanOrEqualTo(afterSecond);
+		assertThat(this.catalog.supersededAt(this.id, 0)).isEqualTo(2_000);
+		assertThat(this.catalog.supersededAt(this.id, 1)).isEqualTo(3_000);
 	}
 
 	@Test
 	void pastItsHistoryTheOldestKeptCommitIsALowerBoundOfTheAge() {
-		long beforeFirst = System.nanoTime();
-		this.catalog.write(this.id);
-		long afterFirst = System.nanoTime();
-		for (int i = 1; i <= VersionedCatalog.HISTORY; i++) {
+		// Version v is committed at 1000 * (v + 1)
+		for (int version = 1; version <= VersionedCatalog.HISTORY + 1; version++) {
+			this.clock.set(1_000L * (version + 1));
 			this.catalog.write(this.id);
 		}
 		// Version 1's successor (2) is the oldest kept, and later than version 1
 		long oldestKept = this.catalog.supersededAt(this.id, 1);
-		assertThat(this.catalog.supersededAt(this.id, 0)).isEqualTo(oldestKept).isGreaterThan(afterFirst);
-		assertThat(beforeFirst).isLessThan(oldestKept);
+		assertThat(oldestKept).isEqualTo(3_000);
+		assertThat(this.catalog.supersededAt(this.id, 0)).isEqualTo(oldestKept).isGreaterThan(2_000);
 	}
 
 	@Test
